@@ -1,0 +1,84 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+struct APIClientView: Content, Equatable {
+    var clientId: String
+    var name: String
+    var scopes: [String]
+    /// Present only in the answer that created the client.
+    var clientSecret: String?
+    var created: Date
+}
+
+/// Programs that use the admin API with the client-credentials grant.
+struct APIClientService {
+    let db: any Database
+
+    static func view(_ c: APIClientModel, secret: String? = nil) -> APIClientView {
+        APIClientView(clientId: c.id!, name: c.name, scopes: c.scopes.split(separator: " ").map(String.init), clientSecret: secret, created: c.createdAt)
+    }
+
+    func require(_ id: String) async throws -> APIClientModel {
+        guard let c = try await APIClientModel.find(id, on: db) else { throw UsherError.notFound("apiClient", id) }
+        return c
+    }
+
+    func list(page: PageRequest) async throws -> Listing<APIClientView> {
+        let total = try await APIClientModel.query(on: db).count()
+        let items = try await APIClientModel.query(on: db).sort(\.$createdAt).range(page.offset..<(page.offset + page.size)).all()
+        return Listing(items: items.map { Self.view($0) }, total: total)
+    }
+
+    func create(reader r: JSONObjectReader, by actor: Actor) async throws -> APIClientView {
+        let name = r.string("name", required: true, max: 100)
+        let rawScopes = r.stringArray("scopes", required: true, maxCount: 10, maxLength: 40) ?? []
+        try r.validate()
+        let scopes = try AdminScope.parse(rawScopes)
+        let secret = SecretToken.generate()
+        let client = try await Self.insert(id: "api-" + String(SecretToken.generate().prefix(20)), name: name!, secret: secret, scopes: scopes, on: db, by: actor)
+        return Self.view(client, secret: secret)
+    }
+
+    static func insert(id: String, name: String, secret: String, scopes: [AdminScope], on db: any Database, by actor: Actor) async throws -> APIClientModel {
+        let client = APIClientModel()
+        client.id = id
+        client.name = name
+        client.secretHash = SecretToken.hash(secret)
+        client.scopes = scopes.map(\.rawValue).joined(separator: " ")
+        client.createdAt = Date()
+        do {
+            try await db.write { tx in
+                try await client.create(on: tx)
+                try await Audit.record(on: tx, actor: actor, action: "apiClient.created", store: nil, targetType: "apiClient", targetId: id,
+                                       details: ["name": name, "scopes": client.scopes])
+            }
+        } catch let error where error.isConstraintViolation {
+            throw UsherError.conflict("apiClient.exists", "An API client with the id '\(id)' already exists.")
+        }
+        return client
+    }
+
+    func update(_ id: String, reader r: JSONObjectReader, by actor: Actor) async throws -> APIClientView {
+        let client = try await require(id)
+        let name = r.string("name", max: 100)
+        let rawScopes = r.stringArray("scopes", maxCount: 10, maxLength: 40)
+        try r.validate()
+        if let name { client.name = name }
+        if let rawScopes { client.scopes = try AdminScope.parse(rawScopes).map(\.rawValue).joined(separator: " ") }
+        try await db.write { tx in
+            try await client.save(on: tx)
+            try await Audit.record(on: tx, actor: actor, action: "apiClient.updated", store: nil, targetType: "apiClient", targetId: id, details: ["scopes": client.scopes])
+        }
+        return Self.view(client)
+    }
+
+    func delete(_ id: String, by actor: Actor) async throws {
+        let client = try await require(id)
+        try await db.write { tx in
+            try await client.delete(on: tx)
+            try await Audit.record(on: tx, actor: actor, action: "apiClient.deleted", store: nil, targetType: "apiClient", targetId: id)
+        }
+    }
+}

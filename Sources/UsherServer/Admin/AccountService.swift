@@ -1,0 +1,303 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+extension UUID {
+    /// Ids are shown in lower case, the way most JSON APIs print UUIDs.
+    var idString: String { uuidString.lowercased() }
+}
+
+struct ExternalIdentityView: Content, Equatable {
+    var providerId: String
+    var issuer: String
+    var subject: String
+    var email: String?
+    var linked: Date
+}
+
+struct AccountView: Content, Equatable {
+    var id: String
+    var store: String
+    var email: String?
+    var username: String?
+    var emailVerified: Bool
+    var givenName: String?
+    var familyName: String?
+    var displayName: String?
+    var phoneNumber: String?
+    var locale: String?
+    var metadata: [String: JSONValue]
+    var groups: [IdName]
+    var externalIdentities: [ExternalIdentityView]
+    var hasPassword: Bool
+    var invitationId: String?
+    var created: Date
+    var updated: Date
+    var lastSignIn: Date?
+}
+
+/// What a new account is made of, however it is created (admin API, console, invitation).
+struct NewAccount: Sendable {
+    var store: IdentityStoreModel
+    var email: EmailAddress?
+    var username: String?
+    var profile: Profile
+    var metadata: [String: JSONValue]
+    var emailVerified: Bool
+    var passwordHash: String?
+    var invitationId: UUID?
+    var groupIds: [UUID]
+}
+
+/// Customer accounts.
+struct AccountService {
+    let db: any Database
+    let passwords: PasswordHashing?
+
+    func require(store: String, id: String) async throws -> AccountModel {
+        guard let uuid = UUID(uuidString: id), let account = try await AccountModel.find(uuid, on: db), account.store == store else {
+            throw UsherError.notFound("account", id)
+        }
+        return account
+    }
+
+    /// Whether an account in `store` has this email (SPEC rule 5 asks this).
+    static func emailTaken(_ email: EmailAddress, store: String, on db: any Database) async throws -> Bool {
+        try await AccountModel.query(on: db).filter(\.$store == store).filter(\.$emailKey == email.normalized).count() > 0
+    }
+
+    /// Inserts an account with its memberships. Runs inside the caller's transaction.
+    /// A taken email or username is a 409, whichever instance got there first.
+    @discardableResult
+    static func insert(_ new: NewAccount, on tx: any Database, now: Date) async throws -> AccountModel {
+        let account = AccountModel()
+        account.id = UUID()
+        account.store = new.store.id!
+        account.email = new.email?.value
+        // The unique key only exists when the store uses email as an identifier (SPEC rule 4).
+        account.emailKey = new.store.supportsEmail ? new.email?.normalized : nil
+        account.username = new.username
+        account.usernameKey = new.username?.lowercased()
+        account.givenName = new.profile.givenName
+        account.familyName = new.profile.familyName
+        account.displayName = new.profile.displayName
+        account.phoneNumber = new.profile.phoneNumber
+        account.locale = new.profile.locale
+        account.metadata = JSONText.encode(new.metadata)
+        account.emailVerified = new.emailVerified
+        account.passwordHash = new.passwordHash
+        account.invitationId = new.invitationId
+        account.createdAt = now
+        account.updatedAt = now
+        do {
+            try await account.create(on: tx)
+        } catch let error where error.isConstraintViolation {
+            if let email = new.email, try await emailTaken(email, store: new.store.id!, on: tx) {
+                throw UsherError(status: 409, errorKey: "account.emailExists", title: "Conflict",
+                                 detail: "An account with this email address already exists in this identity store.",
+                                 fieldErrors: [FieldError("email", "already belongs to an account")])
+            }
+            throw UsherError(status: 409, errorKey: "account.usernameExists", title: "Conflict",
+                             detail: "An account with this username already exists in this identity store.",
+                             fieldErrors: [FieldError("username", "already belongs to an account")])
+        }
+        for groupId in new.groupIds {
+            try await MembershipModel(accountId: account.id!, groupId: groupId, createdAt: now).create(on: tx)
+        }
+        return account
+    }
+
+    // MARK: - Views
+
+    func view(_ account: AccountModel) async throws -> AccountView {
+        try await views([account.id!]).first!
+    }
+
+    /// Views of many accounts with two more queries in all, not two per account.
+    func views(_ ids: [UUID]) async throws -> [AccountView] {
+        guard !ids.isEmpty else { return [] }
+        let accounts = try await AccountModel.query(on: db).filter(\.$id ~~ ids).all()
+        return try await views(of: accounts, order: ids)
+    }
+
+    func views(of accounts: [AccountModel], order: [UUID]? = nil) async throws -> [AccountView] {
+        guard !accounts.isEmpty else { return [] }
+        let ids = accounts.map { $0.id! }
+        let memberships = try await MembershipModel.query(on: db).filter(\.$accountId ~~ ids).all()
+        let groupIds = Array(Set(memberships.map(\.groupId)))
+        let groups = groupIds.isEmpty ? [] : try await GroupModel.query(on: db).filter(\.$id ~~ groupIds).all()
+        let groupById = Dictionary(groups.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        let externals = try await ExternalIdentityModel.query(on: db).filter(\.$accountId ~~ ids).all()
+        let byId = Dictionary(accounts.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        return (order ?? ids).compactMap { id in
+            guard let a = byId[id] else { return nil }
+            let groupViews = memberships.filter { $0.accountId == id }.compactMap { m in groupById[m.groupId] }
+                .sorted { $0.name < $1.name }.map { IdName(id: $0.id!.idString, name: $0.name) }
+            let externalViews = externals.filter { $0.accountId == id }.map {
+                ExternalIdentityView(providerId: $0.providerId.idString, issuer: $0.issuer, subject: $0.subject, email: $0.email, linked: $0.createdAt)
+            }
+            return AccountView(
+                id: id.idString, store: a.store, email: a.email, username: a.username, emailVerified: a.emailVerified,
+                givenName: a.givenName, familyName: a.familyName, displayName: a.displayName, phoneNumber: a.phoneNumber, locale: a.locale,
+                metadata: JSONText.decode([String: JSONValue].self, a.metadata) ?? [:], groups: groupViews, externalIdentities: externalViews,
+                hasPassword: a.passwordHash != nil, invitationId: a.invitationId?.idString, created: a.createdAt, updated: a.updatedAt,
+                lastSignIn: a.lastSignInAt)
+        }
+    }
+
+    // MARK: - Admin API use cases
+
+    func list(store: String, email: String?, search: String?, page: PageRequest) async throws -> Listing<AccountView> {
+        _ = try await IdentityStoreService(db: db).require(store)
+        let query = AccountModel.query(on: db).filter(\.$store == store)
+        if let email { query.filter(\.$emailKey == EmailAddress.normalize(email)) }
+        if let search, !search.isEmpty {
+            let term = search.lowercased()
+            query.group(.or) { or in
+                or.filter(\.$emailKey, .custom("LIKE"), "%\(Self.escapeLike(term))%")
+                or.filter(\.$usernameKey, .custom("LIKE"), "%\(Self.escapeLike(term))%")
+            }
+        }
+        let total = try await query.count()
+        let accounts = try await query.sort(\.$createdAt, .descending).sort(\.$id, .descending).range(page.offset..<(page.offset + page.size)).all()
+        return Listing(items: try await views(of: accounts), total: total)
+    }
+
+    static func escapeLike(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+    }
+
+    /// Reads the profile fields of an account body (create or update).
+    static func readProfile(_ r: JSONObjectReader, into profile: inout Profile) {
+        for attribute in ProfileAttribute.allCases where r.has(attribute.rawValue) {
+            let value = r.string(attribute.rawValue, max: attribute.maxLength, allowEmpty: true)
+            profile[attribute] = value
+        }
+        var validator = Validator()
+        profile.normalized.validate(into: &validator, prefix: r.path.isEmpty ? "" : r.path + ".")
+        for e in validator.errors where !r.sink.errors.contains(where: { $0.field == e.field }) { r.sink.add(e.field, e.message) }
+        profile = profile.normalized
+    }
+
+    static func readMetadata(_ r: JSONObjectReader, key: String = "metadata") -> [String: JSONValue]? {
+        guard let value = r.raw(key) else { return nil }
+        guard case .object(let object) = value else {
+            r.sink.add(r.field(key), "must be an object")
+            return nil
+        }
+        if object.count > 50 { r.sink.add(r.field(key), "must have at most 50 keys") }
+        if value.size > 8192 { r.sink.add(r.field(key), "must be at most 8 KB") }
+        for k in object.keys where k.isEmpty || k.count > 64 { r.sink.add(r.field(key), "keys must be 1 to 64 characters") }
+        return object
+    }
+
+    func create(store storeName: String, reader r: JSONObjectReader, by actor: Actor) async throws -> AccountView {
+        let store = try await IdentityStoreService(db: db).require(storeName)
+        let rawEmail = r.string("email", max: EmailAddress.maxLength)
+        let email = rawEmail.flatMap(EmailAddress.init)
+        if rawEmail != nil && email == nil { r.sink.add("email", "is not a valid email address") }
+        let username = r.string("username", max: 64)
+        if let username, !username.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) {
+            r.sink.add("username", "may hold only letters, digits, '.', '_', '-' and '@'")
+        }
+        let needsEmail = store.supportsEmail && !store.supportsUsername
+        let needsUsername = store.supportsUsername && !store.supportsEmail
+        if needsEmail && rawEmail == nil { r.sink.add("email", "is required: the identity store identifies accounts by email") }
+        if needsUsername && username == nil { r.sink.add("username", "is required: the identity store identifies accounts by username") }
+        if !needsEmail && !needsUsername && rawEmail == nil && username == nil { r.sink.add("email", "or a username is required") }
+        let password = r.string("password", max: 256, allowEmpty: false)
+        if let password, let problem = PasswordPolicy().problem(password: password, confirmation: nil, email: email?.value) {
+            r.sink.add("password", problem)
+        }
+        var profile = Profile()
+        Self.readProfile(r, into: &profile)
+        let metadata = Self.readMetadata(r) ?? [:]
+        let emailVerified = r.bool("emailVerified") ?? false
+        let groupIds = r.idReferences("groups") ?? []
+        try r.validate()
+
+        let groups = try await GroupService(db: db).resolve(groupIds)
+        try GroupService.requireSameStore(groups, store: storeName)
+        let hash: String?
+        if let password, let passwords { hash = try await passwords.hash(password) } else { hash = nil }
+
+        let new = NewAccount(store: store, email: email, username: username, profile: profile, metadata: metadata,
+                             emailVerified: emailVerified, passwordHash: hash, invitationId: nil, groupIds: groups.map { $0.id! })
+        let account = try await db.write { tx in
+            let account = try await Self.insert(new, on: tx, now: Date())
+            try await Audit.record(on: tx, actor: actor, action: "account.created", store: storeName, targetType: "account", targetId: account.id!.idString)
+            return account
+        }
+        return try await view(account)
+    }
+
+    func update(store: String, id: String, reader r: JSONObjectReader, by actor: Actor) async throws -> AccountView {
+        let account = try await require(store: store, id: id)
+        let storeModel = try await IdentityStoreService(db: db).require(store)
+        var newEmail: EmailAddress?
+        if r.has("email") {
+            let raw = r.string("email", max: EmailAddress.maxLength)
+            newEmail = raw.flatMap(EmailAddress.init)
+            if raw != nil && newEmail == nil { r.sink.add("email", "is not a valid email address") }
+        }
+        let password = r.string("password", max: 256)
+        if let password, let problem = PasswordPolicy().problem(password: password, confirmation: nil, email: newEmail?.value ?? account.email) {
+            r.sink.add("password", problem)
+        }
+        var profile = Profile(givenName: account.givenName, familyName: account.familyName, displayName: account.displayName,
+                              phoneNumber: account.phoneNumber, locale: account.locale)
+        Self.readProfile(r, into: &profile)
+        let metadata = Self.readMetadata(r)
+        let emailVerified = r.bool("emailVerified")
+        let groupIds = r.idReferences("groups")
+        try r.validate()
+
+        let groups: [GroupModel]? = if let groupIds { try await GroupService(db: db).resolve(groupIds) } else { nil }
+        if let groups { try GroupService.requireSameStore(groups, store: store) }
+        let hash: String? = if let password, let passwords { try await passwords.hash(password) } else { nil }
+
+        if let newEmail, newEmail.normalized != account.emailKey {
+            account.email = newEmail.value
+            account.emailKey = storeModel.supportsEmail ? newEmail.normalized : nil
+            account.emailVerified = false
+        }
+        if let emailVerified { account.emailVerified = emailVerified }
+        account.givenName = profile.givenName
+        account.familyName = profile.familyName
+        account.displayName = profile.displayName
+        account.phoneNumber = profile.phoneNumber
+        account.locale = profile.locale
+        if let metadata { account.metadata = JSONText.encode(metadata) }
+        if let hash { account.passwordHash = hash }
+        account.updatedAt = Date()
+        do {
+            try await db.write { tx in
+                try await account.save(on: tx)
+                if let groups {
+                    try await MembershipModel.query(on: tx).filter(\.$accountId == account.id!).delete()
+                    for g in groups { try await MembershipModel(accountId: account.id!, groupId: g.id!, createdAt: Date()).create(on: tx) }
+                }
+                try await Audit.record(on: tx, actor: actor, action: "account.updated", store: store, targetType: "account", targetId: id,
+                                       details: password != nil ? ["password": "changed"] : [:])
+            }
+        } catch let error where error.isConstraintViolation {
+            throw UsherError(status: 409, errorKey: "account.emailExists", title: "Conflict",
+                             detail: "An account with this email address already exists in this identity store.",
+                             fieldErrors: [FieldError("email", "already belongs to an account")])
+        }
+        return try await view(account)
+    }
+
+    func delete(store: String, id: String, by actor: Actor) async throws {
+        let account = try await require(store: store, id: id)
+        try await db.write { tx in
+            try await MembershipModel.query(on: tx).filter(\.$accountId == account.id!).delete()
+            try await ExternalIdentityModel.query(on: tx).filter(\.$accountId == account.id!).delete()
+            try await SessionModel.query(on: tx).filter(\.$kind == "customer").filter(\.$subjectId == account.id!).delete()
+            try await RefreshTokenModel.query(on: tx).filter(\.$accountId == account.id!).delete()
+            try await account.delete(on: tx)
+            try await Audit.record(on: tx, actor: actor, action: "account.deleted", store: store, targetType: "account", targetId: id)
+        }
+    }
+}

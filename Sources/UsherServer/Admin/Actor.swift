@@ -1,0 +1,118 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+/// Who is acting: an admin API client, an administrator in the console, a customer, or Usher.
+/// Audit entries and "invited by" in emails name the actor.
+struct Actor: Sendable {
+    enum Kind: String, Sendable {
+        case apiClient, administrator, customer, system
+    }
+
+    var kind: Kind
+    var id: String
+    /// What a person reads: an administrator's email, an API client's name.
+    var displayName: String
+
+    var auditName: String { "\(kind.rawValue):\(id)" }
+
+    static let system = Actor(kind: .system, id: "usher", displayName: "Usher")
+}
+
+enum Audit {
+    /// Appends one entry to the audit log, inside the caller's transaction so that the log and
+    /// the change it describes land together. `details` must never hold secrets.
+    static func record(
+        on db: any Database, actor: Actor, action: String, store: String?, targetType: String, targetId: String,
+        details: [String: String] = [:], at: Date = Date()
+    ) async throws {
+        let event = AuditEventModel()
+        event.id = UUID()
+        event.at = at
+        event.actor = actor.auditName
+        event.action = action
+        event.store = store
+        event.targetType = targetType
+        event.targetId = targetId
+        event.details = JSONText.encode(details)
+        try await event.create(on: db)
+    }
+}
+
+/// Page-based listing in the Strivacity style: `page` from 0, `size` (default 20, at most 200),
+/// and the total in the `X-Total-Count` header.
+struct PageRequest: Sendable {
+    var page: Int
+    var size: Int
+    var offset: Int { page * size }
+
+    static func from(_ request: Request) throws -> PageRequest {
+        PageRequest(
+            page: try request.queryInt("page", default: 0, range: 0...1_000_000),
+            size: try request.queryInt("size", default: 20, range: 1...200))
+    }
+}
+
+struct SortOrder: Sendable {
+    var field: String
+    var ascending: Bool
+
+    /// Parses `sort=field,asc|desc`, refusing fields not in `allowed`.
+    static func from(_ request: Request, allowed: [String], default def: SortOrder) throws -> SortOrder {
+        guard let raw = request.query[String.self, at: "sort"], !raw.isEmpty else { return def }
+        let parts = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let field = parts.first, allowed.contains(field), parts.count <= 2 else {
+            throw UsherError.badRequest(
+                "request.invalidQuery", "sort must be one of \(allowed.joined(separator: ", ")), optionally followed by ,asc or ,desc.",
+                fieldErrors: [FieldError("sort", "unknown sort field")])
+        }
+        let direction = parts.count == 2 ? parts[1].lowercased() : "asc"
+        guard direction == "asc" || direction == "desc" else {
+            throw UsherError.badRequest("request.invalidQuery", "The sort direction must be asc or desc.", fieldErrors: [FieldError("sort", "direction must be asc or desc")])
+        }
+        return SortOrder(field: field, ascending: direction == "asc")
+    }
+}
+
+/// A listed page: the items, and how many there are in all.
+struct Listing<Item: Content>: Sendable {
+    var items: [Item]
+    var total: Int
+
+    func response(for request: Request, page: PageRequest) throws -> Response {
+        let response = Response(status: .ok)
+        try response.content.encode(items, as: .json)
+        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
+        let lastPage = max(0, (total - 1) / page.size)
+        var links: [String] = []
+        var components = URLComponents(string: request.url.string) ?? URLComponents()
+        func link(_ p: Int, _ rel: String) {
+            var items = (components.queryItems ?? []).filter { $0.name != "page" }
+            items.append(URLQueryItem(name: "page", value: String(p)))
+            components.queryItems = items
+            links.append("<\(components.string ?? "")>; rel=\"\(rel)\"")
+        }
+        if page.page < lastPage { link(page.page + 1, "next") }
+        if page.page > 0 { link(page.page - 1, "prev") }
+        if !links.isEmpty { response.headers.replaceOrAdd(name: "Link", value: links.joined(separator: ", ")) }
+        return response
+    }
+}
+
+/// Names of things people create (stores, groups, applications, policies).
+enum Names {
+    /// Identity store names go into URL paths, so they are kept to a safe alphabet.
+    static func isValidStoreName(_ name: String) -> Bool {
+        (1...64).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+}
+
+struct IdName: Content, Equatable {
+    var id: String
+    var name: String
+}
+
+struct IdOnly: Content, Equatable {
+    var id: String
+}

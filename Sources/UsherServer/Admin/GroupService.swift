@@ -1,0 +1,147 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+struct GroupView: Content, Equatable {
+    var id: String
+    var store: String
+    var name: String
+    var description: String?
+    var memberCount: Int?
+    var created: Date
+}
+
+/// Groups of accounts within a store, and their members.
+struct GroupService {
+    let db: any Database
+
+    static func view(_ g: GroupModel, memberCount: Int? = nil) -> GroupView {
+        GroupView(id: g.id!.uuidString.lowercased(), store: g.store, name: g.name, description: g.groupDescription, memberCount: memberCount, created: g.createdAt)
+    }
+
+    func list(store: String, page: PageRequest, name: String?) async throws -> Listing<GroupView> {
+        _ = try await IdentityStoreService(db: db).require(store)
+        let query = GroupModel.query(on: db).filter(\.$store == store)
+        if let name { query.filter(\.$name == name) }
+        let total = try await query.count()
+        let groups = try await query.sort(\.$name).range(page.offset..<(page.offset + page.size)).all()
+        return Listing(items: groups.map { Self.view($0) }, total: total)
+    }
+
+    func require(store: String, id: String) async throws -> GroupModel {
+        guard let uuid = UUID(uuidString: id), let group = try await GroupModel.find(uuid, on: db), group.store == store else {
+            throw UsherError.notFound("group", id)
+        }
+        return group
+    }
+
+    func get(store: String, id: String) async throws -> GroupView {
+        let group = try await require(store: store, id: id)
+        let members = try await MembershipModel.query(on: db).filter(\.$groupId == group.id!).count()
+        return Self.view(group, memberCount: members)
+    }
+
+    /// Looks groups up by id for a store: 404 for an id that does not exist (SPEC rule 3),
+    /// and the store of each one that does, so the caller can refuse foreign ones.
+    func resolve(_ ids: [String], field: String = "groups") async throws -> [GroupModel] {
+        var uuids: [UUID] = []
+        var missing: [FieldError] = []
+        for (i, id) in ids.enumerated() {
+            if let uuid = UUID(uuidString: id) { uuids.append(uuid) } else { missing.append(FieldError("\(field)[\(i)].id", "no group with this id exists")) }
+        }
+        let found = uuids.isEmpty ? [] : try await GroupModel.query(on: db).filter(\.$id ~~ uuids).all()
+        let byId = Dictionary(found.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        var result: [GroupModel] = []
+        for (i, id) in ids.enumerated() {
+            guard let uuid = UUID(uuidString: id) else { continue }
+            if let g = byId[uuid] { if !result.contains(where: { $0.id == uuid }) { result.append(g) } } else { missing.append(FieldError("\(field)[\(i)].id", "no group with this id exists")) }
+        }
+        if !missing.isEmpty {
+            throw UsherError(status: 404, errorKey: "group.notFound", title: "Not found",
+                             detail: "Some groups do not exist: \(missing.map(\.field).joined(separator: ", ")).", fieldErrors: missing)
+        }
+        return result
+    }
+
+    /// Refuses groups of another store (SPEC rule 3).
+    static func requireSameStore(_ groups: [GroupModel], store: String, field: String = "groups") throws {
+        try InvitationRules.checkGroups(groups.map { (id: $0.id!.uuidString.lowercased(), store: $0.store) }, store: store)
+    }
+
+    func create(store: String, reader r: JSONObjectReader, by actor: Actor) async throws -> GroupView {
+        _ = try await IdentityStoreService(db: db).require(store)
+        let name = r.string("name", required: true, max: 100)
+        let description = r.string("description", max: 1000, allowEmpty: true)
+        try r.validate()
+        let group = GroupModel(store: store, name: name!, description: description?.isEmpty == true ? nil : description, createdAt: Date())
+        do {
+            try await db.write { tx in
+                try await group.create(on: tx)
+                try await Audit.record(on: tx, actor: actor, action: "group.created", store: store, targetType: "group", targetId: group.id!.uuidString.lowercased(), details: ["name": group.name])
+            }
+        } catch let error where error.isConstraintViolation {
+            throw UsherError.conflict("group.exists", "A group named '\(name!)' already exists in the identity store '\(store)'.")
+        }
+        return Self.view(group, memberCount: 0)
+    }
+
+    func update(store: String, id: String, reader r: JSONObjectReader, by actor: Actor) async throws -> GroupView {
+        let group = try await require(store: store, id: id)
+        let name = r.string("name", max: 100)
+        let description = r.string("description", max: 1000, allowEmpty: true)
+        try r.validate()
+        if let name { group.name = name }
+        if r.has("description") { group.groupDescription = description?.isEmpty == true ? nil : description }
+        do {
+            try await db.write { tx in
+                try await group.save(on: tx)
+                try await Audit.record(on: tx, actor: actor, action: "group.updated", store: store, targetType: "group", targetId: id)
+            }
+        } catch let error where error.isConstraintViolation {
+            throw UsherError.conflict("group.exists", "A group named '\(group.name)' already exists in the identity store '\(store)'.")
+        }
+        return try await get(store: store, id: id)
+    }
+
+    func delete(store: String, id: String, by actor: Actor) async throws {
+        let group = try await require(store: store, id: id)
+        try await db.write { tx in
+            try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).delete()
+            try await ApplicationGroupModel.query(on: tx).filter(\.$groupId == group.id!).delete()
+            try await group.delete(on: tx)
+            try await Audit.record(on: tx, actor: actor, action: "group.deleted", store: store, targetType: "group", targetId: id, details: ["name": group.name])
+        }
+    }
+
+    func members(store: String, id: String, page: PageRequest) async throws -> Listing<AccountView> {
+        let group = try await require(store: store, id: id)
+        let memberships = MembershipModel.query(on: db).filter(\.$groupId == group.id!)
+        let total = try await memberships.count()
+        let ids = try await memberships.sort(\.$createdAt).range(page.offset..<(page.offset + page.size)).all().map(\.accountId)
+        let accounts = try await AccountService(db: db, passwords: nil).views(ids)
+        return Listing(items: accounts, total: total)
+    }
+
+    func addMember(store: String, id: String, accountId: String, by actor: Actor) async throws {
+        let group = try await require(store: store, id: id)
+        let account = try await AccountService(db: db, passwords: nil).require(store: store, id: accountId)
+        try await db.write { tx in
+            let exists = try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).filter(\.$accountId == account.id!).count() > 0
+            guard !exists else { return }
+            try await MembershipModel(accountId: account.id!, groupId: group.id!, createdAt: Date()).create(on: tx)
+            try await Audit.record(on: tx, actor: actor, action: "group.memberAdded", store: store, targetType: "group", targetId: id, details: ["accountId": accountId])
+        }
+    }
+
+    func removeMember(store: String, id: String, accountId: String, by actor: Actor) async throws {
+        let group = try await require(store: store, id: id)
+        guard let accountUUID = UUID(uuidString: accountId) else { throw UsherError.notFound("account", accountId) }
+        try await db.write { tx in
+            let removed = try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).filter(\.$accountId == accountUUID).count()
+            guard removed > 0 else { throw UsherError.notFound("member", accountId) }
+            try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).filter(\.$accountId == accountUUID).delete()
+            try await Audit.record(on: tx, actor: actor, action: "group.memberRemoved", store: store, targetType: "group", targetId: id, details: ["accountId": accountId])
+        }
+    }
+}

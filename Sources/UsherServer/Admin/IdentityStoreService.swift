@@ -1,0 +1,106 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+struct IdentityStoreView: Content, Equatable {
+    var name: String
+    var identifiers: [String]
+    var description: String?
+    var created: Date
+}
+
+/// Identity stores: the populations of customer accounts.
+struct IdentityStoreService {
+    let db: any Database
+
+    static func view(_ model: IdentityStoreModel) -> IdentityStoreView {
+        IdentityStoreView(name: model.id ?? "", identifiers: model.identifierList, description: model.storeDescription, created: model.createdAt)
+    }
+
+    func list() async throws -> [IdentityStoreView] {
+        try await IdentityStoreModel.query(on: db).sort(\.$id).all().map(Self.view)
+    }
+
+    /// The store, or 404.
+    func require(_ name: String) async throws -> IdentityStoreModel {
+        guard Names.isValidStoreName(name), let store = try await IdentityStoreModel.find(name, on: db) else {
+            throw UsherError(status: 404, errorKey: "identityStore.notFound", title: "Not found", detail: "No identity store named '\(name)' exists.")
+        }
+        return store
+    }
+
+    struct CreateRequest: Sendable {
+        var name: String
+        var identifiers: [IdentifierKind]
+        var description: String?
+
+        static func read(_ r: JSONObjectReader) throws -> CreateRequest {
+            let name = r.string("name", required: true, max: 64)
+            if let name, !Names.isValidStoreName(name) { r.sink.add("name", "may hold only letters, digits, '-' and '_'") }
+            let raw = r.stringArray("identifiers", required: true, maxCount: 2, maxLength: 20) ?? []
+            var kinds: [IdentifierKind] = []
+            for (i, s) in raw.enumerated() {
+                guard let kind = IdentifierKind(rawValue: s) else { r.sink.add("identifiers[\(i)]", "must be EMAIL or USERNAME"); continue }
+                if !kinds.contains(kind) { kinds.append(kind) }
+            }
+            if r.has("identifiers") && kinds.isEmpty && r.sink.errors.isEmpty { r.sink.add("identifiers", "must name at least one of EMAIL, USERNAME") }
+            let description = r.string("description", max: 1000)
+            try r.validate()
+            return CreateRequest(name: name!, identifiers: kinds, description: description)
+        }
+    }
+
+    func create(_ request: CreateRequest, by actor: Actor) async throws -> IdentityStoreView {
+        let model = IdentityStoreModel(name: request.name, identifiers: request.identifiers.map(\.rawValue), description: request.description, createdAt: Date())
+        do {
+            try await db.write { tx in
+                try await model.create(on: tx)
+                try await Audit.record(on: tx, actor: actor, action: "identityStore.created", store: request.name, targetType: "identityStore", targetId: request.name,
+                                       details: ["identifiers": model.identifiers])
+            }
+        } catch let error where error.isConstraintViolation {
+            throw UsherError.conflict("identityStore.exists", "An identity store named '\(request.name)' already exists.")
+        }
+        return Self.view(model)
+    }
+
+    func update(_ name: String, reader r: JSONObjectReader, by actor: Actor) async throws -> IdentityStoreView {
+        let store = try await require(name)
+        if r.has("name"), let newName = r.string("name", max: 64), newName != name {
+            r.sink.add("name", "cannot be changed: accounts, groups and applications refer to the store by name")
+        }
+        if let raw = r.stringArray("identifiers", maxCount: 2, maxLength: 20), Set(raw) != Set(store.identifierList) {
+            r.sink.add("identifiers", "cannot be changed once the store exists")
+        }
+        let description = r.string("description", max: 1000, allowEmpty: true)
+        try r.validate()
+        if r.has("description") { store.storeDescription = description?.isEmpty == true ? nil : description }
+        try await db.write { tx in
+            try await store.save(on: tx)
+            try await Audit.record(on: tx, actor: actor, action: "identityStore.updated", store: name, targetType: "identityStore", targetId: name)
+        }
+        return Self.view(store)
+    }
+
+    /// Only an empty store can go: deleting customers by accident must not be one call away.
+    func delete(_ name: String, by actor: Actor) async throws {
+        let store = try await require(name)
+        if name == "default" {
+            throw UsherError.conflict("identityStore.isDefault", "The 'default' identity store cannot be deleted.")
+        }
+        let accounts = try await AccountModel.query(on: db).filter(\.$store == name).count()
+        let applications = try await ApplicationModel.query(on: db).filter(\.$store == name).count()
+        let invitations = try await InvitationModel.query(on: db).filter(\.$store == name).count()
+        let groups = try await GroupModel.query(on: db).filter(\.$store == name).count()
+        guard accounts + applications + invitations + groups == 0 else {
+            throw UsherError.conflict(
+                "identityStore.notEmpty",
+                "The identity store '\(name)' still holds \(accounts) accounts, \(groups) groups, \(applications) applications and \(invitations) invitations; delete them first.")
+        }
+        try await db.write { tx in
+            try await store.delete(on: tx)
+            try await Audit.record(on: tx, actor: actor, action: "identityStore.deleted", store: name, targetType: "identityStore", targetId: name)
+        }
+    }
+}

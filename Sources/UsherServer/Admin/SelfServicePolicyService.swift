@@ -1,0 +1,160 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+struct SelfServicePolicyView: Content, Equatable {
+    struct Options: Content, Equatable {
+        var accountInvitation: AccountInvitationOptions
+        var registration: Registration
+    }
+
+    struct Registration: Content, Equatable {
+        var fields: [String: String]
+    }
+
+    var id: String
+    var name: String
+    var options: Options
+    var created: Date
+}
+
+extension SelfServicePolicyModel {
+    var invitationOptions: AccountInvitationOptions {
+        AccountInvitationOptions(enabled: invitationEnabled, allowEmailMismatch: allowEmailMismatch,
+                                 forceUsingExternalLogin: forceUsingExternalLogin, linkMaxAgeHours: linkMaxAgeHours)
+    }
+
+    var fields: RegistrationFields {
+        let raw = JSONText.decode([String: String].self, registrationFields) ?? [:]
+        var modes: [ProfileAttribute: FieldMode] = [:]
+        for (k, v) in raw { if let a = ProfileAttribute(rawValue: k), let m = FieldMode(rawValue: v) { modes[a] = m } }
+        return RegistrationFields(modes)
+    }
+
+    func apply(_ options: AccountInvitationOptions, _ fields: RegistrationFields) {
+        invitationEnabled = options.enabled
+        allowEmailMismatch = options.allowEmailMismatch
+        forceUsingExternalLogin = options.forceUsingExternalLogin
+        linkMaxAgeHours = options.linkMaxAgeHours
+        registrationFields = JSONText.encode(fields.asDictionary)
+    }
+}
+
+/// Self-service policies: how invitations and the sign-up form behave for an application.
+struct SelfServicePolicyService {
+    let db: any Database
+
+    static let defaultName = "Default"
+
+    static func view(_ p: SelfServicePolicyModel) -> SelfServicePolicyView {
+        SelfServicePolicyView(
+            id: p.id!.idString, name: p.name,
+            options: .init(accountInvitation: p.invitationOptions, registration: .init(fields: p.fields.asDictionary)),
+            created: p.createdAt)
+    }
+
+    func require(_ id: String) async throws -> SelfServicePolicyModel {
+        guard let uuid = UUID(uuidString: id), let p = try await SelfServicePolicyModel.find(uuid, on: db) else {
+            throw UsherError.notFound("selfServicePolicy", id)
+        }
+        return p
+    }
+
+    func list(page: PageRequest) async throws -> Listing<SelfServicePolicyView> {
+        let total = try await SelfServicePolicyModel.query(on: db).count()
+        let items = try await SelfServicePolicyModel.query(on: db).sort(\.$name).range(page.offset..<(page.offset + page.size)).all()
+        return Listing(items: items.map(Self.view), total: total)
+    }
+
+    /// Reads `options` over `base`: fields left out keep their value (the defaults, on create).
+    static func readOptions(_ r: JSONObjectReader, base: AccountInvitationOptions, fields: RegistrationFields) -> (AccountInvitationOptions, RegistrationFields) {
+        var options = base
+        var fields = fields
+        if let o = r.object("options") {
+            if let ai = o.object("accountInvitation") {
+                if let v = ai.bool("enabled") { options.enabled = v }
+                if let v = ai.bool("allowEmailMismatch") { options.allowEmailMismatch = v }
+                if let v = ai.bool("forceUsingExternalLogin") { options.forceUsingExternalLogin = v }
+                if let v = ai.int("linkMaxAgeHours", range: AccountInvitationOptions.linkMaxAgeRange) { options.linkMaxAgeHours = v }
+                ai.finish()
+            }
+            if let reg = o.object("registration") {
+                if let f = reg.object("fields") {
+                    var raw: [String: String] = [:]
+                    for (k, v) in f.values {
+                        _ = f.raw(k)
+                        guard case .string(let s) = v else { r.sink.add(f.field(k), "must be one of hidden, editable, readOnly, required"); continue }
+                        raw[k] = s
+                    }
+                    var validator = Validator()
+                    let parsed = RegistrationFields.parse(raw, into: &validator, prefix: f.path + ".")
+                    for e in validator.errors { r.sink.add(e.field, e.message) }
+                    fields = RegistrationFields(fields.modes.merging(parsed.modes.filter { raw[$0.key.rawValue] != nil }) { _, n in n })
+                    f.finish()
+                }
+                reg.finish()
+            }
+            o.finish()
+        }
+        return (options, fields)
+    }
+
+    func create(reader r: JSONObjectReader, by actor: Actor) async throws -> SelfServicePolicyView {
+        let name = r.string("name", required: true, max: 100)
+        let (options, fields) = Self.readOptions(r, base: AccountInvitationOptions(), fields: RegistrationFields())
+        try r.validate()
+        let policy = SelfServicePolicyModel()
+        policy.id = UUID()
+        policy.name = name!
+        policy.createdAt = Date()
+        policy.apply(options, fields)
+        do {
+            try await db.write { tx in
+                try await policy.create(on: tx)
+                try await Audit.record(on: tx, actor: actor, action: "selfServicePolicy.created", store: nil, targetType: "selfServicePolicy", targetId: policy.id!.idString, details: ["name": policy.name])
+            }
+        } catch let error where error.isConstraintViolation {
+            throw UsherError.conflict("selfServicePolicy.exists", "A self-service policy named '\(name!)' already exists.")
+        }
+        return Self.view(policy)
+    }
+
+    func update(_ id: String, reader r: JSONObjectReader, by actor: Actor) async throws -> SelfServicePolicyView {
+        let policy = try await require(id)
+        let name = r.string("name", max: 100)
+        let (options, fields) = Self.readOptions(r, base: policy.invitationOptions, fields: policy.fields)
+        try r.validate()
+        if let name { policy.name = name }
+        policy.apply(options, fields)
+        do {
+            try await db.write { tx in
+                try await policy.save(on: tx)
+                try await Audit.record(on: tx, actor: actor, action: "selfServicePolicy.updated", store: nil, targetType: "selfServicePolicy", targetId: id,
+                                       details: ["options": JSONText.encode(options)])
+            }
+        } catch let error where error.isConstraintViolation {
+            throw UsherError.conflict("selfServicePolicy.exists", "A self-service policy named '\(policy.name)' already exists.")
+        }
+        return Self.view(policy)
+    }
+
+    func delete(_ id: String, by actor: Actor) async throws {
+        let policy = try await require(id)
+        let users = try await ApplicationModel.query(on: db).filter(\.$policyId == policy.id!).count()
+        guard users == 0 else {
+            throw UsherError.conflict("selfServicePolicy.inUse", "\(users) application(s) use this policy; give them another policy first.")
+        }
+        try await db.write { tx in
+            try await policy.delete(on: tx)
+            try await Audit.record(on: tx, actor: actor, action: "selfServicePolicy.deleted", store: nil, targetType: "selfServicePolicy", targetId: id)
+        }
+    }
+
+    /// The policy applications get when none is named: the bootstrap's "Default".
+    func defaultPolicy() async throws -> SelfServicePolicyModel {
+        if let p = try await SelfServicePolicyModel.query(on: db).filter(\.$name == Self.defaultName).first() { return p }
+        if let p = try await SelfServicePolicyModel.query(on: db).sort(\.$createdAt).first() { return p }
+        throw UsherError.badRequest("selfServicePolicy.none", "No self-service policy exists; create one and name it in selfServicePolicyId.")
+    }
+}

@@ -1,0 +1,132 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import NIOCore
+import SQLKit
+import Vapor
+
+/// Builds a running Usher on `app`: database, migrations, keys, templates, routes.
+///
+/// `migrate` runs the migrations first (what `usher serve` does); `usher migrate` runs them alone.
+public func configure(_ app: Application, _ config: UsherConfiguration, migrate: Bool = true) async throws {
+    switch config.database {
+    case .sqlite(let path):
+        // One connection per event loop: SQLite has one writer, and `Database.write` queues
+        // writers in memory (see Storage.swift). Readers run side by side thanks to WAL.
+        app.databases.use(.sqlite(path == ":memory:" ? .memory : .file(path), maxConnectionsPerEventLoop: 1), as: .sqlite)
+    case .postgres(let url):
+        let configuration: SQLPostgresConfiguration
+        do {
+            configuration = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw UsherConfiguration.Error(variable: "USHER_DATABASE_URL", problem: "is not a PostgreSQL URL Usher can use: \(error)")
+        }
+        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(10)), as: .psql)
+    }
+    app.migrations.add(M001_CreateSchema())
+
+    do {
+        if app.db.isSQLite { try await DatabaseSetup.prepareSQLite(app.db) }
+        if migrate { try await runMigrations(app) }
+    } catch let error as UsherConfiguration.Error {
+        throw error
+    } catch {
+        throw UsherConfiguration.Error(
+            variable: "USHER_DATABASE_URL",
+            problem: "the database cannot be opened or migrated (\(String(reflecting: error))). Check that it is reachable and that the user may create tables.")
+    }
+
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(decoder: decoder, for: .json)
+
+    let templates = try Templates.load(overrideDirectory: config.templatesDirectory)
+    let keys = try await SigningKeys.load(on: app.db, logger: app.logger)
+    let secrets = try await ServerSecrets.load(on: app.db)
+    let passwords = PasswordHashing(engine: BcryptEngine(cost: config.bcryptCost), pool: app.threadPool, maxQueued: 256)
+    app.usher = UsherContext(
+        config: config, keys: keys, secrets: secrets, passwords: passwords, templates: templates,
+        rateLimiter: RateLimiter(enabled: config.rateLimitsEnabled))
+
+    app.routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodyBytes)
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(ProblemMiddleware())
+
+    try routes(app)
+    try await Bootstrap.run(app)
+}
+
+/// Runs pending migrations. On PostgreSQL an advisory lock makes instances that start together
+/// migrate one after the other instead of racing to create the same tables.
+func runMigrations(_ app: Application) async throws {
+    guard !app.db.isSQLite else {
+        try await app.autoMigrate()
+        return
+    }
+    let lockKey = 0x5553_4845_5200  // "USHER"
+    try await app.db.withConnection { connection in
+        try await connection.sql.raw("SELECT pg_advisory_lock(\(literal: lockKey))").run()
+        do {
+            try await app.autoMigrate()
+        } catch {
+            _ = try? await connection.sql.raw("SELECT pg_advisory_unlock(\(literal: lockKey))").run()
+            throw error
+        }
+        try await connection.sql.raw("SELECT pg_advisory_unlock(\(literal: lockKey))").run()
+    }
+}
+
+func routes(_ app: Application) throws {
+    app.get("health") { req async throws -> [String: String] in
+        // Ready means the database answers, not only that the process runs.
+        _ = try await req.db.sql.raw("SELECT 1 AS ok").all()
+        return ["status": "ok"]
+    }
+    try app.register(collection: TokenEndpoint())
+    try app.register(collection: AdminAPIRoutes())
+    try app.register(collection: OpenAPIRoutes())
+}
+
+/// Headers every answer carries: no sniffing, no framing, no referrer leaking tokens.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        if response.headers.first(name: .cacheControl) == nil {
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        }
+        return response
+    }
+}
+
+/// `usher keys rotate`.
+public func rotateSigningKeys(_ app: Application) async throws -> [String] {
+    let kids = try await SigningKeys.rotate(on: app.db)
+    try await app.usher.keys.reload(on: app.db, logger: app.logger)
+    return kids
+}
+
+/// `usher keys retire`.
+public func retireSigningKeys(_ app: Application) async throws -> Int {
+    try await SigningKeys.retireOld(on: app.db)
+}
+
+extension UsherConfiguration {
+    /// Where the data lives, without credentials, for the start-up log line.
+    public var databaseDescription: String {
+        switch database {
+        case .sqlite(let path): return "SQLite \(path)"
+        case .postgres(let url):
+            guard let components = URLComponents(string: url) else { return "PostgreSQL" }
+            return "PostgreSQL \(components.host ?? "?"):\(components.port ?? 5432)\(components.path)"
+        }
+    }
+}

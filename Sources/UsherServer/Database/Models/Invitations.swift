@@ -1,0 +1,79 @@
+import Fluent
+import Foundation
+
+final class InvitationModel: Model, @unchecked Sendable {
+    static let schema = "invitations"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "store") var store: String
+    @Field(key: "application_id") var applicationId: UUID
+    @Field(key: "client_id") var clientId: String
+    @Field(key: "email") var email: String
+    @Field(key: "email_key") var emailKey: String
+    /// JSON array of group ids (strings).
+    @Field(key: "groups") var groups: String
+    /// JSON object: the prefilled profile and free metadata.
+    @Field(key: "metadata") var metadata: String
+    @Field(key: "language") var language: String
+    /// PENDING or DONE; EXPIRED is derived from `valid_until` (SPEC rule 9).
+    @Field(key: "status") var status: String
+    /// SHA-256 of the link token. The token itself is never stored.
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "sent_at") var sentAt: Date
+    @Field(key: "valid_until") var validUntil: Date
+    @Field(key: "send_count") var sendCount: Int
+    @Field(key: "created_by") var createdBy: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "accepted_at") var acceptedAt: Date?
+    @OptionalField(key: "account_id") var accountId: UUID?
+    @OptionalField(key: "last_email_id") var lastEmailId: UUID?
+
+    init() {}
+}
+
+final class AuditEventModel: Model, @unchecked Sendable {
+    static let schema = "audit_events"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "at") var at: Date
+    @Field(key: "actor") var actor: String
+    @Field(key: "action") var action: String
+    @OptionalField(key: "store") var store: String?
+    @Field(key: "target_type") var targetType: String
+    @Field(key: "target_id") var targetId: String
+    /// JSON object with what changed. Never secrets.
+    @Field(key: "details") var details: String
+
+    init() {}
+}
+
+/// An email waiting for, or past, delivery: written in the same transaction as the invitation
+/// it belongs to (the transactional outbox), delivered by the OutboxWorker.
+final class OutboxMessageModel: Model, @unchecked Sendable {
+    static let schema = "outbox"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "kind") var kind: String
+    @OptionalField(key: "invitation_id") var invitationId: UUID?
+    @OptionalField(key: "store") var store: String?
+    @Field(key: "recipient") var recipient: String
+    @OptionalField(key: "recipient_name") var recipientName: String?
+    @Field(key: "subject") var subject: String
+    @Field(key: "text_body") var textBody: String
+    @Field(key: "html_body") var htmlBody: String
+    @Field(key: "language") var language: String
+    @Field(key: "message_id") var messageId: String
+    /// queued → sending → sent | failed.
+    @Field(key: "status") var status: String
+    @Field(key: "attempts") var attempts: Int
+    @Field(key: "next_attempt_at") var nextAttemptAt: Date
+    @OptionalField(key: "lease_owner") var leaseOwner: String?
+    @OptionalField(key: "lease_until") var leaseUntil: Date?
+    @OptionalField(key: "last_error") var lastError: String?
+    @OptionalField(key: "transport") var transport: String?
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "sent_at") var sentAt: Date?
+    @Field(key: "give_up_at") var giveUpAt: Date
+
+    init() {}
+}

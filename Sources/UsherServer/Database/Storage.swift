@@ -1,0 +1,97 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+
+extension Database {
+    var sql: any SQLDatabase { self as! any SQLDatabase }
+
+    var isSQLite: Bool { sql.dialect.name == "sqlite" }
+
+    /// Runs `body` in one transaction: everything it writes lands together or not at all.
+    ///
+    /// Every write in Usher goes through here. On PostgreSQL it is an ordinary transaction. On
+    /// SQLite, which has a single writer, the transaction begins IMMEDIATE (it takes the write
+    /// lock up front, so a read-then-write transaction can never fail half-way with
+    /// SQLITE_BUSY), and writers of this process queue for the lock in memory instead of
+    /// spinning in SQLite's busy handler.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard isSQLite else {
+            return try await transaction(body)
+        }
+        return try await SQLiteWriteLock.shared.withLock {
+            try await self.withConnection { connection in
+                try await connection.sql.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let result = try await body(connection)
+                    try await connection.sql.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await connection.sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+    }
+}
+
+extension Error {
+    /// A unique or foreign-key constraint refused the write: someone else got there first.
+    var isConstraintViolation: Bool {
+        (self as? any DatabaseError)?.isConstraintFailure ?? false
+    }
+}
+
+/// First come, first served: the one SQLite writer of this process.
+actor SQLiteWriteLock {
+    static let shared = SQLiteWriteLock()
+
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        if !locked {
+            locked = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty {
+            locked = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+}
+
+/// JSON text columns.
+enum JSONText {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
+        try? JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
+
+enum DatabaseSetup {
+    /// Settings SQLite needs to serve a web server well; WAL persists in the file, the rest
+    /// applies to the connection that runs it and is repeated by every connection's first use.
+    static func prepareSQLite(_ db: any Database) async throws {
+        try await db.sql.raw("PRAGMA journal_mode = WAL").run()
+        try await db.sql.raw("PRAGMA synchronous = NORMAL").run()
+        try await db.sql.raw("PRAGMA foreign_keys = ON").run()
+    }
+}

@@ -1,0 +1,70 @@
+import Fluent
+import UsherCore
+import Vapor
+
+/// The Account Invitation API, shaped after Strivacity's (SPEC: Admin API).
+struct InvitationRoutes: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let invite = routes.grouped("identityStores", ":store", "invite")
+        let read = invite.grouped(RequireScope(.readAccount))
+        let write = invite.grouped(RequireScope(.writeAccount))
+
+        read.get(use: list)
+        read.get(":id", use: get)
+        write.post(use: create)
+        write.post(":id", "resend", use: resend)
+        write.delete(":id", use: revoke)
+    }
+
+    private func service(_ req: Request) -> InvitationService {
+        InvitationService(db: req.db, context: req.usher)
+    }
+
+    func list(req: Request) async throws -> Response {
+        var filter = InvitationFilter()
+        if let raw = req.query[String.self, at: "status"] {
+            for part in raw.split(separator: ",") {
+                guard let status = InvitationStatus(rawValue: part.trimmingCharacters(in: .whitespaces).uppercased()) else {
+                    throw UsherError.badRequest("request.invalidQuery", "status must be PENDING, DONE or EXPIRED.", fieldErrors: [FieldError("status", "must be PENDING, DONE or EXPIRED")])
+                }
+                filter.statuses.append(status)
+            }
+        }
+        filter.accepted = try req.queryBool("accepted")
+        filter.email = req.query[String.self, at: "email"]
+        filter.clientId = req.query[String.self, at: "clientId"]
+        let page = try PageRequest.from(req)
+        let sort = try SortOrder.from(req, allowed: InvitationService.sortFields, default: SortOrder(field: "created", ascending: false))
+        let listing = try await service(req).list(store: req.parameters.get("store")!, filter: filter, sort: sort, page: page)
+        return try listing.response(for: req, page: page)
+    }
+
+    func get(req: Request) async throws -> InvitationView {
+        try await service(req).get(store: req.parameters.get("store")!, id: req.parameters.get("id")!)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let store = req.parameters.get("store")!
+        _ = try await IdentityStoreService(db: req.db).require(store)
+        let request = try InvitationRequest.read(try JSONObjectReader.body(of: req))
+        let view = try await service(req).create(store: store, request, by: try req.apiActor)
+        let response = Response(status: .created)
+        try response.content.encode(view, as: .json)
+        response.headers.replaceOrAdd(name: .location, value: "/admin/api/v1/identityStores/\(store)/invite/\(view.id)")
+        response.headers.cacheControl = .init(noStore: true)
+        return response
+    }
+
+    func resend(req: Request) async throws -> Response {
+        let view = try await service(req).resend(store: req.parameters.get("store")!, id: req.parameters.get("id")!, by: try req.apiActor)
+        let response = Response(status: .ok)
+        try response.content.encode(view, as: .json)
+        response.headers.cacheControl = .init(noStore: true)
+        return response
+    }
+
+    func revoke(req: Request) async throws -> HTTPStatus {
+        try await service(req).revoke(store: req.parameters.get("store")!, id: req.parameters.get("id")!, by: try req.apiActor)
+        return .noContent
+    }
+}

@@ -1,0 +1,377 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+struct DeliveryView: Content, Equatable {
+    /// queued, sending, sent, failed, cancelled.
+    var status: String
+    var attempts: Int
+    var lastError: String?
+    var sentAt: Date?
+    var transport: String?
+    var emailId: String
+}
+
+struct InvitationView: Content, Equatable {
+    var id: String
+    var store: String
+    var applicationId: String
+    var applicationName: String?
+    var clientId: String
+    var email: String
+    var groups: [IdOnly]
+    var language: String
+    var metadata: [String: JSONValue]
+    var status: String
+    var accepted: Bool
+    var sent: Date
+    var validUntil: Date
+    var sendCount: Int
+    var createdBy: String
+    var created: Date
+    var acceptedAt: Date?
+    var accountId: String?
+    var delivery: DeliveryView?
+    /// The invitation link. Only in the answer to create and resend: Usher keeps no copy.
+    var link: String?
+}
+
+/// What an administrator asks for when inviting someone.
+struct InvitationRequest: Sendable {
+    var clientId: String?
+    var applicationId: String?
+    var email: EmailAddress
+    var groupIds: [String]
+    var language: String
+    /// The prefilled profile ("Basic Information") and free metadata, as given.
+    var metadata: [String: JSONValue]
+
+    var profile: Profile { Self.profile(from: metadata) }
+
+    /// The profile attributes among an invitation's metadata: its "Basic Information".
+    static func profile(from metadata: [String: JSONValue]) -> Profile {
+        var p = Profile()
+        for attribute in ProfileAttribute.allCases {
+            if case .string(let s)? = metadata[attribute.rawValue] { p[attribute] = s }
+        }
+        return p.normalized
+    }
+
+    /// Reads and checks the create body; every problem is reported by field (SPEC rule 12).
+    static func read(_ r: JSONObjectReader) throws -> InvitationRequest {
+        let clientId = r.string("clientId", max: 100)
+        let applicationId = r.string("applicationId", max: 64)
+        if clientId == nil && applicationId == nil && !r.sink.errors.contains(where: { $0.field == "clientId" || $0.field == "applicationId" }) {
+            r.sink.add("clientId", "is required (or give applicationId)")
+        }
+        let rawEmail = r.string("email", required: true, max: EmailAddress.maxLength)
+        let email = rawEmail.flatMap(EmailAddress.init)
+        if rawEmail != nil && email == nil { r.sink.add("email", "is not a valid email address") }
+        let groupIds = r.idReferences("groups", maxCount: 50) ?? []
+        let language = r.string("language", max: 35) ?? LanguageTag.defaultTag
+        if !LanguageTag.isValid(language) { r.sink.add("language", "must be a BCP 47 language tag such as en-US") }
+        let metadata = AccountService.readMetadata(r) ?? [:]
+        var profile = Profile()
+        for attribute in ProfileAttribute.allCases {
+            guard let v = metadata[attribute.rawValue] else { continue }
+            guard case .string(let s) = v else {
+                if v != .null { r.sink.add("metadata.\(attribute.rawValue)", "must be a string") }
+                continue
+            }
+            profile[attribute] = s
+        }
+        var validator = Validator()
+        profile.validate(into: &validator, prefix: "metadata.")
+        for e in validator.errors { r.sink.add(e.field, e.message) }
+        try r.validate()
+        return InvitationRequest(clientId: clientId, applicationId: applicationId, email: email!, groupIds: groupIds, language: language, metadata: metadata)
+    }
+}
+
+/// The filters of the Invitations list (API and console).
+struct InvitationFilter: Sendable {
+    var statuses: [InvitationStatus] = []
+    var accepted: Bool?
+    var email: String?
+    /// Part of an email, for the console's search box.
+    var search: String?
+    var clientId: String?
+}
+
+/// Everything that happens to invitations: create, list, view, resend, revoke. The admin API
+/// and the console both call these and hold no invitation rule of their own.
+struct InvitationService {
+    let db: any Database
+    let context: UsherContext
+
+    // MARK: Create
+
+    func create(store storeName: String, _ request: InvitationRequest, by actor: Actor) async throws -> InvitationView {
+        let store = try await IdentityStoreService(db: db).require(storeName)
+        let target = try await resolveTarget(request)
+        let policy = try await SelfServicePolicyModel.find(target.app.policyId, on: db)
+        let options = policy?.invitationOptions ?? AccountInvitationOptions()
+        // SPEC rules 1, 2, 3.
+        try InvitationRules.checkInvitable(
+            InvitationTarget(applicationName: target.app.name, applicationStore: target.app.store,
+                             protocolKind: ApplicationProtocol(rawValue: target.app.protocolKind) ?? .saml2,
+                             clientId: target.client?.id, loginURL: target.client?.loginURL, options: options),
+            store: storeName)
+        let groups = try await GroupService(db: db).resolve(request.groupIds)
+        try GroupService.requireSameStore(groups, store: storeName)
+
+        let now = Date()
+        let token = SecretToken.generate(prefix: Self.tokenPrefix)
+        let invitation = InvitationModel()
+        invitation.id = UUID()
+        invitation.store = storeName
+        invitation.applicationId = target.app.id!
+        invitation.clientId = target.client!.id!
+        invitation.email = request.email.value
+        invitation.emailKey = request.email.normalized
+        invitation.groups = JSONText.encode(groups.map { $0.id!.idString })
+        invitation.metadata = JSONText.encode(request.metadata)
+        invitation.language = request.language
+        invitation.status = InvitationStatus.pending.rawValue
+        invitation.tokenHash = SecretToken.hash(token)
+        invitation.sentAt = now
+        invitation.validUntil = InvitationRules.validUntil(from: now, options: options)
+        invitation.sendCount = 1
+        invitation.createdBy = actor.auditName
+        invitation.createdAt = now
+        let link = Self.link(loginURL: target.client!.loginURL!, issuer: context.config.issuer, token: token)
+        let email = try InvitationEmail.compose(
+            invitation: invitation, applicationName: target.app.name, inviter: actor.displayName, link: link,
+            recipientName: request.profile.fullName, templates: context.templates)
+
+        do {
+            try await db.write { tx in
+                // SPEC rule 5: always denied when the invite method is read-only and the email has an account.
+                let taken = store.supportsEmail ? try await AccountService.emailTaken(request.email, store: storeName, on: tx) : false
+                try InvitationRules.checkExistingAccount(emailTaken: taken, options: options)
+                // SPEC rule 7: one pending invitation per email and store.
+                let pending = try await self.pendingInvitation(email: request.email, store: storeName, on: tx)
+                try InvitationRules.checkNoPendingDuplicate(existingPendingId: pending?.id?.idString)
+
+                let message = Outbox.message(email, invitationId: invitation.id!, store: storeName, retryPeriod: self.context.config.mailRetryPeriod, now: now)
+                invitation.lastEmailId = message.id
+                try await invitation.create(on: tx)
+                try await message.create(on: tx)
+                try await Audit.record(on: tx, actor: actor, action: "invitation.created", store: storeName, targetType: "invitation",
+                                       targetId: invitation.id!.idString,
+                                       details: ["email": request.email.value, "applicationId": target.app.id!.idString, "clientId": invitation.clientId])
+            }
+        } catch let error where error.isConstraintViolation {
+            // Another request created a pending invitation for this email at the same moment.
+            let pending = try await pendingInvitation(email: request.email, store: storeName, on: db)
+            try InvitationRules.checkNoPendingDuplicate(existingPendingId: pending?.id?.idString ?? "unknown")
+            throw error
+        }
+        context.mailWakeUp()
+        var view = try await self.view(invitation)
+        view.link = link
+        return view
+    }
+
+    static let tokenPrefix = "inv_"
+
+    /// The invitation link: the application's login URL with the OIDC third-party-initiated
+    /// login parameters; `login_hint` carries the token (SPEC: the invitee's journey, step 1).
+    static func link(loginURL: String, issuer: String, token: String) -> String {
+        RedirectURI.appending([("iss", issuer), ("login_hint", token)], to: loginURL)
+    }
+
+    private struct Target {
+        var app: ApplicationModel
+        var client: OIDCClientModel?
+    }
+
+    /// `clientId` names the client; `applicationId` stands for the application's first client.
+    private func resolveTarget(_ request: InvitationRequest) async throws -> Target {
+        if let clientId = request.clientId {
+            guard let client = try await OIDCClientModel.find(clientId, on: db), let app = try await ApplicationModel.find(client.applicationId, on: db) else {
+                throw UsherError(status: 404, errorKey: "client.notFound", title: "Not found", detail: "No OIDC client with the id '\(clientId)' exists.",
+                                 fieldErrors: [FieldError("clientId", "no client with this id exists")])
+            }
+            return Target(app: app, client: client)
+        }
+        let app = try await ApplicationService(db: db).require(request.applicationId!)
+        let client = try await ApplicationService(db: db).clients(of: app.id!).first
+        return Target(app: app, client: client)
+    }
+
+    private func pendingInvitation(email: EmailAddress, store: String, on db: any Database) async throws -> InvitationModel? {
+        try await InvitationModel.query(on: db).filter(\.$store == store).filter(\.$emailKey == email.normalized)
+            .filter(\.$status == InvitationStatus.pending.rawValue).first()
+    }
+
+    // MARK: Read
+
+    func require(store: String, id: String) async throws -> InvitationModel {
+        guard let uuid = UUID(uuidString: id), let invitation = try await InvitationModel.find(uuid, on: db), invitation.store == store else {
+            throw UsherError.notFound("invitation", id)
+        }
+        return invitation
+    }
+
+    func get(store: String, id: String) async throws -> InvitationView {
+        _ = try await IdentityStoreService(db: db).require(store)
+        return try await view(try await require(store: store, id: id))
+    }
+
+    func list(store: String, filter: InvitationFilter, sort: SortOrder, page: PageRequest, now: Date = Date()) async throws -> Listing<InvitationView> {
+        _ = try await IdentityStoreService(db: db).require(store)
+        let query = InvitationModel.query(on: db).filter(\.$store == store)
+        if !filter.statuses.isEmpty {
+            let statuses = filter.statuses
+            query.group(.or) { or in
+                for status in statuses {
+                    switch status {
+                    case .done: or.filter(\.$status == InvitationStatus.done.rawValue)
+                    case .pending: or.group(.and) { $0.filter(\.$status == InvitationStatus.pending.rawValue).filter(\.$validUntil > now) }
+                    case .expired: or.group(.and) { $0.filter(\.$status == InvitationStatus.pending.rawValue).filter(\.$validUntil <= now) }
+                    }
+                }
+            }
+        }
+        if let accepted = filter.accepted {
+            query.filter(\.$status, accepted ? .equal : .notEqual, InvitationStatus.done.rawValue)
+        }
+        if let email = filter.email { query.filter(\.$emailKey == EmailAddress.normalize(email)) }
+        if let search = filter.search, !search.isEmpty {
+            query.filter(\.$emailKey, .custom("LIKE"), "%\(AccountService.escapeLike(search.lowercased()))%")
+        }
+        if let clientId = filter.clientId { query.filter(\.$clientId == clientId) }
+        let total = try await query.count()
+        let direction: DatabaseQuery.Sort.Direction = sort.ascending ? .ascending : .descending
+        switch sort.field {
+        case "sent": query.sort(\.$sentAt, direction)
+        case "validUntil": query.sort(\.$validUntil, direction)
+        case "email": query.sort(\.$emailKey, direction)
+        case "status": query.sort(\.$status, direction)
+        default: query.sort(\.$createdAt, direction)
+        }
+        query.sort(\.$id, direction)
+        let invitations = try await query.range(page.offset..<(page.offset + page.size)).all()
+        return Listing(items: try await views(invitations, now: now), total: total)
+    }
+
+    static let sortFields = ["created", "sent", "validUntil", "email", "status"]
+
+    func view(_ invitation: InvitationModel, now: Date = Date()) async throws -> InvitationView {
+        try await views([invitation], now: now)[0]
+    }
+
+    /// Views with their applications and email delivery states, in two queries for the page.
+    func views(_ invitations: [InvitationModel], now: Date = Date()) async throws -> [InvitationView] {
+        let appIds = Array(Set(invitations.map(\.applicationId)))
+        let apps = appIds.isEmpty ? [] : try await ApplicationModel.query(on: db).filter(\.$id ~~ appIds).all()
+        let appNames = Dictionary(apps.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let emailIds = invitations.compactMap(\.lastEmailId)
+        let emails = emailIds.isEmpty ? [] : try await OutboxMessageModel.query(on: db).filter(\.$id ~~ emailIds)
+            .field(\.$id).field(\.$status).field(\.$attempts).field(\.$lastError).field(\.$sentAt).field(\.$transport).all()
+        let emailById = Dictionary(emails.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        return invitations.map { i in
+            let status = InvitationRules.status(storedDone: i.status == InvitationStatus.done.rawValue, validUntil: i.validUntil, now: now)
+            let delivery = i.lastEmailId.flatMap { emailById[$0] }.map {
+                DeliveryView(status: $0.status, attempts: $0.attempts, lastError: $0.lastError, sentAt: $0.sentAt, transport: $0.transport, emailId: $0.id!.idString)
+            }
+            return InvitationView(
+                id: i.id!.idString, store: i.store, applicationId: i.applicationId.idString, applicationName: appNames[i.applicationId],
+                clientId: i.clientId, email: i.email, groups: (JSONText.decode([String].self, i.groups) ?? []).map { IdOnly(id: $0) },
+                language: i.language, metadata: JSONText.decode([String: JSONValue].self, i.metadata) ?? [:],
+                status: status.rawValue, accepted: status == .done, sent: i.sentAt, validUntil: i.validUntil, sendCount: i.sendCount,
+                createdBy: i.createdBy, created: i.createdAt, acceptedAt: i.acceptedAt, accountId: i.accountId?.idString,
+                delivery: delivery, link: nil)
+        }
+    }
+
+    // MARK: Resend
+
+    /// SPEC rule 10: a new link (the old one dies), a new validUntil, and the email again.
+    func resend(store: String, id: String, by actor: Actor) async throws -> InvitationView {
+        let invitation = try await require(store: store, id: id)
+        let now = Date()
+        try InvitationRules.checkResendable(InvitationRules.status(storedDone: invitation.status == InvitationStatus.done.rawValue, validUntil: invitation.validUntil, now: now))
+        try await context.rateLimiter.hit(RateLimiter.resendPerInvitation, key: invitation.id!.idString, on: db)
+        guard let app = try await ApplicationModel.find(invitation.applicationId, on: db),
+            let client = try await OIDCClientModel.find(invitation.clientId, on: db)
+        else {
+            throw UsherError.conflict("invitation.applicationGone", "The application or client of this invitation no longer exists; revoke it and invite again.")
+        }
+        let policy = try await SelfServicePolicyModel.find(app.policyId, on: db)
+        let options = policy?.invitationOptions ?? AccountInvitationOptions()
+        try InvitationRules.checkInvitable(
+            InvitationTarget(applicationName: app.name, applicationStore: app.store, protocolKind: ApplicationProtocol(rawValue: app.protocolKind) ?? .saml2,
+                             clientId: client.id, loginURL: client.loginURL, options: options),
+            store: store)
+
+        let token = SecretToken.generate(prefix: Self.tokenPrefix)
+        let link = Self.link(loginURL: client.loginURL!, issuer: context.config.issuer, token: token)
+        let validUntil = InvitationRules.validUntil(from: now, options: options)
+        let profile = InvitationRequest.profile(from: JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:])
+        let invitationId = invitation.id!
+        let tokenHash = SecretToken.hash(token)
+
+        let updated = try await db.write { tx in
+            // Conditional on PENDING, so a resend racing with acceptance cannot revive it.
+            let rows = try await tx.sql.raw("""
+                UPDATE invitations SET token_hash = \(bind: tokenHash), valid_until = \(bind: validUntil), sent_at = \(bind: now),
+                  send_count = send_count + 1
+                WHERE id = \(bind: invitationId) AND status = 'PENDING' RETURNING id
+                """).all()
+            guard !rows.isEmpty else {
+                throw UsherError.conflict("invitation.alreadyAccepted", "This invitation was accepted a moment ago; there is nothing to resend.")
+            }
+            guard let fresh = try await InvitationModel.find(invitationId, on: tx) else { throw UsherError.notFound("invitation", id) }
+            let email = try InvitationEmail.compose(invitation: fresh, applicationName: app.name, inviter: actor.displayName, link: link,
+                                                    recipientName: profile.fullName, templates: self.context.templates)
+            // An older email still waiting carries a dead link: it is not sent any more.
+            try await Outbox.cancelQueued(invitationId: invitationId, reason: "superseded by a resend", on: tx)
+            let message = Outbox.message(email, invitationId: invitationId, store: store, retryPeriod: self.context.config.mailRetryPeriod, now: now)
+            try await message.create(on: tx)
+            fresh.lastEmailId = message.id
+            try await fresh.save(on: tx)
+            try await Audit.record(on: tx, actor: actor, action: "invitation.resent", store: store, targetType: "invitation", targetId: id,
+                                   details: ["email": fresh.email, "sendCount": String(fresh.sendCount)])
+            return fresh
+        }
+        context.mailWakeUp()
+        var view = try await self.view(updated)
+        view.link = link
+        return view
+    }
+
+    // MARK: Revoke
+
+    /// SPEC rule 11: gone from every list, its link dead at once; the audit log remembers.
+    func revoke(store: String, id: String, by actor: Actor) async throws {
+        let invitation = try await require(store: store, id: id)
+        try InvitationRules.checkRevocable(InvitationRules.status(storedDone: invitation.status == InvitationStatus.done.rawValue, validUntil: invitation.validUntil, now: Date()))
+        let invitationId = invitation.id!
+        try await db.write { tx in
+            let rows = try await tx.sql.raw("DELETE FROM invitations WHERE id = \(bind: invitationId) AND status = 'PENDING' RETURNING id").all()
+            guard !rows.isEmpty else {
+                throw UsherError.conflict("invitation.alreadyAccepted", "This invitation was accepted a moment ago and cannot be revoked.")
+            }
+            try await Outbox.cancelQueued(invitationId: invitationId, reason: "invitation revoked", on: tx)
+            try await LoginFlowModel.query(on: tx).filter(\.$invitationId == invitationId).delete()
+            try await Audit.record(on: tx, actor: actor, action: "invitation.revoked", store: store, targetType: "invitation", targetId: id,
+                                   details: ["email": invitation.email, "applicationId": invitation.applicationId.idString, "createdBy": invitation.createdBy])
+        }
+    }
+
+    // MARK: The link
+
+    /// Finds the invitation a link token belongs to. Only the hash is looked up, and the stored
+    /// hash is compared in constant time.
+    static func find(token: String, on db: any Database) async throws -> InvitationModel? {
+        guard token.hasPrefix(tokenPrefix), token.count < 200 else { return nil }
+        let hash = SecretToken.hash(token)
+        guard let invitation = try await InvitationModel.query(on: db).filter(\.$tokenHash == hash).first(),
+            SecretToken.constantTimeEquals(invitation.tokenHash, hash)
+        else { return nil }
+        return invitation
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import UsherCore
+
+/// The invitation email: who invites, to which application, the link, and until when it works,
+/// in the invitation's language (with a fallback to its language part, then en-US).
+enum InvitationEmail {
+    static func compose(
+        invitation: InvitationModel, applicationName: String, inviter: String, link: String, recipientName: String?, templates: Templates
+    ) throws -> ComposedEmail {
+        let language = invitation.language
+        let context: [String: Any] = [
+            "applicationName": applicationName,
+            "inviterName": inviter,
+            "recipientName": recipientName ?? "",
+            "hasRecipientName": recipientName != nil,
+            "email": invitation.email,
+            "link": link,
+            "lang": language,
+            "validUntil": formatDate(invitation.validUntil, language: language),
+        ]
+        let subject = templates.render(templates.localized("email/invitation", language: language, suffix: "subject"), context)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = templates.render(templates.localized("email/invitation", language: language, suffix: "text"), context)
+        let html = templates.render(templates.localized("email/invitation", language: language, suffix: "html"), context)
+        guard !subject.contains("\r"), !subject.contains("\n") else {
+            throw UsherError.badRequest("email.invalidSubject", "The invitation email's subject would span several lines; check the subject template.")
+        }
+        return ComposedEmail(to: invitation.email, toName: recipientName, subject: subject, text: text, html: html, language: language)
+    }
+
+    /// "25 November 2026 at 14:00 UTC", in the reader's language.
+    static func formatDate(_ date: Date, language: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: language.replacingOccurrences(of: "-", with: "_"))
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateStyle = .long
+        formatter.timeStyle = .short
+        return formatter.string(from: date) + " UTC"
+    }
+}
