@@ -16,13 +16,29 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
         // writers in memory (see Storage.swift). Readers run side by side thanks to WAL.
         app.databases.use(.sqlite(path == ":memory:" ? .memory : .file(path), maxConnectionsPerEventLoop: 1), as: .sqlite)
     case .postgres(let url):
-        let configuration: SQLPostgresConfiguration
+        var configuration: SQLPostgresConfiguration
+        // `?schema=name` keeps Usher's tables in their own schema (created when missing).
+        var components = URLComponents(string: url)
+        let schema = components?.queryItems?.first(where: { $0.name == "schema" })?.value
+        let otherItems = components?.queryItems?.filter { $0.name != "schema" }
+        components?.queryItems = otherItems?.isEmpty == false ? otherItems : nil
+        if let schema, !(schema.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+            throw UsherConfiguration.Error(variable: "USHER_DATABASE_URL", problem: "schema= may hold only letters, digits and '_'")
+        }
         do {
-            configuration = try SQLPostgresConfiguration(url: url)
+            configuration = try SQLPostgresConfiguration(url: components?.string ?? url)
+            if let schema { configuration.searchPath = [schema] }
         } catch {
             throw UsherConfiguration.Error(variable: "USHER_DATABASE_URL", problem: "is not a PostgreSQL URL Usher can use: \(error)")
         }
         app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(10)), as: .psql)
+        if let schema {
+            do {
+                try await app.db.sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+            } catch {
+                throw UsherConfiguration.Error(variable: "USHER_DATABASE_URL", problem: "the schema '\(schema)' cannot be created: \(String(reflecting: error))")
+            }
+        }
     }
     app.migrations.add(M001_CreateSchema())
 

@@ -1,0 +1,338 @@
+import Foundation
+import SQLKit
+import Testing
+import UsherCore
+import Vapor
+@testable import UsherServer
+
+/// Every rule of SPEC.md through the admin API, on SQLite and on PostgreSQL.
+@Suite struct InvitationAPITests {
+    static let invite = "/admin/api/v1/identityStores/default/invite"
+
+    func loginHint(_ link: String?) -> String? {
+        link.flatMap { URLComponents(string: $0)?.queryItems?.first(where: { $0.name == "login_hint" })?.value }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func createReturnsThePendingInvitationWithALinkAndWritesAuditAndEmail(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let group = try await t.group(token: token, name: "Customers")
+            let f = try await t.oidcApplication(token: token)
+            let r = try await t.invite(f, email: "Jane.Doe@Example.com",
+                                       extra: #","groups":[{"id":"\#(group)"}],"language":"de-DE","metadata":{"givenName":"Jane","familyName":"Doe","plan":"gold"}"#)
+            #expect(r.status == .created)
+            #expect(r["status"] as? String == "PENDING")
+            #expect(r["email"] as? String == "Jane.Doe@Example.com")
+            #expect(r["clientId"] as? String == f.clientId)
+            #expect(r["language"] as? String == "de-DE")
+            #expect((r["groups"] as? [[String: Any]])?.first?["id"] as? String == group)
+            #expect((r["metadata"] as? [String: Any])?["plan"] as? String == "gold")
+            #expect(r.headers.first(name: .location) == "\(Self.invite)/\(r["id"] as! String)")
+            let link = try #require(r["link"] as? String)
+            #expect(link.hasPrefix("https://shop.example.com/login?iss=http://usher.test&login_hint=inv_"))
+
+            // The token is 256 random bits; only its SHA-256 is stored.
+            let hint = try #require(loginHint(link))
+            #expect(Data(base64URLEncoded: String(hint.dropFirst(4)))?.count == 32)
+            struct Row: Decodable { var token_hash: String }
+            let stored = try await t.app.db.sql.raw("SELECT token_hash FROM invitations").all(decoding: Row.self)
+            #expect(stored.map(\.token_hash) == [SecretToken.hash(hint)])
+            #expect(try await InvitationService.find(token: hint, on: t.app.db)?.id?.idString == r["id"] as? String)
+
+            // Get shows the same invitation, without the link (Usher keeps no copy of it).
+            let g = try await t.send(.GET, "\(Self.invite)/\(r["id"] as! String)", token: token)
+            #expect(g.status == .ok)
+            #expect(g["link"] == nil)
+            #expect((g["delivery"] as? [String: Any])?["status"] as? String == "queued")
+
+            #expect(try await t.count("outbox") == 1)
+            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.created", token: token)
+            #expect(audit.jsonArray.count == 1)
+            #expect(audit.jsonArray.first?["actor"] as? String == "apiClient:\(TestApp.adminClientId)")
+            #expect(audit.jsonArray.first?["targetId"] as? String == r["id"] as? String)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func applicationIdStandsForTheFirstClient(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let r = try await t.send(.POST, Self.invite, json: #"{"applicationId":"\#(f.applicationId)","email":"a@example.com"}"#, token: token)
+            #expect(r.status == .created)
+            #expect(r["clientId"] as? String == f.clientId)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rule1_saml2ApplicationIsRefused(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let app = try await t.send(.POST, "/admin/api/v1/applications", json: #"{"name":"Legacy","store":"default","protocol":"saml2"}"#, token: token)
+            #expect(app.status == .created)
+            let r = try await t.send(.POST, Self.invite, json: #"{"applicationId":"\#(app["id"] as! String)","email":"a@example.com"}"#, token: token)
+            #expect(r.status == .badRequest)
+            #expect(r.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+            #expect((r["detail"] as? String)?.contains("SAML2 applications do not support customer invitation") == true)
+            #expect(r.errorKey == "invitation.unsupportedProtocol")
+            #expect(try await t.count("invitations") == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rule2_missingLoginURLAndDisabledPolicyAreRefused(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let noLogin = try await t.oidcApplication(token: token, name: "NoLogin", loginUrl: nil)
+            let r1 = try await t.invite(noLogin, email: "a@example.com")
+            #expect(r1.status == .badRequest)
+            #expect(r1.errorKey == "invitation.noLoginUrl")
+
+            let disabled = try await t.oidcApplication(token: token, name: "Disabled", policy: #"{"accountInvitation":{"enabled":false}}"#)
+            let r2 = try await t.invite(disabled, email: "a@example.com")
+            #expect(r2.status == .badRequest)
+            #expect(r2.errorKey == "invitation.disabled")
+            #expect(try await t.count("invitations") == 0)
+            #expect(try await t.count("outbox") == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rule3_foreignOrUnknownApplicationAndGroupsAreRefused(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            #expect(try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"partners","identifiers":["EMAIL"]}"#, token: token).status == .created)
+            let f = try await t.oidcApplication(token: token)
+            let partnerApp = try await t.oidcApplication(token: token, store: "partners", name: "Partner portal")
+            let partnerGroup = try await t.group(token: token, store: "partners", name: "Partners")
+
+            let foreignApp = try await t.invite(partnerApp, email: "a@example.com")
+            #expect(foreignApp.status == .badRequest)
+            #expect(foreignApp.errorKey == "invitation.applicationNotInStore")
+
+            let foreignGroup = try await t.invite(f, email: "a@example.com", extra: #","groups":[{"id":"\#(partnerGroup)"}]"#)
+            #expect(foreignGroup.status == .badRequest)
+            #expect(foreignGroup.fieldNames.contains("groups[0].id"))
+
+            let unknownGroup = try await t.invite(f, email: "a@example.com", extra: #","groups":[{"id":"\#(UUID().uuidString)"}]"#)
+            #expect(unknownGroup.status == .notFound)
+
+            let unknownClient = try await t.send(.POST, Self.invite, json: #"{"clientId":"nope","email":"a@example.com"}"#, token: token)
+            #expect(unknownClient.status == .notFound)
+
+            let unknownStore = try await t.send(.POST, "/admin/api/v1/identityStores/nowhere/invite", json: #"{"clientId":"\#(f.clientId)","email":"a@example.com"}"#, token: token)
+            #expect(unknownStore.status == .notFound)
+            #expect(try await t.count("invitations") == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rule5_readOnlyInviteMethodWithExistingAccountIsDenied_rule6_allowedWithMismatch(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let account = try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts", json: #"{"email":"taken@example.com","givenName":"Tak"}"#, token: token)
+            #expect(account.status == .created)
+            let strict = try await t.oidcApplication(token: token, name: "Strict")
+            let denied = try await t.invite(strict, email: "TAKEN@example.com")
+            #expect(denied.status == .conflict)
+            #expect(denied.errorKey == "account.emailExists")
+            #expect(try await t.count("invitations") == 0)
+
+            let lenient = try await t.oidcApplication(token: token, name: "Lenient", policy: #"{"accountInvitation":{"allowEmailMismatch":true}}"#)
+            let allowed = try await t.invite(lenient, email: "taken@example.com")
+            #expect(allowed.status == .created)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rule7_pendingDuplicateIsAnsweredWithConflictingId(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let first = try await t.invite(f, email: "dup@example.com")
+            let second = try await t.invite(f, email: "Dup@Example.com")
+            #expect(second.status == .conflict)
+            #expect(second.errorKey == "invitation.pendingExists")
+            #expect(second["conflictingId"] as? String == first["id"] as? String)
+            #expect(try await t.count("invitations") == 1)
+
+            // Another store is another population: the same email may be invited there.
+            #expect(try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"other","identifiers":["EMAIL"]}"#, token: token).status == .created)
+            let other = try await t.oidcApplication(token: token, store: "other", name: "Other")
+            #expect(try await t.invite(other, email: "dup@example.com", store: "other").status == .created)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rule7_concurrentDuplicatesCreateOnlyOne(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<6 { group.addTask { try await t.invite(f, email: "race@example.com").status } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 1)
+            #expect(statuses.filter { $0 == .conflict }.count == 5)
+            #expect(try await t.count("invitations") == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rule9_expiredShowsExpiredAndFiltersWork(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let old = try await t.invite(f, email: "old@example.com")
+            _ = try await t.invite(f, email: "new@example.com")
+            let oldId = UUID(uuidString: old["id"] as! String)!
+            try await t.app.db.sql.raw("UPDATE invitations SET valid_until = \(bind: Date().addingTimeInterval(-60)) WHERE id = \(bind: oldId)").run()
+
+            let got = try await t.send(.GET, "\(Self.invite)/\(old["id"] as! String)", token: token)
+            #expect(got["status"] as? String == "EXPIRED")
+            let expired = try await t.send(.GET, "\(Self.invite)?status=EXPIRED", token: token)
+            #expect(expired.jsonArray.map { $0["email"] as? String } == ["old@example.com"])
+            let pending = try await t.send(.GET, "\(Self.invite)?status=PENDING", token: token)
+            #expect(pending.jsonArray.map { $0["email"] as? String } == ["new@example.com"])
+            let byEmail = try await t.send(.GET, "\(Self.invite)?email=NEW@example.com", token: token)
+            #expect(byEmail.jsonArray.count == 1)
+            let notAccepted = try await t.send(.GET, "\(Self.invite)?accepted=false", token: token)
+            #expect(notAccepted.jsonArray.count == 2)
+            #expect(try await t.send(.GET, "\(Self.invite)?accepted=true", token: token).jsonArray.isEmpty)
+            #expect(try await t.send(.GET, "\(Self.invite)?clientId=\(f.clientId)", token: token).jsonArray.count == 2)
+            #expect(try await t.send(.GET, "\(Self.invite)?status=LOST", token: token).status == .badRequest)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func listPagesAndSorts(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            for i in 0..<5 { #expect(try await t.invite(f, email: "p\(i)@example.com").status == .created) }
+            let page0 = try await t.send(.GET, "\(Self.invite)?size=2&page=0&sort=email,asc", token: token)
+            #expect(page0.jsonArray.map { $0["email"] as? String } == ["p0@example.com", "p1@example.com"])
+            #expect(page0.headers.first(name: "X-Total-Count") == "5")
+            #expect(page0.headers.first(name: "Link")?.contains("rel=\"next\"") == true)
+            let page2 = try await t.send(.GET, "\(Self.invite)?size=2&page=2&sort=email,asc", token: token)
+            #expect(page2.jsonArray.map { $0["email"] as? String } == ["p4@example.com"])
+            let desc = try await t.send(.GET, "\(Self.invite)?size=1&sort=email,desc", token: token)
+            #expect(desc.jsonArray.first?["email"] as? String == "p4@example.com")
+            #expect(try await t.send(.GET, "\(Self.invite)?sort=password", token: token).status == .badRequest)
+            #expect(try await t.send(.GET, "\(Self.invite)?size=0", token: token).status == .badRequest)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rule10_resendRotatesTheTokenAndMovesValidUntil(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token, policy: #"{"accountInvitation":{"linkMaxAgeHours":10}}"#)
+            let created = try await t.invite(f, email: "again@example.com")
+            let id = created["id"] as! String
+            let oldHint = try #require(loginHint(created["link"] as? String))
+            // Let it expire: resend works on EXPIRED too.
+            try await t.app.db.sql.raw("UPDATE invitations SET valid_until = \(bind: Date().addingTimeInterval(-5)), sent_at = \(bind: Date().addingTimeInterval(-3600)) WHERE id = \(bind: UUID(uuidString: id)!)").run()
+
+            let before = Date()
+            let resent = try await t.send(.POST, "\(Self.invite)/\(id)/resend", token: token)
+            #expect(resent.status == .ok)
+            #expect(resent["status"] as? String == "PENDING")
+            #expect(resent["sendCount"] as? Int == 2)
+            let newHint = try #require(loginHint(resent["link"] as? String))
+            #expect(newHint != oldHint)
+            #expect(try await InvitationService.find(token: oldHint, on: t.app.db) == nil)
+            #expect(try await InvitationService.find(token: newHint, on: t.app.db)?.id?.idString == id)
+
+            let formatter = ISO8601DateFormatter()
+            let validUntil = try #require(formatter.date(from: resent["validUntil"] as? String ?? ""))
+            #expect(abs(validUntil.timeIntervalSince(before.addingTimeInterval(10 * 3600))) < 5)
+            let sent = try #require(formatter.date(from: resent["sent"] as? String ?? ""))
+            #expect(sent >= before.addingTimeInterval(-1))
+
+            // A second email, and the first one (with the dead link) is not sent any more.
+            let mails = try await t.send(.GET, "/admin/api/v1/mailbox?invitationId=\(id)", token: token)
+            #expect(mails.jsonArray.count == 2)
+            #expect(Set(mails.jsonArray.compactMap { $0["status"] as? String }) == ["queued", "cancelled"])
+            #expect(try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.resent", token: token).jsonArray.count == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rules10and11_doneInvitationCannotBeResentOrRevoked(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let created = try await t.invite(f, email: "done@example.com")
+            let id = created["id"] as! String
+            try await t.app.db.sql.raw("UPDATE invitations SET status = 'DONE' WHERE id = \(bind: UUID(uuidString: id)!)").run()
+            let resend = try await t.send(.POST, "\(Self.invite)/\(id)/resend", token: token)
+            #expect(resend.status == .conflict)
+            #expect(resend.errorKey == "invitation.alreadyAccepted")
+            let revoke = try await t.send(.DELETE, "\(Self.invite)/\(id)", token: token)
+            #expect(revoke.status == .conflict)
+            #expect(try await t.send(.GET, "\(Self.invite)/\(id)", token: token)["status"] as? String == "DONE")
+            #expect(try await t.count("outbox") == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rule11_revokeDeletesItKillsTheLinkAndIsAudited(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let created = try await t.invite(f, email: "gone@example.com")
+            let id = created["id"] as! String
+            let hint = try #require(loginHint(created["link"] as? String))
+
+            let revoke = try await t.send(.DELETE, "\(Self.invite)/\(id)", token: token)
+            #expect(revoke.status == .noContent)
+            #expect(try await t.send(.GET, "\(Self.invite)/\(id)", token: token).status == .notFound)
+            #expect(try await t.send(.GET, Self.invite, token: token).jsonArray.isEmpty)
+            #expect(try await t.send(.DELETE, "\(Self.invite)/\(id)", token: token).status == .notFound)
+            #expect(try await t.send(.POST, "\(Self.invite)/\(id)/resend", token: token).status == .notFound)
+            #expect(try await InvitationService.find(token: hint, on: t.app.db) == nil)
+            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.revoked", token: token).jsonArray
+            #expect(audit.count == 1)
+            #expect(audit.first?["targetId"] as? String == id)
+            #expect((audit.first?["details"] as? [String: Any])?["email"] as? String == "gone@example.com")
+            // Its email, still queued, will not go out with a dead link.
+            let mails = try await t.send(.GET, "/admin/api/v1/mailbox?to=gone@example.com", token: token).jsonArray
+            #expect(mails.first?["status"] as? String == "cancelled")
+            // The email may be invited again.
+            #expect(try await t.invite(f, email: "gone@example.com").status == .created)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rule12_badInputIsAnsweredWithFieldErrorsAndWritesNothing(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let cases: [(String, String)] = [
+                ("{not json", ""),
+                (#"["an","array"]"#, ""),
+                (#"{"clientId":"\#(f.clientId)","email":"not-an-email"}"#, "email"),
+                (#"{"clientId":"\#(f.clientId)"}"#, "email"),
+                (#"{"email":"a@example.com"}"#, "clientId"),
+                (#"{"clientId":"\#(f.clientId)","email":"a@example.com","colour":"blue"}"#, "colour"),
+                (#"{"clientId":"\#(f.clientId)","email":"\#(String(repeating: "a", count: 300))@example.com"}"#, "email"),
+                (#"{"clientId":"\#(f.clientId)","email":"a@example.com","metadata":{"givenName":"\#(String(repeating: "x", count: 500))"}}"#, "metadata.givenName"),
+                (#"{"clientId":"\#(f.clientId)","email":"a@example.com","language":"not a language"}"#, "language"),
+                (#"{"clientId":"\#(f.clientId)","email":"a@example.com","groups":"all"}"#, "groups"),
+                (#"{"clientId":"\#(f.clientId)","email":"a@example.com\r\nBcc: evil@example.com"}"#, "email"),
+                (#"{"clientId":42,"email":"a@example.com"}"#, "clientId"),
+            ]
+            for (body, field) in cases {
+                let r = try await t.send(.POST, Self.invite, json: body, token: token)
+                #expect(r.status == .badRequest, "\(body) → \(r.status)")
+                #expect(r.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+                #expect(r["title"] != nil && r["detail"] != nil && r.errorKey != nil)
+                if !field.isEmpty { #expect(r.fieldNames.contains(field), "\(body) → \(r.fieldNames)") }
+            }
+            #expect(try await t.count("invitations") == 0)
+            #expect(try await t.count("outbox") == 0)
+        }
+    }
+}
