@@ -85,6 +85,11 @@ final class JSONObjectReader {
         guard let buffer = request.body.data, buffer.readableBytes > 0 else {
             throw UsherError.badRequest("request.malformed", "This call needs a JSON object as its body.")
         }
+        // Vapor limits streamed bodies; this also covers bodies that arrived in one piece.
+        guard buffer.readableBytes <= request.usher.config.maxBodyBytes else {
+            throw UsherError(status: 413, errorKey: "request.tooLarge", title: "Payload Too Large",
+                             detail: "The request body is larger than this server accepts (USHER_MAX_BODY_BYTES).")
+        }
         if let type = request.headers.contentType, !(type.type == "application" && (type.subType == "json" || type.subType.hasSuffix("+json"))) {
             throw UsherError(status: 415, errorKey: "request.unsupportedMediaType", title: "Unsupported Media Type",
                              detail: "Send the body as application/json.")
