@@ -70,9 +70,9 @@ struct AccountService {
     /// Inserts an account with its memberships. Runs inside the caller's transaction.
     /// A taken email or username is a 409, whichever instance got there first.
     @discardableResult
-    static func insert(_ new: NewAccount, on tx: any Database, now: Date) async throws -> AccountModel {
+    static func insert(_ new: NewAccount, id: UUID = UUID(), on tx: any Database, now: Date) async throws -> AccountModel {
         let account = AccountModel()
-        account.id = UUID()
+        account.id = id
         account.store = new.store.id!
         account.email = new.email?.value
         // The unique key only exists when the store uses email as an identifier (SPEC rule 4).

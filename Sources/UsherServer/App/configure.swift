@@ -41,6 +41,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
         }
     }
     app.migrations.add(M001_CreateSchema())
+    app.migrations.add(M002_RetiredLinks())
 
     do {
         if app.db.isSQLite { try await DatabaseSetup.prepareSQLite(app.db) }
@@ -76,6 +77,10 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
 
     try routes(app)
     try await Bootstrap.run(app)
+    if config.demo {
+        try app.register(collection: DemoRoutes())
+        try await DemoApplication.seed(app)
+    }
 }
 
 /// Runs pending migrations. On PostgreSQL an advisory lock makes instances that start together
@@ -105,6 +110,10 @@ func routes(_ app: Application) throws {
         return ["status": "ok"]
     }
     try app.register(collection: TokenEndpoint())
+    try app.register(collection: DiscoveryRoutes())
+    try app.register(collection: AuthorizeEndpoint())
+    try app.register(collection: SignUpPages())
+    try app.register(collection: SignInPages())
     try app.register(collection: AdminAPIRoutes())
     try app.register(collection: OpenAPIRoutes())
 }

@@ -70,7 +70,7 @@ struct TokenEndpoint: RouteCollection {
             granted = wanted
         }
         let lifetime = req.usher.config.accessTokenLifetime
-        let now = Date()
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let payload = AdminAccessToken(
             iss: IssuerClaim(value: req.usher.config.issuer), sub: SubjectClaim(value: client.id!),
             aud: AudienceClaim(value: [AdminAccessToken.audience]), exp: ExpirationClaim(value: now.addingTimeInterval(lifetime)),
@@ -94,6 +94,10 @@ struct TokenEndpoint: RouteCollection {
 /// the grant type is not one of them.
 enum OIDCGrants {
     static func handle(grant: String, req: Request, form: [String: String], credentials: ClientCredentials?) async throws -> Response? {
-        nil
+        switch grant {
+        case "authorization_code": return try await OIDCTokenService.exchangeCode(req: req, form: form, credentials: credentials)
+        case "refresh_token": return try await OIDCTokenService.refresh(req: req, form: form, credentials: credentials)
+        default: return nil
+        }
     }
 }

@@ -1,0 +1,54 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+/// One-time authorization codes. Only their SHA-256 is stored; a code works once, for 60
+/// seconds, for the client and redirect URI it was issued to (RFC 6749 §4.1.2).
+enum AuthorizationCodes {
+    static let lifetime: TimeInterval = 60
+
+    static func issue(clientId: String, redirectURI: String, scope: String, nonce: String?, codeChallenge: String?, accountId: UUID,
+                      authTime: Date, sessionHash: String?, on tx: any Database, now: Date = Date()) async throws -> String {
+        let code = SecretToken.generate(prefix: "c_")
+        let model = AuthorizationCodeModel()
+        model.id = SecretToken.hash(code)
+        model.clientId = clientId
+        model.accountId = accountId
+        model.redirectURI = redirectURI
+        model.scope = scope
+        model.nonce = nonce
+        model.codeChallenge = codeChallenge
+        model.codeChallengeMethod = codeChallenge == nil ? nil : "S256"
+        model.authTime = authTime
+        model.sessionHash = sessionHash
+        model.createdAt = now
+        model.expiresAt = now.addingTimeInterval(lifetime)
+        try await model.create(on: tx)
+        return code
+    }
+
+    /// The redirect back to the client with a code (and `state`, and `iss` per RFC 9207).
+    static func redirect(code: String, redirectURI: String, state: String?, issuer: String) -> Response {
+        var items = [("code", code)]
+        if let state { items.append(("state", state)) }
+        items.append(("iss", issuer))
+        return Response.seeOther(RedirectURI.appending(items, to: redirectURI))
+    }
+
+    static func redirectWithCode(request: AuthorizationRequest, accountId: UUID, authTime: Date, sessionHash: String?, req: Request) async throws -> Response {
+        let code = try await req.db.write { tx in
+            try await issue(clientId: request.client.id!, redirectURI: request.redirectURI, scope: request.scope, nonce: request.nonce,
+                            codeChallenge: request.codeChallenge, accountId: accountId, authTime: authTime, sessionHash: sessionHash, on: tx)
+        }
+        return redirect(code: code, redirectURI: request.redirectURI, state: request.state, issuer: req.usher.config.issuer)
+    }
+
+    /// Finishes a flow with a code, inside the caller's transaction (used by sign-in and sign-up).
+    static func finish(flow: LoginFlowModel, accountId: UUID, authTime: Date, sessionHash: String?, on tx: any Database) async throws -> String {
+        let code = try await issue(clientId: flow.clientId, redirectURI: flow.redirectURI, scope: flow.scope, nonce: flow.nonce,
+                                   codeChallenge: flow.codeChallenge, accountId: accountId, authTime: authTime, sessionHash: sessionHash, on: tx)
+        try await flow.delete(on: tx)
+        return code
+    }
+}

@@ -1,0 +1,148 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+/// An OpenID Connect authorization request, checked. Problems with the client or the redirect
+/// URI are shown to the person (never redirected: the URI is not trusted yet); every other
+/// problem goes back to the client as an error redirect (RFC 6749 §4.1.2.1).
+struct AuthorizationRequest: Sendable {
+    var client: OIDCClientModel
+    var application: ApplicationModel
+    var redirectURI: String
+    var scope: String
+    var state: String?
+    var nonce: String?
+    var codeChallenge: String?
+    var codeChallengeMethod: String?
+    var prompt: String?
+    var loginHint: String?
+    var maxAge: Int?
+
+    /// An error that goes back to the client's redirect URI.
+    struct RedirectError: Error {
+        var redirectURI: String
+        var error: String
+        var description: String
+        var state: String?
+    }
+
+    static func parse(_ params: [String: String], on db: any Database) async throws -> AuthorizationRequest {
+        guard let clientId = params["client_id"], !clientId.isEmpty else {
+            throw UsherError.badRequest("authorize.noClient", "The application's sign-in request names no client (client_id is missing). Go back to the application and try again; if it keeps happening, tell the application's team.")
+        }
+        guard clientId.count <= 100, let client = try await OIDCClientModel.find(clientId, on: db),
+            let application = try await ApplicationModel.find(client.applicationId, on: db)
+        else {
+            throw UsherError.badRequest("authorize.unknownClient", "The application that sent you here is not registered with this sign-in service. Go back to the application; if it keeps happening, tell the application's team.")
+        }
+        let registered = JSONText.decode([String].self, client.redirectURIs) ?? []
+        guard let redirectURI = params["redirect_uri"], !redirectURI.isEmpty else {
+            throw UsherError.badRequest("authorize.noRedirectUri", "The application's sign-in request has no redirect_uri, so there is nowhere to send you back to.")
+        }
+        // Exact string match, as OAuth 2.1 requires: no prefix, no wildcard, no normalisation.
+        guard registered.contains(where: { SecretToken.constantTimeEquals($0, redirectURI) }) else {
+            throw UsherError.badRequest("authorize.redirectUriMismatch", "The application asked to send you back to an address that is not registered for it, so Usher will not. Tell the application's team that the redirect URI does not match.")
+        }
+        let state = params["state"]
+        func fail(_ error: String, _ description: String) -> RedirectError {
+            RedirectError(redirectURI: redirectURI, error: error, description: description, state: state)
+        }
+        if params["request"] != nil { throw fail("request_not_supported", "Request objects are not supported.") }
+        if params["request_uri"] != nil { throw fail("request_uri_not_supported", "request_uri is not supported.") }
+        guard params["response_type"] == "code" else {
+            throw fail("unsupported_response_type", "Only the authorization code flow (response_type=code) is supported.")
+        }
+        if let mode = params["response_mode"], mode != "query" {
+            throw fail("invalid_request", "Only response_mode=query is supported.")
+        }
+        let scopes = (params["scope"] ?? "").split(separator: " ").map(String.init)
+        guard scopes.contains("openid") else { throw fail("invalid_scope", "The scope must include openid.") }
+        let supported = Set(["openid", "profile", "email", "groups", "offline_access", "phone"])
+        let scope = scopes.filter { supported.contains($0) }.joined(separator: " ")
+
+        let challenge = params["code_challenge"]
+        let method = params["code_challenge_method"]
+        if let challenge {
+            guard (method ?? "plain") == "S256" else {
+                throw fail("invalid_request", "code_challenge_method must be S256; plain is not allowed.")
+            }
+            guard (43...128).contains(challenge.count), challenge.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                throw fail("invalid_request", "code_challenge is not a base64url SHA-256.")
+            }
+        } else if client.isPublic {
+            throw fail("invalid_request", "Public clients must use PKCE (code_challenge with S256).")
+        } else if method != nil {
+            throw fail("invalid_request", "code_challenge_method without code_challenge.")
+        }
+        if let nonce = params["nonce"], nonce.count > 512 { throw fail("invalid_request", "nonce is too long.") }
+        if let state, state.count > 2048 { throw fail("invalid_request", "state is too long.") }
+        var maxAge: Int?
+        if let raw = params["max_age"] {
+            guard let v = Int(raw), v >= 0 else { throw fail("invalid_request", "max_age must be a number of seconds.") }
+            maxAge = v
+        }
+        return AuthorizationRequest(
+            client: client, application: application, redirectURI: redirectURI, scope: scope, state: state, nonce: params["nonce"],
+            codeChallenge: challenge, codeChallengeMethod: challenge == nil ? nil : "S256", prompt: params["prompt"],
+            loginHint: params["login_hint"].flatMap { $0.isEmpty ? nil : String($0.prefix(512)) }, maxAge: maxAge)
+    }
+
+    /// Where the person goes back with an error.
+    static func errorRedirect(_ e: RedirectError, issuer: String) -> Response {
+        var items = [("error", e.error), ("error_description", e.description)]
+        if let state = e.state { items.append(("state", state)) }
+        items.append(("iss", issuer))
+        return Response.seeOther(RedirectURI.appending(items, to: e.redirectURI))
+    }
+}
+
+extension Response {
+    static func seeOther(_ location: String) -> Response {
+        let response = Response(status: .seeOther)
+        response.headers.replaceOrAdd(name: .location, value: location)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}
+
+/// Sign-in and sign-up flows: an authorization request waiting for a person. Stored, so that
+/// any instance can finish what another began.
+enum LoginFlows {
+    static let lifetime: TimeInterval = 30 * 60
+
+    static func create(_ r: AuthorizationRequest, invitationId: UUID?, browserToken: String, on db: any Database, now: Date = Date()) async throws -> LoginFlowModel {
+        let flow = LoginFlowModel()
+        flow.id = SecretToken.generate(prefix: "f_")
+        flow.browserHash = SecretToken.hash(browserToken)
+        flow.clientId = r.client.id!
+        flow.redirectURI = r.redirectURI
+        flow.scope = r.scope
+        flow.state = r.state
+        flow.nonce = r.nonce
+        flow.codeChallenge = r.codeChallenge
+        flow.codeChallengeMethod = r.codeChallengeMethod
+        flow.invitationId = invitationId
+        flow.loginHint = invitationId == nil ? r.loginHint : nil
+        flow.createdAt = now
+        flow.expiresAt = now.addingTimeInterval(lifetime)
+        try await db.write { tx in
+            // Expired flows are swept as new ones come in, a few at a time.
+            try await LoginFlowModel.query(on: tx).filter(\.$expiresAt < now.addingTimeInterval(-3600)).delete()
+            try await flow.create(on: tx)
+        }
+        return flow
+    }
+
+    /// The flow `id` names, if it belongs to this browser and is still open.
+    static func find(_ id: String?, request: Request) async throws -> LoginFlowModel {
+        guard let id, id.count < 100, let flow = try await LoginFlowModel.find(id, on: request.db), flow.expiresAt > Date(),
+            let browser = request.cookies[BrowserCookies.browser]?.string,
+            SecretToken.constantTimeEquals(flow.browserHash, SecretToken.hash(browser))
+        else {
+            throw UsherError(status: 400, errorKey: "flow.expired", title: "This page has expired",
+                             detail: "This sign-in page is no longer valid (it was open too long, or was opened in another browser). Go back to the application and start again, or open the invitation link again.")
+        }
+        return flow
+    }
+}

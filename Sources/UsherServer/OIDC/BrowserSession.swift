@@ -1,0 +1,98 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+/// The cookies a customer's browser carries at the authorization server.
+///
+/// `usher_browser` binds sign-in and sign-up flows to the browser that began them (a flow id
+/// leaked in a URL is useless elsewhere) and keys the CSRF tokens. `usher_session` is the
+/// signed-in session: a random token with an HMAC, whose SHA-256 keys a database row, so any
+/// instance can check it and signing out ends it everywhere.
+enum BrowserCookies {
+    static let browser = "usher_browser"
+    static let session = "usher_session"
+    static let sessionLifetime: TimeInterval = 12 * 3600
+
+    static func cookie(_ value: String, request: Request, maxAge: Int?) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
+                          isSecure: request.usher.config.isHTTPS, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    /// The browser-binding token, made (and set on `response`) when the browser has none.
+    static func browserToken(_ request: Request, settingOn response: Response? = nil) -> String {
+        if let existing = request.cookies[browser]?.string, existing.count >= 40, existing.count < 100 { return existing }
+        let fresh = SecretToken.generate(prefix: "b_")
+        request.cookies[browser] = .init(string: fresh)
+        response?.cookies[browser] = cookie(fresh, request: request, maxAge: nil)
+        return fresh
+    }
+
+    static func csrfToken(_ request: Request, flowId: String) -> String {
+        request.usher.secrets.mac("csrf", flowId + "|" + (request.cookies[browser]?.string ?? ""))
+    }
+
+    static func checkCSRF(_ request: Request, flowId: String, presented: String?) throws {
+        guard let presented, request.cookies[browser] != nil,
+            request.usher.secrets.verify("csrf", flowId + "|" + (request.cookies[browser]?.string ?? ""), mac: presented)
+        else {
+            throw UsherError(status: 403, errorKey: "csrf.invalid", title: "This form has expired",
+                             detail: "The form could not be verified (it may have been open too long, or cookies are blocked). Go back to the application and start again.")
+        }
+    }
+}
+
+/// A signed-in customer.
+struct CustomerSession: Sendable {
+    var idHash: String
+    var accountId: UUID
+    var store: String?
+    var authTime: Date
+
+    /// Starts a session inside the caller's transaction; the cookie is set by `setCookie`.
+    static func start(accountId: UUID, store: String, on tx: any Database, now: Date = Date()) async throws -> (token: String, session: CustomerSession) {
+        let token = SecretToken.generate(prefix: "s_")
+        let model = SessionModel()
+        model.id = SecretToken.hash(token)
+        model.kind = "customer"
+        model.subjectId = accountId
+        model.store = store
+        model.createdAt = now
+        model.authTime = now
+        model.expiresAt = now.addingTimeInterval(BrowserCookies.sessionLifetime)
+        try await model.create(on: tx)
+        return (token, CustomerSession(idHash: model.id!, accountId: accountId, store: store, authTime: now))
+    }
+
+    static func setCookie(_ token: String, request: Request, response: Response) {
+        let signed = token + "." + request.usher.secrets.mac("session", token)
+        response.cookies[BrowserCookies.session] = BrowserCookies.cookie(signed, request: request, maxAge: Int(BrowserCookies.sessionLifetime))
+    }
+
+    /// The session the request's cookie names, if it is valid and unexpired.
+    static func current(_ request: Request, kind: String = "customer") async throws -> CustomerSession? {
+        guard let raw = request.cookies[kind == "customer" ? BrowserCookies.session : AdminSession.cookieName]?.string,
+            let dot = raw.lastIndex(of: ".")
+        else { return nil }
+        let token = String(raw[..<dot])
+        let mac = String(raw[raw.index(after: dot)...])
+        guard request.usher.secrets.verify(kind == "customer" ? "session" : "admin-session", token, mac: mac) else { return nil }
+        guard let model = try await SessionModel.find(SecretToken.hash(token), on: request.db), model.kind == kind, model.expiresAt > Date() else {
+            return nil
+        }
+        return CustomerSession(idHash: model.id!, accountId: model.subjectId, store: model.store, authTime: model.authTime)
+    }
+
+    static func end(_ request: Request, response: Response) async throws {
+        if let session = try await current(request) {
+            try await request.db.write { tx in
+                try await SessionModel.query(on: tx).filter(\.$id == session.idHash).delete()
+            }
+        }
+        response.cookies[BrowserCookies.session] = BrowserCookies.cookie("", request: request, maxAge: 0)
+    }
+}
+
+enum AdminSession {
+    static let cookieName = "usher_admin"
+}

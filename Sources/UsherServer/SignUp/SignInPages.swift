@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+/// `/signin`: a returning customer signs in with email and password. The answer to a wrong
+/// email and to a wrong password is the same, and takes the same time.
+struct SignInPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("signin", use: show)
+        routes.post("signin", use: submit)
+    }
+
+    func show(_ req: Request) async throws -> Response {
+        let flow = try await LoginFlows.find(req.query[String.self, at: "flow"], request: req)
+        return try await render(req, flow: flow, email: flow.loginHint ?? "", error: nil)
+    }
+
+    func submit(_ req: Request) async throws -> Response {
+        let posted = (try? req.content.decode([String: String].self, as: .urlEncodedForm)) ?? [:]
+        let flow = try await LoginFlows.find(posted["flow"], request: req)
+        try BrowserCookies.checkCSRF(req, flowId: flow.id!, presented: posted["csrf"])
+        let email = (posted["email"] ?? "").trimmingCharacters(in: .whitespaces)
+        let password = posted["password"] ?? ""
+        guard let client = try await OIDCClientModel.find(flow.clientId, on: req.db),
+            let app = try await ApplicationModel.find(client.applicationId, on: req.db)
+        else { throw UsherError.notFound("application", flow.clientId) }
+
+        try await req.usher.rateLimiter.hit(RateLimiter.signInPerIP, key: req.remoteAddress?.ipAddress ?? "unknown", on: req.db)
+        try await req.usher.rateLimiter.hit(RateLimiter.signInPerAccount, key: app.store + "|" + EmailAddress.normalize(email), on: req.db)
+
+        let account = try await AccountModel.query(on: req.db).filter(\.$store == app.store)
+            .filter(\.$emailKey == EmailAddress.normalize(email)).first()
+        var valid = false
+        if let hash = account?.passwordHash, password.count <= 256 {
+            valid = try await req.usher.passwords.verify(password, against: hash).isValid
+        } else {
+            try await req.usher.passwords.verifyDummy(password)
+        }
+        guard valid, let account else {
+            return try await render(req, flow: flow, email: email, error: "The email address or password is not right.", status: .unauthorized)
+        }
+        let now = Date()
+        let (token, code) = try await req.db.write { tx in
+            let (token, session) = try await CustomerSession.start(accountId: account.id!, store: app.store, on: tx, now: now)
+            try await tx.sql.raw("UPDATE accounts SET last_sign_in_at = \(bind: now) WHERE id = \(bind: account.id!)").run()
+            let code = try await AuthorizationCodes.finish(flow: flow, accountId: account.id!, authTime: now, sessionHash: session.idHash, on: tx)
+            return (token, code)
+        }
+        let response = AuthorizationCodes.redirect(code: code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
+        CustomerSession.setCookie(token, request: req, response: response)
+        return response
+    }
+
+    private func render(_ req: Request, flow: LoginFlowModel, email: String, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let client = try await OIDCClientModel.find(flow.clientId, on: req.db)
+        let app: ApplicationModel? = if let client { try await ApplicationModel.find(client.applicationId, on: req.db) } else { nil }
+        var context: [String: Any] = ["title": "Sign in", "applicationName": app?.name ?? "the application", "flow": flow.id!,
+                                      "csrf": BrowserCookies.csrfToken(req, flowId: flow.id!), "email": email]
+        if let error { context["formError"] = error }
+        return Pages.render("page/signin", context, request: req, status: status)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import UsherCore
+
+/// The sign-up form as the policy shapes it (SPEC: the invitee's journey, step 2), and what the
+/// invitee submitted, checked. Plain Swift, so tests can exercise it without a server.
+struct SignUpForm: Sendable {
+    var invitedEmail: EmailAddress
+    var prefill: Profile
+    var fields: RegistrationFields
+    var options: AccountInvitationOptions
+
+    var emailEditable: Bool { options.allowEmailMismatch }
+    var passwordAllowed: Bool { !options.forceUsingExternalLogin }
+
+    struct Submission: Sendable {
+        var email: EmailAddress
+        var emailVerified: Bool
+        var profile: Profile
+        var password: String?
+    }
+
+    /// Reads the posted form. Read-only and hidden fields come from the invitation, whatever
+    /// was posted: the form cannot be used to change what the administrator fixed.
+    func read(_ posted: [String: String], passwordPolicy: PasswordPolicy = PasswordPolicy()) throws -> Submission {
+        var validator = Validator()
+        var profile = Profile()
+        for attribute in ProfileAttribute.allCases {
+            switch fields[attribute] {
+            case .hidden, .readOnly:
+                profile[attribute] = prefill[attribute]
+            case .editable, .required:
+                let value = posted[attribute.rawValue]?.trimmingCharacters(in: .whitespacesAndNewlines)
+                profile[attribute] = value?.isEmpty == false ? value : nil
+                if fields[attribute] == .required && profile[attribute] == nil {
+                    validator.add(attribute.rawValue, "is required")
+                }
+            }
+        }
+        profile.validate(into: &validator)
+
+        var email = invitedEmail
+        var verified = true
+        if emailEditable, let raw = posted["email"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+            if let chosen = EmailAddress(raw) {
+                // SPEC rule 6: another address than the invited one is not verified by the link.
+                let accepted = try InvitationRules.acceptedEmail(invited: invitedEmail, chosen: chosen, options: options)
+                email = accepted.email
+                verified = accepted.verified
+            } else {
+                validator.add("email", "is not a valid email address")
+            }
+        }
+
+        var password: String?
+        if passwordAllowed {
+            let p = posted["password"] ?? ""
+            if let problem = passwordPolicy.problem(password: p, confirmation: posted["passwordConfirmation"] ?? "", email: email.value) {
+                validator.add("password", "Password \(problem)")
+            }
+            password = p
+        } else {
+            validator.add("password", "This application asks you to sign up with an external identity provider")
+        }
+        try validator.finish()
+        return Submission(email: email, emailVerified: verified, profile: profile.normalized, password: password)
+    }
+}

@@ -1,0 +1,108 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+/// `/signup`: the form an invitee sees (GET never uses the invitation up — SPEC journey step 5)
+/// and its submission (POST accepts it).
+struct SignUpPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("signup", use: show)
+        routes.post("signup", use: submit)
+    }
+
+    private struct Context {
+        var flow: LoginFlowModel
+        var invitation: InvitationModel
+        var application: ApplicationModel
+        var form: SignUpForm
+    }
+
+    private func load(_ req: Request, flowId: String?) async throws -> Context {
+        let flow = try await LoginFlows.find(flowId, request: req)
+        guard let invitationId = flow.invitationId, let invitation = try await InvitationModel.find(invitationId, on: req.db) else {
+            throw UsherError(status: 410, errorKey: "invitation.revoked", title: "This invitation was withdrawn",
+                             detail: "The invitation is no longer available. If you still need access, ask the person who invited you for a new invitation.")
+        }
+        // The invitation may have been used, revoked or expired since the form was opened.
+        switch InvitationRules.status(storedDone: invitation.status == InvitationStatus.done.rawValue, validUntil: invitation.validUntil, now: Date()) {
+        case .done:
+            throw UsherError(status: 410, errorKey: "invitation.used", title: "This invitation has already been used",
+                             detail: "An account was already created with this invitation. Sign in to the application instead.")
+        case .expired:
+            throw UsherError(status: 410, errorKey: "invitation.expired", title: "This invitation has expired",
+                             detail: "Ask the person who invited you to send the invitation again.")
+        case .pending: break
+        }
+        guard let application = try await ApplicationModel.find(invitation.applicationId, on: req.db), let invited = EmailAddress(invitation.email) else {
+            throw UsherError.notFound("application", invitation.applicationId.idString)
+        }
+        let policy = try await SelfServicePolicyModel.find(application.policyId, on: req.db)
+        let metadata = JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:]
+        let form = SignUpForm(invitedEmail: invited, prefill: InvitationRequest.profile(from: metadata),
+                              fields: policy?.fields ?? RegistrationFields(), options: policy?.invitationOptions ?? AccountInvitationOptions())
+        return Context(flow: flow, invitation: invitation, application: application, form: form)
+    }
+
+    func show(_ req: Request) async throws -> Response {
+        let context = try await load(req, flowId: req.query[String.self, at: "flow"])
+        return render(req, context, posted: [:], errors: [], message: nil)
+    }
+
+    func submit(_ req: Request) async throws -> Response {
+        let posted = (try? req.content.decode([String: String].self, as: .urlEncodedForm)) ?? [:]
+        let context = try await load(req, flowId: posted["flow"])
+        try BrowserCookies.checkCSRF(req, flowId: context.flow.id!, presented: posted["csrf"])
+        try await req.usher.rateLimiter.hit(RateLimiter.signUpPerIP, key: req.remoteAddress?.ipAddress ?? "unknown", on: req.db)
+        try await req.usher.rateLimiter.hit(RateLimiter.signUpPerInvitation, key: context.invitation.id!.idString, on: req.db)
+
+        let submission: SignUpForm.Submission
+        do {
+            submission = try context.form.read(posted)
+        } catch let error as UsherError where !error.fieldErrors.isEmpty {
+            return render(req, context, posted: posted, errors: error.fieldErrors, message: nil, status: .unprocessableEntity)
+        }
+        let hash: String? = if let password = submission.password { try await req.usher.passwords.hash(password) } else { nil }
+        let accepted: SignUpService.Accepted
+        do {
+            accepted = try await SignUpService(db: req.db).accept(flow: context.flow, invitation: context.invitation, submission: submission, passwordHash: hash)
+        } catch let error as UsherError where error.errorKey == "account.emailExists" {
+            return render(req, context, posted: posted, errors: error.fieldErrors, message: nil, status: .conflict)
+        }
+        req.logger.info("Invitation accepted", metadata: ["invitation": .string(context.invitation.id!.idString), "account": .string(accepted.accountId.idString)])
+        let response = AuthorizationCodes.redirect(code: accepted.code, redirectURI: context.flow.redirectURI, state: context.flow.state, issuer: req.usher.config.issuer)
+        CustomerSession.setCookie(accepted.sessionToken, request: req, response: response)
+        return response
+    }
+
+    private func render(_ req: Request, _ c: Context, posted: [String: String], errors: [FieldError], message: String?, status: HTTPResponseStatus = .ok) -> Response {
+        func error(_ field: String) -> String? { errors.first { $0.field == field }?.message }
+        var fields: [[String: Any]] = []
+        for attribute in ProfileAttribute.allCases where c.form.fields[attribute].isShown {
+            let mode = c.form.fields[attribute]
+            let value = mode.acceptsInput ? (posted[attribute.rawValue] ?? c.form.prefill[attribute] ?? "") : (c.form.prefill[attribute] ?? "")
+            var field: [String: Any] = ["name": attribute.rawValue, "label": attribute.label, "value": value,
+                                        "readonly": mode == .readOnly, "required": mode == .required,
+                                        "type": attribute == .phoneNumber ? "tel" : "text",
+                                        "autocomplete": Self.autocomplete[attribute] ?? "off"]
+            if let e = error(attribute.rawValue) { field["error"] = e }
+            fields.append(field)
+        }
+        var context: [String: Any] = [
+            "title": "Create your account", "applicationName": c.application.name, "flow": c.flow.id!,
+            "csrf": BrowserCookies.csrfToken(req, flowId: c.flow.id!),
+            "email": c.form.emailEditable ? (posted["email"] ?? c.invitation.email) : c.invitation.email,
+            "emailReadonly": !c.form.emailEditable, "fields": fields, "passwordAllowed": c.form.passwordAllowed,
+            "lang": c.invitation.language,
+        ]
+        if let e = error("email") { context["emailError"] = e }
+        if let e = error("password") { context["passwordError"] = e }
+        if !errors.isEmpty { context["formError"] = "Please correct the fields marked below." }
+        if let message { context["formError"] = message }
+        return Pages.render("page/signup", context, request: req, status: status)
+    }
+
+    static let autocomplete: [ProfileAttribute: String] = [
+        .givenName: "given-name", .familyName: "family-name", .displayName: "nickname", .phoneNumber: "tel", .locale: "language",
+    ]
+}

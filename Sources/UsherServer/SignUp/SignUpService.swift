@@ -1,0 +1,90 @@
+import Fluent
+import Foundation
+import SQLKit
+import UsherCore
+import Vapor
+
+/// Accepting an invitation: SPEC journey step 4 and rule 9, in one transaction.
+struct SignUpService {
+    let db: any Database
+
+    struct Accepted: Sendable {
+        var accountId: UUID
+        var sessionToken: String
+        var code: String
+    }
+
+    /// Creates the account with its groups, marks the invitation DONE, writes the audit entry,
+    /// starts a session and issues the code — all or nothing. The invitation is claimed first
+    /// with a conditional update, so of two submits (on any instances) exactly one proceeds.
+    func accept(flow: LoginFlowModel, invitation: InvitationModel, submission: SignUpForm.Submission, passwordHash: String?,
+                externalIdentity: ExternalIdentityInput? = nil, now: Date = Date()) async throws -> Accepted {
+        let invitationId = invitation.id!
+        let accountId = UUID()
+        guard let store = try await IdentityStoreModel.find(invitation.store, on: db) else {
+            throw UsherError.notFound("identityStore", invitation.store)
+        }
+        let applicationGroups = try await ApplicationService(db: db).groupIds(of: invitation.applicationId)
+        let invitedGroups = (JSONText.decode([String].self, invitation.groups) ?? []).compactMap(UUID.init(uuidString:))
+
+        return try await db.write { tx in
+            struct Row: Decodable { var id: UUID }
+            let claimed = try await tx.sql.raw("""
+                UPDATE invitations SET status = 'DONE', accepted_at = \(bind: now), account_id = \(bind: accountId)
+                WHERE id = \(bind: invitationId) AND status = 'PENDING' AND valid_until > \(bind: now) RETURNING id
+                """).all(decoding: Row.self)
+            guard !claimed.isEmpty else {
+                // Someone else accepted it a moment ago, or it expired or was revoked meanwhile.
+                throw UsherError(status: 410, errorKey: "invitation.used", title: "This invitation has already been used",
+                                 detail: "This invitation can no longer be used: an account was already created with it, or it expired or was withdrawn. Sign in to the application instead, or ask for a new invitation.")
+            }
+            if store.supportsEmail, try await AccountService.emailTaken(submission.email, store: store.id!, on: tx) {
+                // Only reachable with allowEmailMismatch (rule 5 refuses the rest at invitation time).
+                throw UsherError(status: 409, errorKey: "account.emailExists", title: "Choose another email address",
+                                 detail: "This email address cannot be used for a new account. Choose another one.",
+                                 fieldErrors: [FieldError("email", "cannot be used for a new account; choose another address")])
+            }
+            // SPEC rule 8: the invitation's groups and the application's, as they are now.
+            let existingGroups = try await GroupModel.query(on: tx).filter(\.$id ~~ (invitedGroups + applicationGroups)).filter(\.$store == store.id!).all()
+            let existingIds = Set(existingGroups.compactMap(\.id))
+            let groupIds = InvitationRules.groupsOnAcceptance(invited: invitedGroups.map(\.idString), application: applicationGroups.map(\.idString))
+                .compactMap(UUID.init(uuidString:)).filter(existingIds.contains)
+            let metadata = (JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:])
+                .filter { ProfileAttribute(rawValue: $0.key) == nil }
+            let account = try await AccountService.insert(
+                NewAccount(store: store, email: submission.email, username: nil, profile: submission.profile, metadata: metadata,
+                           emailVerified: submission.emailVerified, passwordHash: passwordHash, invitationId: invitationId, groupIds: groupIds),
+                id: accountId, on: tx, now: now)
+            if let externalIdentity {
+                try await externalIdentity.link(to: account.id!, on: tx, now: now)
+            }
+            try await Audit.record(on: tx, actor: Actor(kind: .customer, id: accountId.idString, displayName: submission.email.value),
+                                   action: "invitation.accepted", store: store.id!, targetType: "invitation", targetId: invitationId.idString,
+                                   details: ["accountId": accountId.idString, "email": submission.email.value,
+                                             "emailVerified": String(submission.emailVerified), "groups": groupIds.map(\.idString).joined(separator: ",")],
+                                   at: now)
+            let (sessionToken, session) = try await CustomerSession.start(accountId: accountId, store: store.id!, on: tx, now: now)
+            let code = try await AuthorizationCodes.finish(flow: flow, accountId: accountId, authTime: now, sessionHash: session.idHash, on: tx)
+            return Accepted(accountId: accountId, sessionToken: sessionToken, code: code)
+        }
+    }
+}
+
+/// An upstream identity to link at sign-up (the external login issue fills this in).
+struct ExternalIdentityInput: Sendable {
+    var providerId: UUID
+    var issuer: String
+    var subject: String
+    var email: String?
+
+    func link(to accountId: UUID, on tx: any Database, now: Date) async throws {
+        let model = ExternalIdentityModel()
+        model.id = UUID()
+        model.accountId = accountId
+        model.providerId = providerId
+        model.issuer = issuer
+        model.subject = subject
+        model.createdAt = now
+        try await model.create(on: tx)
+    }
+}
