@@ -32,6 +32,13 @@ public struct UsherConfiguration: Sendable {
     public var bootstrap: Bootstrap
     /// How long an email keeps being retried before it is marked failed (USHER_MAIL_RETRY_HOURS).
     public var mailRetryPeriod: TimeInterval
+    /// First retry delay of an email (USHER_MAIL_RETRY_BASE_SECONDS); later ones double.
+    public var mailRetryBase: TimeInterval = 30
+    /// How long a worker holds an email it is delivering before another may take it over
+    /// (USHER_MAIL_LEASE_SECONDS): the time an instance that died keeps its emails.
+    public var mailLease: TimeInterval = 60
+    /// Whether `serve` runs the email worker (tests drive it by hand).
+    public var runMailWorker = true
     /// bcrypt cost for customer and administrator passwords (USHER_BCRYPT_COST, 4…16).
     public var bcryptCost: Int
     /// Rate limits on (USHER_RATE_LIMITS=off turns them off, for benchmarks of the raw paths).
@@ -128,6 +135,8 @@ public struct UsherConfiguration: Sendable {
         }
 
         let retryHours = try double(value("USHER_MAIL_RETRY_HOURS"), "USHER_MAIL_RETRY_HOURS", default: 24, range: 0.001...720)
+        let retryBase = try double(value("USHER_MAIL_RETRY_BASE_SECONDS"), "USHER_MAIL_RETRY_BASE_SECONDS", default: 30, range: 0.05...86400)
+        let lease = try double(value("USHER_MAIL_LEASE_SECONDS"), "USHER_MAIL_LEASE_SECONDS", default: 60, range: 1...86400)
         let tokenTTL = try double(value("USHER_ACCESS_TOKEN_TTL"), "USHER_ACCESS_TOKEN_TTL", default: 600, range: 30...86400)
         let maxBody = try double(value("USHER_MAX_BODY_BYTES"), "USHER_MAX_BODY_BYTES", default: 65536, range: 1024...10_000_000)
 
@@ -140,10 +149,13 @@ public struct UsherConfiguration: Sendable {
 
         let bcryptCost = Int(try double(value("USHER_BCRYPT_COST"), "USHER_BCRYPT_COST", default: 11, range: 4...16))
 
-        return UsherConfiguration(
+        var config = UsherConfiguration(
             database: database, publicURL: publicURL, smtpURL: smtpURL, mailFrom: mailFrom, bootstrap: bootstrap,
             mailRetryPeriod: retryHours * 3600, bcryptCost: bcryptCost, rateLimitsEnabled: rateLimits, demo: demo,
             templatesDirectory: value("USHER_TEMPLATES_DIR"), accessTokenLifetime: tokenTTL, maxBodyBytes: Int(maxBody))
+        config.mailRetryBase = retryBase
+        config.mailLease = lease
+        return config
     }
 
     static func double(_ raw: String?, _ name: String, default def: Double, range: ClosedRange<Double>) throws -> Double {

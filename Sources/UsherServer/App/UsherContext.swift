@@ -16,6 +16,12 @@ public final class UsherContext: Sendable {
     let instanceId: String
     /// Rings when an email was queued, so the outbox worker need not wait for its next poll.
     let mailSignal = MailSignal()
+    private let outboxBox = NIOLockedValueBox<OutboxWorker?>(nil)
+    /// The email worker (also when it does not run on its own, so tests can drive it).
+    var outbox: OutboxWorker? {
+        get { outboxBox.withLockedValue { $0 } }
+        set { outboxBox.withLockedValue { $0 = newValue } }
+    }
 
     init(config: UsherConfiguration, keys: SigningKeys, secrets: ServerSecrets, passwords: PasswordHashing, templates: Templates, rateLimiter: RateLimiter) {
         self.config = config

@@ -77,6 +77,12 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
 
     try routes(app)
     try await Bootstrap.run(app)
+
+    let worker = OutboxWorker(
+        db: app.db, transport: try makeMailTransport(config, app: app), owner: app.usher.instanceId,
+        settings: .init(leaseDuration: config.mailLease, retryBase: config.mailRetryBase), logger: app.logger)
+    app.usher.outbox = worker
+    if config.runMailWorker { app.lifecycle.use(OutboxLifecycle(worker: worker, signal: app.usher.mailSignal)) }
     if config.demo {
         try app.register(collection: DemoRoutes())
         try await DemoApplication.seed(app)
@@ -114,8 +120,25 @@ func routes(_ app: Application) throws {
     try app.register(collection: AuthorizeEndpoint())
     try app.register(collection: SignUpPages())
     try app.register(collection: SignInPages())
+    try app.register(collection: ConsoleAuthRoutes())
+    try app.register(collection: ConsoleRoutes())
     try app.register(collection: AdminAPIRoutes())
     try app.register(collection: OpenAPIRoutes())
+}
+
+/// The email transport: SMTP when USHER_SMTP_URL is set, the local mailbox otherwise.
+func makeMailTransport(_ config: UsherConfiguration, app: Application) throws -> any MailTransport {
+    guard let url = config.smtpURL else { return LocalMailbox() }
+    return try SMTPTransport(url: url, from: config.mailFrom, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+}
+
+/// Runs the email worker while the server runs.
+struct OutboxLifecycle: LifecycleHandler {
+    let worker: OutboxWorker
+    let signal: MailSignal
+
+    func didBootAsync(_ application: Application) async throws { worker.start(signal: signal) }
+    func shutdownAsync(_ application: Application) async { await worker.stop() }
 }
 
 /// Headers every answer carries: no sniffing, no framing, no referrer leaking tokens.

@@ -57,6 +57,6 @@ enum PageTemplates {
 /// Every built-in template, pages and emails.
 enum BuiltInTemplates {
     static var all: [String: String] {
-        PageTemplates.all.merging(EmailTemplates.all) { a, _ in a }.merging(SignUpTemplates.all) { a, _ in a }
+        PageTemplates.all.merging(EmailTemplates.all) { a, _ in a }.merging(SignUpTemplates.all) { a, _ in a }.merging(ConsoleTemplates.all) { a, _ in a }
     }
 }

@@ -1,0 +1,174 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+/// Groups, applications, policies, the mailbox and the audit log.
+extension ConsoleRoutes {
+    func groups(_ req: Request) async throws -> Response {
+        try await renderGroups(req, store: selectedStore(req), error: nil, name: "")
+    }
+
+    private func renderGroups(_ req: Request, store: String, error: String?, name: String, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let listing = try await GroupService(db: req.db).list(store: store, page: PageRequest(page: 0, size: 200), name: nil)
+        var c: [String: Any] = ["store": store, "stores": try await stores(req, selected: store), "name": name,
+                                "groups": listing.items.map { ["id": $0.id, "name": $0.name, "description": $0.description ?? "", "members": $0.memberCount ?? 0, "store": store] }]
+        if let error { c["formError"] = error }
+        return page(req, "console/groups", "Groups", c, section: "groups", status: status)
+    }
+
+    func createGroup(_ req: Request) async throws -> Response {
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let store = form["store"] ?? Bootstrap.defaultStore
+        var body: [String: JSONValue] = ["name": .string(form["name"] ?? "")]
+        if let d = form["description"], !d.isEmpty { body["description"] = .string(d) }
+        do {
+            _ = try await GroupService(db: req.db).create(store: store, reader: JSONObjectReader(body), by: req.adminUser!.actor)
+            return Response.seeOther("/admin/groups?store=\(store)&notice=groupCreated")
+        } catch let error as UsherError where error.status < 500 {
+            return try await renderGroups(req, store: store, error: error.fieldErrors.first.map { "\($0.field): \($0.message)" } ?? error.detail,
+                                          name: form["name"] ?? "", status: HTTPResponseStatus(statusCode: error.status))
+        }
+    }
+
+    func deleteGroup(_ req: Request) async throws -> Response {
+        let store = req.parameters.get("store")!
+        try await GroupService(db: req.db).delete(store: store, id: req.parameters.get("id")!, by: req.adminUser!.actor)
+        return Response.seeOther("/admin/groups?store=\(store)&notice=groupDeleted")
+    }
+
+    func applications(_ req: Request) async throws -> Response {
+        try await renderApplications(req, values: [:], error: nil)
+    }
+
+    private func renderApplications(_ req: Request, values: [String: String], error: String?, created: ApplicationView? = nil,
+                                    status: HTTPResponseStatus = .ok) async throws -> Response {
+        let listing = try await ApplicationService(db: req.db).list(store: nil, page: PageRequest(page: 0, size: 200))
+        let policies = try await SelfServicePolicyModel.query(on: req.db).sort(\.$name).all()
+        var c: [String: Any] = [
+            "applications": listing.items.map { a -> [String: Any] in
+                ["id": a.id, "name": a.name, "store": a.store, "protocol": a.protocol.uppercased(), "clients": a.clients.map(\.clientId).joined(separator: ", "),
+                 "loginUrl": a.clients.first?.loginUrl ?? "—"]
+            },
+            "stores": try await stores(req, selected: values["store"] ?? Bootstrap.defaultStore),
+            "policies": policies.map { ["id": $0.id!.idString, "name": $0.name, "selected": values["policy"] == $0.id!.idString] },
+            "name": values["name"] ?? "", "redirectUri": values["redirectUri"] ?? "", "loginUrl": values["loginUrl"] ?? "",
+            "oidcSelected": values["protocol"] != "saml2", "samlSelected": values["protocol"] == "saml2",
+        ]
+        if let error { c["formError"] = error }
+        if let created {
+            c["createdClient"] = created.clients.first.map { ["clientId": $0.clientId, "clientSecret": $0.clientSecret ?? "(public client: no secret)"] } ?? [:]
+        }
+        return page(req, "console/applications", "Applications", c, section: "applications", status: status)
+    }
+
+    func createApplication(_ req: Request) async throws -> Response {
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let proto = form["protocol"] == "saml2" ? "saml2" : "oidc"
+        var body: [String: JSONValue] = ["name": .string(form["name"] ?? ""), "store": .string(form["store"] ?? Bootstrap.defaultStore), "protocol": .string(proto)]
+        if let p = form["policy"], !p.isEmpty { body["selfServicePolicyId"] = .string(p) }
+        if proto == "oidc" {
+            var client: [String: JSONValue] = ["redirectUris": .array((form["redirectUri"] ?? "").split(whereSeparator: \.isWhitespace).map { .string(String($0)) })]
+            if let l = form["loginUrl"], !l.isEmpty { client["loginUrl"] = .string(l) }
+            body["clients"] = .array([.object(client)])
+        }
+        do {
+            let view = try await ApplicationService(db: req.db).create(reader: JSONObjectReader(body), by: req.adminUser!.actor)
+            // The secret is shown once, on this answer, as in the API.
+            return try await renderApplications(req, values: [:], error: nil, created: view, status: .created)
+        } catch let error as UsherError where error.status < 500 {
+            let detail = error.fieldErrors.isEmpty ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+            return try await renderApplications(req, values: form, error: detail, status: HTTPResponseStatus(statusCode: error.status))
+        }
+    }
+
+    func application(_ req: Request) async throws -> Response {
+        let service = ApplicationService(db: req.db)
+        let a = try await service.view(try await service.require(req.parameters.get("id")!))
+        let policy = try await SelfServicePolicyService(db: req.db).require(a.selfServicePolicyId)
+        var c = Self.dict(a)
+        c["protocolLabel"] = a.protocol.uppercased()
+        c["policyName"] = policy.name
+        c["groupNames"] = a.groups.map(\.name).joined(separator: ", ")
+        c["isSaml"] = a.protocol == "saml2"
+        return page(req, "console/application", a.name, c, section: "applications")
+    }
+
+    func policies(_ req: Request) async throws -> Response {
+        let all = try await SelfServicePolicyModel.query(on: req.db).sort(\.$name).all()
+        let c: [String: Any] = ["policies": all.map { p -> [String: Any] in
+            let o = p.invitationOptions
+            return ["id": p.id!.idString, "name": p.name, "enabled": o.enabled, "allowEmailMismatch": o.allowEmailMismatch,
+                    "forceUsingExternalLogin": o.forceUsingExternalLogin, "linkMaxAgeHours": o.linkMaxAgeHours,
+                    "fields": ProfileAttribute.allCases.map { a in
+                        ["name": a.rawValue, "label": a.label,
+                         "modes": FieldMode.allCases.map { ["mode": $0.rawValue, "selected": p.fields[a] == $0] }] as [String: Any]
+                    }]
+        }]
+        return page(req, "console/policies", "Self-service policies", c, section: "policies")
+    }
+
+    func savePolicy(_ req: Request) async throws -> Response {
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        var fields: [String: JSONValue] = [:]
+        for a in ProfileAttribute.allCases { if let m = form["field_" + a.rawValue] { fields[a.rawValue] = .string(m) } }
+        let options: JSONValue = .object([
+            "accountInvitation": .object([
+                "enabled": .bool(form["enabled"] == "on"), "allowEmailMismatch": .bool(form["allowEmailMismatch"] == "on"),
+                "forceUsingExternalLogin": .bool(form["forceUsingExternalLogin"] == "on"),
+                "linkMaxAgeHours": .number(Double(form["linkMaxAgeHours"] ?? "") ?? 0),
+            ]),
+            "registration": .object(["fields": .object(fields)]),
+        ])
+        let service = SelfServicePolicyService(db: req.db)
+        do {
+            if let id = form["id"], !id.isEmpty {
+                _ = try await service.update(id, reader: JSONObjectReader(["options": options]), by: req.adminUser!.actor)
+            } else {
+                _ = try await service.create(reader: JSONObjectReader(["name": .string(form["name"] ?? ""), "options": options]), by: req.adminUser!.actor)
+            }
+        } catch let error as UsherError where error.status < 500 {
+            throw UsherError(status: error.status, errorKey: error.errorKey, title: "The policy was not saved",
+                             detail: error.fieldErrors.isEmpty ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
+        }
+        return Response.seeOther("/admin/policies?notice=policySaved")
+    }
+
+    func mailbox(_ req: Request) async throws -> Response {
+        let page = try PageRequest.from(req)
+        let query = OutboxMessageModel.query(on: req.db)
+        let total = try await query.count()
+        let items = try await query.sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.size)).all()
+        let c: [String: Any] = [
+            "messages": items.map { m in
+                ["id": m.id!.idString, "to": m.recipient, "subject": m.subject, "status": m.status, "attempts": m.attempts,
+                 "lastError": m.lastError ?? "", "created": Self.date(m.createdAt), "transport": m.transport ?? "—"] as [String: Any]
+            },
+            "pager": Self.pager(req, page: page, total: total), "localMailbox": req.usher.config.smtpURL == nil,
+        ]
+        return self.page(req, "console/mailbox", "Mailbox", c, section: "mailbox")
+    }
+
+    func mail(_ req: Request) async throws -> Response {
+        guard let id = UUID(uuidString: req.parameters.get("id") ?? ""), let m = try await OutboxMessageModel.find(id, on: req.db) else {
+            throw UsherError.notFound("email", req.parameters.get("id") ?? "")
+        }
+        let c: [String: Any] = ["to": m.recipient, "subject": m.subject, "text": m.textBody, "status": m.status, "lastError": m.lastError ?? "",
+                                "created": Self.date(m.createdAt), "sentAt": Self.date(m.sentAt), "attempts": m.attempts,
+                                "html": m.htmlBody]
+        return page(req, "console/mail", m.subject, c, section: "mailbox")
+    }
+
+    func audit(_ req: Request) async throws -> Response {
+        let page = try PageRequest.from(req)
+        let listing = try await AuditLog(db: req.db).list(store: nil, action: req.query[String.self, at: "action"], targetId: nil, page: page)
+        let c: [String: Any] = [
+            "events": listing.items.map { e in
+                ["at": Self.date(e.at), "actor": e.actor, "action": e.action, "store": e.store ?? "", "target": "\(e.targetType) \(e.targetId)",
+                 "details": e.details.keys.sorted().map { "\($0)=\(e.details[$0]!)" }.joined(separator: ", ")] as [String: Any]
+            },
+            "pager": Self.pager(req, page: page, total: listing.total),
+        ]
+        return self.page(req, "console/audit", "Audit log", c, section: "audit")
+    }
+}

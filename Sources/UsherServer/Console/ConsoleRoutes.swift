@@ -1,0 +1,270 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+/// The admin console: thin pages over the same services the admin API calls. No rule lives
+/// here; refusals come from the services and are shown on the form that caused them.
+struct ConsoleRoutes: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let console = routes.grouped("admin").grouped(ConsoleGuard())
+        console.get { _ in Response.seeOther("/admin/accounts") }
+        console.get("accounts", use: accounts)
+        console.get("accounts", ":store", ":id", use: account)
+        console.get("invite", use: inviteForm)
+        console.post("invite", use: invite)
+        console.get("invitations", ":store", ":id", use: invitation)
+        console.post("invitations", ":store", ":id", "resend", use: resend)
+        console.post("invitations", ":store", ":id", "revoke", use: revoke)
+        console.get("groups", use: groups)
+        console.post("groups", use: createGroup)
+        console.post("groups", ":store", ":id", "delete", use: deleteGroup)
+        console.get("applications", use: applications)
+        console.post("applications", use: createApplication)
+        console.get("applications", ":id", use: application)
+        console.get("policies", use: policies)
+        console.post("policies", use: savePolicy)
+        console.get("mailbox", use: mailbox)
+        console.get("mailbox", ":id", use: mail)
+        console.get("audit", use: audit)
+    }
+
+    // MARK: Helpers
+
+    /// Renders a console page with the navigation, the signed-in administrator and the CSRF token.
+    func page(_ req: Request, _ template: String, _ title: String, _ context: [String: Any], section: String, status: HTTPResponseStatus = .ok) -> Response {
+        var c = context
+        c["title"] = title
+        c["csrf"] = req.consoleCSRF
+        c["adminEmail"] = req.adminUser?.email ?? ""
+        c["nav_" + section] = true
+        if let notice = req.query[String.self, at: "notice"] { c["notice"] = Self.notices[notice] }
+        return Pages.render(template, c, request: req, status: status)
+    }
+
+    static let notices = [
+        "invited": "Invitation sent.", "resent": "Invitation sent again with a new link.", "revoked": "Invitation revoked.",
+        "groupCreated": "Group created.", "groupDeleted": "Group deleted.", "applicationCreated": "Application created.", "policySaved": "Policy saved.",
+    ]
+
+    static func dict(_ value: some Encodable) -> [String: Any] {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        guard let data = try? encoder.encode(value), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+        return object
+    }
+
+    static func date(_ d: Date?) -> String {
+        guard let d else { return "—" }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_GB")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "d MMM yyyy, HH:mm 'UTC'"
+        return f.string(from: d)
+    }
+
+    func stores(_ req: Request, selected: String) async throws -> [[String: Any]] {
+        try await IdentityStoreService(db: req.db).list().map { ["name": $0.name, "selected": $0.name == selected] }
+    }
+
+    func selectedStore(_ req: Request) -> String { req.query[String.self, at: "store"] ?? Bootstrap.defaultStore }
+
+    static func pager(_ req: Request, page: PageRequest, total: Int) -> [String: Any] {
+        let last = max(0, (total - 1) / page.size)
+        var components = URLComponents(string: req.url.string) ?? URLComponents()
+        func link(_ p: Int) -> String {
+            var items = (components.queryItems ?? []).filter { $0.name != "page" && $0.name != "notice" }
+            items.append(URLQueryItem(name: "page", value: String(p)))
+            components.queryItems = items
+            return components.string ?? ""
+        }
+        var result: [String: Any] = ["page": page.page + 1, "pages": last + 1, "total": total]
+        if page.page > 0 { result["prev"] = link(page.page - 1) }
+        if page.page < last { result["next"] = link(page.page + 1) }
+        return result
+    }
+
+    // MARK: Accounts and Invitations
+
+    func accounts(_ req: Request) async throws -> Response {
+        let store = selectedStore(req)
+        _ = try await IdentityStoreService(db: req.db).require(store)
+        let tab = req.query[String.self, at: "tab"] == "invitations" ? "invitations" : "accounts"
+        let page = try PageRequest.from(req)
+        var context: [String: Any] = ["stores": try await stores(req, selected: store), "store": store, "tab_" + tab: true]
+        let search = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
+        context["q"] = search ?? ""
+        if tab == "invitations" {
+            var filter = InvitationFilter()
+            let status = req.query[String.self, at: "status"] ?? ""
+            if let s = InvitationStatus(rawValue: status) { filter.statuses = [s] }
+            if let search, !search.isEmpty { filter.search = search }
+            let listing = try await InvitationService(db: req.db, context: req.usher).list(
+                store: store, filter: filter, sort: SortOrder(field: "created", ascending: false), page: page)
+            context["invitations"] = listing.items.map { i -> [String: Any] in
+                ["id": i.id, "email": i.email, "status": InvitationStatus(rawValue: i.status)?.label ?? i.status, "statusClass": i.status.lowercased(),
+                 "application": i.applicationName ?? i.clientId, "sent": Self.date(i.sent), "validUntil": Self.date(i.validUntil), "store": store]
+            }
+            context["statuses"] = InvitationStatus.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0.rawValue == status] }
+            context["pager"] = Self.pager(req, page: page, total: listing.total)
+            context["empty"] = listing.items.isEmpty
+        } else {
+            let listing = try await AccountService(db: req.db, passwords: nil).list(store: store, email: nil, search: search, page: page)
+            context["accounts"] = listing.items.map { a -> [String: Any] in
+                ["id": a.id, "email": a.email ?? a.username ?? "—", "name": [a.givenName, a.familyName].compactMap { $0 }.joined(separator: " "),
+                 "groups": a.groups.map(\.name).joined(separator: ", "), "created": Self.date(a.created), "store": store,
+                 "invited": a.invitationId != nil]
+            }
+            context["pager"] = Self.pager(req, page: page, total: listing.total)
+            context["empty"] = listing.items.isEmpty
+        }
+        return self.page(req, "console/accounts", "Accounts", context, section: "accounts")
+    }
+
+    func account(_ req: Request) async throws -> Response {
+        let store = req.parameters.get("store")!
+        let service = AccountService(db: req.db, passwords: nil)
+        let a = try await service.view(try await service.require(store: store, id: req.parameters.get("id")!))
+        var c = Self.dict(a)
+        c["name"] = [a.givenName, a.familyName].compactMap { $0 }.joined(separator: " ")
+        c["createdText"] = Self.date(a.created)
+        c["lastSignInText"] = Self.date(a.lastSignIn)
+        c["profile"] = ProfileAttribute.allCases.compactMap { attr -> [String: String]? in
+            let v: String? = switch attr {
+            case .givenName: a.givenName
+            case .familyName: a.familyName
+            case .displayName: a.displayName
+            case .phoneNumber: a.phoneNumber
+            case .locale: a.locale
+            }
+            return v.map { ["label": attr.label, "value": $0] }
+        }
+        c["store"] = store
+        return page(req, "console/account", a.email ?? "Account", c, section: "accounts")
+    }
+
+    // MARK: Invite Customer
+
+    func inviteForm(_ req: Request) async throws -> Response {
+        try await renderInviteForm(req, store: selectedStore(req), values: [:], groupRows: [""], errors: [], message: nil)
+    }
+
+    private func renderInviteForm(_ req: Request, store: String, values: [String: String], groupRows: [String], errors: [FieldError],
+                                  message: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        _ = try await IdentityStoreService(db: req.db).require(store)
+        let apps = try await ApplicationModel.query(on: req.db).filter(\.$store == store).sort(\.$name).all()
+        let oidc = apps.filter { $0.protocolKind == ApplicationProtocol.oidc.rawValue }
+        let saml = apps.filter { $0.protocolKind != ApplicationProtocol.oidc.rawValue }
+        let groups = try await GroupModel.query(on: req.db).filter(\.$store == store).sort(\.$name).all()
+        func error(_ prefix: String) -> String? {
+            let matching = errors.filter { $0.field == prefix || $0.field.hasPrefix(prefix + ".") || $0.field.hasPrefix(prefix + "[") }
+            return matching.isEmpty ? nil : matching.map(\.message).joined(separator: "; ")
+        }
+        var context: [String: Any] = [
+            "store": store, "stores": try await stores(req, selected: store),
+            "applications": oidc.map { ["id": $0.id!.idString, "name": $0.name, "selected": values["applicationId"] == $0.id!.idString] },
+            "samlApplications": saml.map(\.name).joined(separator: ", "), "hasSaml": !saml.isEmpty,
+            "email": values["email"] ?? "",
+            "profile": ProfileAttribute.allCases.map { a -> [String: Any] in
+                var f: [String: Any] = ["name": a.rawValue, "label": a.label, "value": values[a.rawValue] ?? ""]
+                if let e = error("metadata." + a.rawValue) { f["error"] = e }
+                return f
+            },
+            "groupRows": groupRows.enumerated().map { (i, selected) in
+                ["index": i, "options": groups.map { ["id": $0.id!.idString, "name": $0.name, "selected": $0.id!.idString == selected] }] as [String: Any]
+            },
+            "hasGroups": !groups.isEmpty,
+            "languages": Self.languages.map { ["tag": $0.0, "name": $0.1, "selected": (values["language"] ?? "en-US") == $0.0] },
+        ]
+        if let e = error("email") { context["emailError"] = e }
+        if let e = error("clientId") ?? error("applicationId") { context["applicationError"] = e }
+        if let e = error("groups") { context["groupsError"] = e }
+        if let e = error("language") { context["languageError"] = e }
+        if let message { context["formError"] = message }
+        return page(req, "console/invite", "Invite Customer", context, section: "accounts", status: status)
+    }
+
+    static let languages = [("en-US", "English (US)"), ("de-DE", "Deutsch"), ("fr-FR", "Français"), ("es-ES", "Español"), ("hu-HU", "Magyar")]
+
+    func invite(_ req: Request) async throws -> Response {
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let store = form["store"] ?? Bootstrap.defaultStore
+        // Groups arrive as group0, group1, …; "+Add Group" and "Remove" re-render the form
+        // (works without JavaScript).
+        var rows = (0..<50).compactMap { form["group\($0)"] }
+        if form["action"] == "addGroup" {
+            rows.append("")
+            return try await renderInviteForm(req, store: store, values: form, groupRows: rows, errors: [], message: nil)
+        }
+        if let remove = form["removeGroup"].flatMap(Int.init), rows.indices.contains(remove) {
+            rows.remove(at: remove)
+            return try await renderInviteForm(req, store: store, values: form, groupRows: rows.isEmpty ? [""] : rows, errors: [], message: nil)
+        }
+        var metadata: [String: JSONValue] = [:]
+        for a in ProfileAttribute.allCases {
+            if let v = form[a.rawValue]?.trimmingCharacters(in: .whitespaces), !v.isEmpty { metadata[a.rawValue] = .string(v) }
+        }
+        var body: [String: JSONValue] = [
+            "email": .string((form["email"] ?? "").trimmingCharacters(in: .whitespaces)),
+            "language": .string(form["language"] ?? "en-US"),
+            "metadata": .object(metadata),
+            "groups": .array(Array(Set(rows.filter { !$0.isEmpty })).sorted().map { .object(["id": .string($0)]) }),
+        ]
+        if let app = form["applicationId"], !app.isEmpty { body["applicationId"] = .string(app) }
+        do {
+            let request = try InvitationRequest.read(JSONObjectReader(body))
+            let view = try await InvitationService(db: req.db, context: req.usher).create(store: store, request, by: req.adminUser!.actor)
+            return Response.seeOther("/admin/invitations/\(store)/\(view.id)?notice=invited")
+        } catch let error as UsherError where error.status < 500 {
+            let errors = error.fieldErrors.isEmpty ? [] : error.fieldErrors
+            return try await renderInviteForm(req, store: store, values: form, groupRows: rows.isEmpty ? [""] : rows, errors: errors,
+                                              message: error.detail, status: HTTPResponseStatus(statusCode: error.status))
+        }
+    }
+
+    // MARK: One invitation
+
+    func invitation(_ req: Request) async throws -> Response {
+        let store = req.parameters.get("store")!
+        let service = InvitationService(db: req.db, context: req.usher)
+        let i = try await service.get(store: store, id: req.parameters.get("id")!)
+        let groupIds = i.groups.compactMap { UUID(uuidString: $0.id) }
+        let groups = groupIds.isEmpty ? [] : try await GroupModel.query(on: req.db).filter(\.$id ~~ groupIds).sort(\.$name).all()
+        var c: [String: Any] = [
+            "id": i.id, "store": store, "email": i.email, "status": InvitationStatus(rawValue: i.status)?.label ?? i.status,
+            "statusClass": i.status.lowercased(), "application": i.applicationName ?? "", "clientId": i.clientId, "language": i.language,
+            "sent": Self.date(i.sent), "validUntil": Self.date(i.validUntil), "created": Self.date(i.created), "createdBy": i.createdBy,
+            "sendCount": i.sendCount, "groups": groups.map(\.name), "accountId": i.accountId ?? "", "done": i.status == "DONE",
+            "metadata": i.metadata.keys.sorted().map { k -> [String: String] in
+                let v: String = if case .string(let s) = i.metadata[k]! { s } else { JSONText.encode(i.metadata[k]!) }
+                return ["key": ProfileAttribute(rawValue: k)?.label ?? k, "value": v]
+            },
+        ]
+        if let d = i.delivery {
+            c["delivery"] = ["status": d.status, "attempts": d.attempts, "lastError": d.lastError ?? "", "sentAt": Self.date(d.sentAt),
+                             "transport": d.transport ?? "", "emailId": d.emailId]
+        }
+        if let error = req.query[String.self, at: "error"] { c["formError"] = error }
+        return page(req, "console/invitation", "Invitation", c, section: "accounts")
+    }
+
+    func resend(_ req: Request) async throws -> Response {
+        let store = req.parameters.get("store")!, id = req.parameters.get("id")!
+        do {
+            _ = try await InvitationService(db: req.db, context: req.usher).resend(store: store, id: id, by: req.adminUser!.actor)
+            return Response.seeOther("/admin/invitations/\(store)/\(id)?notice=resent")
+        } catch let error as UsherError where error.status == 409 || error.status == 429 {
+            return Response.seeOther("/admin/invitations/\(store)/\(id)?error=" + (error.detail.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        }
+    }
+
+    func revoke(_ req: Request) async throws -> Response {
+        let store = req.parameters.get("store")!, id = req.parameters.get("id")!
+        do {
+            try await InvitationService(db: req.db, context: req.usher).revoke(store: store, id: id, by: req.adminUser!.actor)
+            return Response.seeOther("/admin/accounts?store=\(store)&tab=invitations&notice=revoked")
+        } catch let error as UsherError where error.status == 409 {
+            return Response.seeOther("/admin/invitations/\(store)/\(id)?error=" + (error.detail.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        }
+    }
+}

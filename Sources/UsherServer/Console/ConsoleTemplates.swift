@@ -1,0 +1,265 @@
+/// The console's templates. They share `console_layout` (navigation and the store bar).
+enum ConsoleTemplates {
+    static let layout = """
+        {{<page_layout}}
+        {{$nav}}
+        <nav class="top" aria-label="Main">
+        <strong>Usher</strong>
+        <a href="/admin/accounts" {{#nav_accounts}}aria-current="page"{{/nav_accounts}}>Accounts and Groups</a>
+        <a href="/admin/groups" {{#nav_groups}}aria-current="page"{{/nav_groups}}>Groups</a>
+        <a href="/admin/applications" {{#nav_applications}}aria-current="page"{{/nav_applications}}>Applications</a>
+        <a href="/admin/policies" {{#nav_policies}}aria-current="page"{{/nav_policies}}>Policies</a>
+        <a href="/admin/mailbox" {{#nav_mailbox}}aria-current="page"{{/nav_mailbox}}>Mailbox</a>
+        <a href="/admin/audit" {{#nav_audit}}aria-current="page"{{/nav_audit}}>Audit log</a>
+        <span style="margin-left:auto" class="muted">{{adminEmail}}</span>
+        <form method="post" action="/admin/signout" style="margin:0"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" style="margin:0;padding:4px 10px">Sign out</button></form>
+        </nav>
+        {{/nav}}
+        {{$mainClass}}wide{{/mainClass}}
+        {{$body}}
+        {{#notice}}<div class="notice" role="status" id="notice">{{notice}}</div>{{/notice}}
+        {{$content}}{{/content}}
+        {{/body}}
+        {{/page_layout}}
+        """
+
+    static let signin = """
+        {{<page_layout}}{{$body}}
+        <h1>Administrator sign-in</h1>
+        {{#formError}}<div class="alert" role="alert">{{formError}}</div>{{/formError}}
+        <form method="post" action="/admin/signin">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="next" value="{{next}}">
+        <label for="email">Email</label><input id="email" name="email" type="email" value="{{email}}" autocomplete="username" required>
+        <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+        <button type="submit" id="sign-in">Sign in</button>
+        </form>
+        {{/body}}{{/page_layout}}
+        """
+
+    static let accounts = """
+        {{<console_layout}}{{$content}}
+        <h1>Accounts</h1>
+        <div style="display:flex;gap:12px;align-items:end;flex-wrap:wrap">
+        <form method="get" action="/admin/accounts" style="display:flex;gap:12px;align-items:end">
+        <input type="hidden" name="tab" value="{{#tab_invitations}}invitations{{/tab_invitations}}{{#tab_accounts}}accounts{{/tab_accounts}}">
+        <div><label for="store">Identity store</label>
+        <select id="store" name="store">{{#stores}}<option value="{{name}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/stores}}</select></div>
+        <button class="secondary" id="choose-store" style="margin-top:0">Show</button>
+        </form>
+        <a class="button" id="invite-customer" href="/admin/invite?store={{store}}" style="margin-top:0">Invite Customer</a>
+        </div>
+        <nav class="tabs" role="tablist" style="display:flex;gap:8px;margin-top:24px;border-bottom:1px solid var(--line)">
+        <a role="tab" id="tab-accounts" href="/admin/accounts?store={{store}}&amp;tab=accounts" style="padding:8px 14px;{{#tab_accounts}}border-bottom:3px solid var(--accent);font-weight:600{{/tab_accounts}}" {{#tab_accounts}}aria-selected="true"{{/tab_accounts}}>Accounts</a>
+        <a role="tab" id="tab-invitations" href="/admin/accounts?store={{store}}&amp;tab=invitations" style="padding:8px 14px;{{#tab_invitations}}border-bottom:3px solid var(--accent);font-weight:600{{/tab_invitations}}" {{#tab_invitations}}aria-selected="true"{{/tab_invitations}}>Invitations</a>
+        </nav>
+        {{#tab_accounts}}
+        <form method="get" action="/admin/accounts" style="display:flex;gap:8px;align-items:end;margin-top:12px">
+        <input type="hidden" name="store" value="{{store}}"><input type="hidden" name="tab" value="accounts">
+        <div style="flex:1"><label for="q">Search</label><input id="q" name="q" value="{{q}}" placeholder="email or name"></div>
+        <button class="secondary" style="margin-top:0">Search</button></form>
+        <table id="accounts-table"><thead><tr><th>Email</th><th>Name</th><th>Groups</th><th>Created</th></tr></thead><tbody>
+        {{#accounts}}<tr><td><a href="/admin/accounts/{{store}}/{{id}}">{{email}}</a>{{#invited}} <span class="muted">(invited)</span>{{/invited}}</td><td>{{name}}</td><td>{{groups}}</td><td>{{created}}</td></tr>{{/accounts}}
+        </tbody></table>
+        {{#empty}}<p class="muted">No accounts yet.</p>{{/empty}}
+        {{/tab_accounts}}
+        {{#tab_invitations}}
+        <form method="get" action="/admin/accounts" style="display:flex;gap:8px;align-items:end;margin-top:12px">
+        <input type="hidden" name="store" value="{{store}}"><input type="hidden" name="tab" value="invitations">
+        <div><label for="status">Status</label><select id="status" name="status"><option value="">All</option>{{#statuses}}<option value="{{value}}" {{#selected}}selected{{/selected}}>{{label}}</option>{{/statuses}}</select></div>
+        <div style="flex:1"><label for="q">Email</label><input id="q" name="q" value="{{q}}"></div>
+        <button class="secondary" style="margin-top:0">Filter</button></form>
+        <table id="invitations-table"><thead><tr><th>Status</th><th>Email</th><th>Application</th><th>Sent</th><th>Valid until</th></tr></thead><tbody>
+        {{#invitations}}<tr data-email="{{email}}"><td><span class="status {{statusClass}}">{{status}}</span></td><td><a href="/admin/invitations/{{store}}/{{id}}">{{email}}</a></td><td>{{application}}</td><td>{{sent}}</td><td>{{validUntil}}</td></tr>{{/invitations}}
+        </tbody></table>
+        {{#empty}}<p class="muted" id="no-invitations">No invitations.</p>{{/empty}}
+        {{/tab_invitations}}
+        {{#pager}}<p class="muted">Page {{page}} of {{pages}} ({{total}}) {{#prev}}<a href="{{prev}}">Previous</a>{{/prev}} {{#next}}<a href="{{next}}">Next</a>{{/next}}</p>{{/pager}}
+        {{/content}}{{/console_layout}}
+        """
+
+    static let account = """
+        {{<console_layout}}{{$content}}
+        <p><a href="/admin/accounts?store={{store}}">← Accounts</a></p>
+        <h1>{{email}}</h1>
+        <p class="lead">{{name}} · store {{store}} · email {{#emailVerified}}verified{{/emailVerified}}{{^emailVerified}}not verified{{/emailVerified}}</p>
+        <table><tbody>
+        {{#profile}}<tr><th>{{label}}</th><td>{{value}}</td></tr>{{/profile}}
+        <tr><th>Groups</th><td>{{#groups}}<span class="chip">{{name}}</span> {{/groups}}{{^groups}}none{{/groups}}</td></tr>
+        <tr><th>Came from</th><td>{{#invitationId}}invitation {{invitationId}}{{/invitationId}}{{^invitationId}}created directly{{/invitationId}}</td></tr>
+        <tr><th>External identities</th><td>{{#externalIdentities}}{{issuer}} · {{subject}}<br>{{/externalIdentities}}{{^externalIdentities}}none{{/externalIdentities}}</td></tr>
+        <tr><th>Password</th><td>{{#hasPassword}}set{{/hasPassword}}{{^hasPassword}}none{{/hasPassword}}</td></tr>
+        <tr><th>Created</th><td>{{createdText}}</td></tr><tr><th>Last sign-in</th><td>{{lastSignInText}}</td></tr>
+        </tbody></table>
+        {{/content}}{{/console_layout}}
+        """
+
+    static let invite = """
+        {{<console_layout}}{{$content}}
+        <p><a href="/admin/accounts?store={{store}}&amp;tab=invitations">← Invitations</a></p>
+        <h1>Invite Customer</h1>
+        <p class="lead">Identity store <strong>{{store}}</strong></p>
+        {{#formError}}<div class="alert" role="alert" id="form-error">{{formError}}</div>{{/formError}}
+        <form method="post" action="/admin/invite" id="invite-form">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="store" value="{{store}}">
+        <h2>Application</h2>
+        <label for="applicationId">Application</label>
+        <select id="applicationId" name="applicationId" required><option value="">Choose an application</option>{{#applications}}<option value="{{id}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/applications}}</select>
+        {{#applicationError}}<div class="field-error">{{applicationError}}</div>{{/applicationError}}
+        <p class="muted">Only OAuth2/OIDC applications of this store are listed: SAML2 applications do not support customer invitation.{{#hasSaml}} (Not listed: {{samlApplications}}.){{/hasSaml}}</p>
+        <h2>Invite Method</h2>
+        <label for="inviteMethod">Invite Method</label><select id="inviteMethod" name="inviteMethod"><option value="email">Email</option></select>
+        <label for="email">Email</label><input id="email" name="email" type="email" value="{{email}}" required>
+        {{#emailError}}<div class="field-error" id="email-error">{{emailError}}</div>{{/emailError}}
+        <h2>Basic Information</h2>
+        {{#profile}}<label for="{{name}}">{{label}}</label><input id="{{name}}" name="{{name}}" value="{{value}}">{{#error}}<div class="field-error">{{error}}</div>{{/error}}{{/profile}}
+        <h2>Groups</h2>
+        {{#groupRows}}<div style="display:flex;gap:8px;align-items:center;margin-top:8px">
+        <select name="group{{index}}" id="group{{index}}" aria-label="Group"><option value="">No group</option>{{#options}}<option value="{{id}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/options}}</select>
+        <button type="submit" name="removeGroup" value="{{index}}" class="secondary" style="margin:0" formnovalidate>Remove</button></div>{{/groupRows}}
+        {{#groupsError}}<div class="field-error">{{groupsError}}</div>{{/groupsError}}
+        <button type="submit" name="action" value="addGroup" id="add-group" class="secondary" formnovalidate>+Add Group</button>
+        <h2>Language</h2>
+        <label for="language">Language of the invitation email</label>
+        <select id="language" name="language">{{#languages}}<option value="{{tag}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/languages}}</select>
+        {{#languageError}}<div class="field-error">{{languageError}}</div>{{/languageError}}
+        <div><button type="submit" name="action" value="send" id="send-invite">Send invite</button></div>
+        </form>
+        {{/content}}{{/console_layout}}
+        """
+
+    static let invitation = """
+        {{<console_layout}}{{$content}}
+        <p><a href="/admin/accounts?store={{store}}&amp;tab=invitations">← Invitations</a></p>
+        <h1>Invitation for {{email}}</h1>
+        {{#formError}}<div class="alert" role="alert">{{formError}}</div>{{/formError}}
+        <table id="invitation-detail"><tbody>
+        <tr><th>Status</th><td id="invitation-status">{{status}}</td></tr>
+        <tr><th>Application</th><td>{{application}} <span class="muted">({{clientId}})</span></td></tr>
+        <tr><th>Groups</th><td>{{#groups}}{{.}}<br>{{/groups}}{{^groups}}none{{/groups}}</td></tr>
+        {{#metadata}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/metadata}}
+        <tr><th>Language</th><td>{{language}}</td></tr>
+        <tr><th>Sent</th><td>{{sent}} (times sent: {{sendCount}})</td></tr>
+        <tr><th>Valid until</th><td>{{validUntil}}</td></tr>
+        <tr><th>Created</th><td>{{created}} by {{createdBy}}</td></tr>
+        {{#accountId}}<tr><th>Account</th><td><a href="/admin/accounts/{{store}}/{{accountId}}">{{accountId}}</a></td></tr>{{/accountId}}
+        {{#delivery}}<tr><th>Email</th><td id="delivery-status">{{status}}{{#lastError}} — {{lastError}}{{/lastError}} <span class="muted">(attempts: {{attempts}}, via {{transport}})</span> <a href="/admin/mailbox/{{emailId}}">view</a></td></tr>{{/delivery}}
+        </tbody></table>
+        {{^done}}
+        <div style="display:flex;gap:12px">
+        <form method="post" action="/admin/invitations/{{store}}/{{id}}/resend"><input type="hidden" name="csrf" value="{{csrf}}"><button id="resend">Resend</button></form>
+        <form method="post" action="/admin/invitations/{{store}}/{{id}}/revoke" data-confirm="Revoke this invitation? Its link stops working at once.">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label style="font-weight:normal;margin-top:24px"><input type="checkbox" name="confirm" value="yes" required id="confirm-revoke" style="width:auto"> I want to revoke it</label>
+        <button class="danger" id="revoke">Revoke</button></form>
+        </div>
+        {{/done}}
+        {{/content}}{{/console_layout}}
+        """
+
+    static let groups = """
+        {{<console_layout}}{{$content}}
+        <h1>Groups</h1>
+        <form method="get" action="/admin/groups" style="display:flex;gap:12px;align-items:end"><div><label for="store">Identity store</label>
+        <select id="store" name="store">{{#stores}}<option value="{{name}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/stores}}</select></div><button class="secondary" style="margin-top:0">Show</button></form>
+        <table id="groups-table"><thead><tr><th>Name</th><th>Description</th><th>Members</th><th></th></tr></thead><tbody>
+        {{#groups}}<tr><td>{{name}}</td><td>{{description}}</td><td>{{members}}</td><td><form method="post" action="/admin/groups/{{store}}/{{id}}/delete"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" style="margin:0">Delete</button></form></td></tr>{{/groups}}
+        </tbody></table>
+        <h2>New group</h2>
+        {{#formError}}<div class="alert" role="alert">{{formError}}</div>{{/formError}}
+        <form method="post" action="/admin/groups"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="store" value="{{store}}">
+        <label for="name">Name</label><input id="name" name="name" value="{{name}}" required>
+        <label for="description">Description</label><input id="description" name="description">
+        <button id="create-group">Create group</button></form>
+        {{/content}}{{/console_layout}}
+        """
+
+    static let applications = """
+        {{<console_layout}}{{$content}}
+        <h1>Applications</h1>
+        {{#createdClient}}<div class="notice" role="status">Application created. Client id <code>{{clientId}}</code>, secret <code id="client-secret">{{clientSecret}}</code> — copy the secret now; it is not shown again.</div>{{/createdClient}}
+        <table id="applications-table"><thead><tr><th>Name</th><th>Store</th><th>Protocol</th><th>Client</th><th>Login URL</th></tr></thead><tbody>
+        {{#applications}}<tr><td><a href="/admin/applications/{{id}}">{{name}}</a></td><td>{{store}}</td><td>{{protocol}}</td><td>{{clients}}</td><td>{{loginUrl}}</td></tr>{{/applications}}
+        </tbody></table>
+        <h2>New application</h2>
+        {{#formError}}<div class="alert" role="alert">{{formError}}</div>{{/formError}}
+        <form method="post" action="/admin/applications"><input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="name">Name</label><input id="name" name="name" value="{{name}}" required>
+        <label for="store">Identity store</label><select id="store" name="store">{{#stores}}<option value="{{name}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/stores}}</select>
+        <label for="protocol">Protocol</label><select id="protocol" name="protocol"><option value="oidc" {{#oidcSelected}}selected{{/oidcSelected}}>OAuth2 / OpenID Connect</option><option value="saml2" {{#samlSelected}}selected{{/samlSelected}}>SAML2</option></select>
+        <label for="policy">Self-service policy</label><select id="policy" name="policy">{{#policies}}<option value="{{id}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/policies}}</select>
+        <label for="redirectUri">Redirect URIs (OIDC; one per line, exact)</label><input id="redirectUri" name="redirectUri" value="{{redirectUri}}">
+        <label for="loginUrl">Login URL (where invitation links go)</label><input id="loginUrl" name="loginUrl" value="{{loginUrl}}">
+        <button id="create-application">Create application</button></form>
+        {{/content}}{{/console_layout}}
+        """
+
+    static let application = """
+        {{<console_layout}}{{$content}}
+        <p><a href="/admin/applications">← Applications</a></p>
+        <h1>{{name}}</h1>
+        <table><tbody>
+        <tr><th>Protocol</th><td>{{protocolLabel}}{{#isSaml}} — SAML2 applications do not support customer invitation{{/isSaml}}</td></tr>
+        <tr><th>Identity store</th><td>{{store}}</td></tr><tr><th>Policy</th><td>{{policyName}}</td></tr>
+        <tr><th>Assigned groups</th><td>{{groupNames}}</td></tr>
+        {{#clients}}<tr><th>Client {{clientId}}</th><td>{{#public}}public (PKCE){{/public}}{{^public}}confidential{{/public}}<br>Redirect URIs: {{#redirectUris}}{{.}} {{/redirectUris}}<br>Login URL: {{loginUrl}}</td></tr>{{/clients}}
+        </tbody></table>
+        {{/content}}{{/console_layout}}
+        """
+
+    static let policies = """
+        {{<console_layout}}{{$content}}
+        <h1>Self-service policies</h1>
+        {{#policies}}
+        <form method="post" action="/admin/policies" class="policy" style="border:1px solid var(--line);border-radius:8px;padding:16px;margin-top:16px">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <h2 style="margin-top:0">{{name}}</h2>
+        <label style="font-weight:normal"><input type="checkbox" name="enabled" style="width:auto" {{#enabled}}checked{{/enabled}}> Customer invitation enabled</label>
+        <label style="font-weight:normal"><input type="checkbox" name="allowEmailMismatch" style="width:auto" {{#allowEmailMismatch}}checked{{/allowEmailMismatch}}> Allow another email address at sign-up (invite method editable)</label>
+        <label style="font-weight:normal"><input type="checkbox" name="forceUsingExternalLogin" style="width:auto" {{#forceUsingExternalLogin}}checked{{/forceUsingExternalLogin}}> Force sign-up with an external identity</label>
+        <label>Link valid for (hours, 1–720)</label><input name="linkMaxAgeHours" type="number" min="1" max="720" value="{{linkMaxAgeHours}}">
+        <table><thead><tr><th>Sign-up field</th><th>Mode</th></tr></thead><tbody>
+        {{#fields}}<tr><td>{{label}}</td><td><select name="field_{{name}}">{{#modes}}<option value="{{mode}}" {{#selected}}selected{{/selected}}>{{mode}}</option>{{/modes}}</select></td></tr>{{/fields}}
+        </tbody></table>
+        <button>Save</button>
+        </form>
+        {{/policies}}
+        {{/content}}{{/console_layout}}
+        """
+
+    static let mailbox = """
+        {{<console_layout}}{{$content}}
+        <h1>Mailbox</h1>
+        <p class="lead">{{#localMailbox}}No SMTP server is configured (USHER_SMTP_URL), so emails are kept here.{{/localMailbox}}{{^localMailbox}}Every email and its delivery state.{{/localMailbox}}</p>
+        <table id="mailbox-table"><thead><tr><th>To</th><th>Subject</th><th>State</th><th>Created</th></tr></thead><tbody>
+        {{#messages}}<tr><td>{{to}}</td><td><a href="/admin/mailbox/{{id}}">{{subject}}</a></td><td>{{status}} <span class="muted">({{attempts}} attempts, {{transport}})</span>{{#lastError}}<br><span class="muted">{{lastError}}</span>{{/lastError}}</td><td>{{created}}</td></tr>{{/messages}}
+        </tbody></table>
+        {{#pager}}<p class="muted">Page {{page}} of {{pages}} {{#prev}}<a href="{{prev}}">Previous</a>{{/prev}} {{#next}}<a href="{{next}}">Next</a>{{/next}}</p>{{/pager}}
+        {{/content}}{{/console_layout}}
+        """
+
+    static let mail = """
+        {{<console_layout}}{{$content}}
+        <p><a href="/admin/mailbox">← Mailbox</a></p>
+        <h1>{{subject}}</h1>
+        <p class="lead">To {{to}} · {{status}}{{#lastError}} — {{lastError}}{{/lastError}} · created {{created}} · sent {{sentAt}}</p>
+        <iframe sandbox title="Email" srcdoc="{{html}}" style="width:100%;height:520px;border:1px solid var(--line);border-radius:8px"></iframe>
+        <h2>Plain text</h2><pre style="white-space:pre-wrap" id="mail-text">{{text}}</pre>
+        {{/content}}{{/console_layout}}
+        """
+
+    static let audit = """
+        {{<console_layout}}{{$content}}
+        <h1>Audit log</h1>
+        <table id="audit-table"><thead><tr><th>When</th><th>Who</th><th>What</th><th>Target</th><th>Details</th></tr></thead><tbody>
+        {{#events}}<tr><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{target}}</td><td class="muted">{{details}}</td></tr>{{/events}}
+        </tbody></table>
+        {{#pager}}<p class="muted">Page {{page}} of {{pages}} {{#prev}}<a href="{{prev}}">Previous</a>{{/prev}} {{#next}}<a href="{{next}}">Next</a>{{/next}}</p>{{/pager}}
+        {{/content}}{{/console_layout}}
+        """
+
+    static var all: [String: String] {
+        ["console_layout": layout, "console/signin": signin, "console/accounts": accounts, "console/account": account, "console/invite": invite,
+         "console/invitation": invitation, "console/groups": groups, "console/applications": applications, "console/application": application,
+         "console/policies": policies, "console/mailbox": mailbox, "console/mail": mail, "console/audit": audit]
+    }
+}

@@ -1,0 +1,169 @@
+import Fluent
+import NIOConcurrencyHelpers
+import Foundation
+import SQLKit
+import UsherCore
+import Vapor
+
+/// What a transport reports for one email.
+enum DeliveryOutcome: Sendable, Equatable {
+    case sent(String)
+    /// Try again later: connection problems, timeouts, 4xx replies.
+    case transient(String)
+    /// Do not try again: 5xx replies, messages the server can never take.
+    case permanent(String)
+}
+
+/// Something that delivers a batch of emails: the organisation's SMTP server, or the local
+/// mailbox when none is configured.
+protocol MailTransport: Sendable {
+    var name: String { get }
+    func deliver(_ batch: [OutboxMessageModel]) async -> [DeliveryOutcome]
+}
+
+/// With no SMTP server configured, an email is "delivered" by keeping it: the mailbox API and
+/// console show it (SPEC: a local mailbox when no SMTP server is configured).
+struct LocalMailbox: MailTransport {
+    var name: String { "mailbox" }
+    func deliver(_ batch: [OutboxMessageModel]) async -> [DeliveryOutcome] {
+        batch.map { _ in .sent("kept in the local mailbox") }
+    }
+}
+
+/// Delivers the outbox: leases due rows, hands them to the transport, records the outcome.
+///
+/// A lease is a row marked `sending` with an owner and an expiry, taken in one statement
+/// (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so workers on several instances never take the
+/// same row; SQLite has one writer anyway). If an instance dies mid-delivery its leases
+/// expire and another worker takes the rows again — at-least-once, and only an email the SMTP
+/// server took without acknowledging can go out twice.
+final class OutboxWorker: Sendable {
+    struct Settings: Sendable {
+        var batchSize = 20
+        var leaseDuration: TimeInterval = 60
+        var pollInterval: TimeInterval = 1
+        /// First retry delay; each further one doubles, up to `maxBackoff`, with jitter.
+        var retryBase: TimeInterval = 30
+        var maxBackoff: TimeInterval = 3600
+    }
+
+    let db: any Database
+    let transport: any MailTransport
+    let owner: String
+    let settings: Settings
+    let logger: Logger
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(db: any Database, transport: any MailTransport, owner: String, settings: Settings, logger: Logger) {
+        self.db = db
+        self.transport = transport
+        self.owner = owner
+        self.settings = settings
+        self.logger = logger
+    }
+
+    func start(signal: MailSignal) {
+        let work = Task { [self] in
+            logger.notice("Email worker started (transport: \(transport.name))")
+            while !Task.isCancelled {
+                do {
+                    // Keep going while there is work; then wait for a ring or the next poll.
+                    while try await runOnce() > 0, !Task.isCancelled {}
+                } catch {
+                    logger.error("Email worker: the outbox could not be read (\(String(reflecting: error))); retrying shortly. Check the database connection.")
+                }
+                await signal.wait(timeout: settings.pollInterval)
+            }
+        }
+        task.withLockedValue { $0 = work }
+    }
+
+    func stop() async {
+        let work = task.withLockedValue { t -> Task<Void, Never>? in defer { t = nil }; return t }
+        work?.cancel()
+        await work?.value
+    }
+
+    /// Leases one batch and delivers it; returns how many emails it handled.
+    @discardableResult
+    func runOnce(now: Date = Date()) async throws -> Int {
+        let batch = try await lease(now: now)
+        guard !batch.isEmpty else { return 0 }
+        let outcomes = await transport.deliver(batch)
+        for (message, outcome) in zip(batch, outcomes) {
+            try await record(outcome, for: message, now: Date())
+        }
+        return batch.count
+    }
+
+    private func lease(now: Date) async throws -> [OutboxMessageModel] {
+        let until = now.addingTimeInterval(settings.leaseDuration)
+        let owner = self.owner
+        let limit = settings.batchSize
+        struct Row: Decodable { var id: UUID }
+        let ids = try await db.write { tx -> [UUID] in
+            let lock: SQLQueryString = tx.isSQLite ? "" : "FOR UPDATE SKIP LOCKED"
+            return try await tx.sql.raw("""
+                UPDATE outbox SET status = 'sending', lease_owner = \(bind: owner), lease_until = \(bind: until), attempts = attempts + 1
+                WHERE id IN (
+                  SELECT id FROM outbox
+                  WHERE (status = 'queued' AND next_attempt_at <= \(bind: now)) OR (status = 'sending' AND lease_until < \(bind: now))
+                  ORDER BY next_attempt_at LIMIT \(literal: limit) \(lock))
+                RETURNING id
+                """).all(decoding: Row.self).map(\.id)
+        }
+        guard !ids.isEmpty else { return [] }
+        return try await OutboxMessageModel.query(on: db).filter(\.$id ~~ ids).sort(\.$createdAt).all()
+    }
+
+    private func record(_ outcome: DeliveryOutcome, for message: OutboxMessageModel, now: Date) async throws {
+        let id = message.id!
+        let transportName = transport.name
+        switch outcome {
+        case .sent:
+            try await db.write { tx in
+                try await tx.sql.raw("""
+                    UPDATE outbox SET status = 'sent', sent_at = \(bind: now), transport = \(bind: transportName), last_error = NULL,
+                      lease_owner = NULL, lease_until = NULL
+                    WHERE id = \(bind: id)
+                    """).run()
+            }
+            logger.info("Email sent", metadata: ["email": .string(id.idString), "invitation": .string(message.invitationId?.idString ?? "-")])
+        case .transient(let reason):
+            let delay = Self.backoff(attempt: message.attempts, base: settings.retryBase, max: settings.maxBackoff)
+            let next = now.addingTimeInterval(delay)
+            if next > message.giveUpAt {
+                try await fail(id, reason: "gave up after \(message.attempts) attempts; last: \(reason)", transportName: transportName)
+                logger.warning("Email failed for good after retrying", metadata: ["email": .string(id.idString), "reason": .string(reason)])
+            } else {
+                try await db.write { tx in
+                    try await tx.sql.raw("""
+                        UPDATE outbox SET status = 'queued', next_attempt_at = \(bind: next), last_error = \(bind: reason), transport = \(bind: transportName),
+                          lease_owner = NULL, lease_until = NULL
+                        WHERE id = \(bind: id) AND status = 'sending'
+                        """).run()
+                }
+                logger.notice("Email not delivered yet; retrying in \(Int(delay)) s", metadata: ["email": .string(id.idString), "reason": .string(reason)])
+            }
+        case .permanent(let reason):
+            try await fail(id, reason: reason, transportName: transportName)
+            logger.warning("Email refused by the mail server; it will not be retried", metadata: ["email": .string(id.idString), "reason": .string(reason)])
+        }
+    }
+
+    private func fail(_ id: UUID, reason: String, transportName: String) async throws {
+        try await db.write { tx in
+            try await tx.sql.raw("""
+                UPDATE outbox SET status = 'failed', last_error = \(bind: reason), transport = \(bind: transportName), lease_owner = NULL, lease_until = NULL
+                WHERE id = \(bind: id)
+                """).run()
+        }
+    }
+
+    /// Exponential backoff with "equal jitter": half fixed, half random, so that retries of
+    /// many emails after an outage spread out instead of arriving together.
+    static func backoff(attempt: Int, base: TimeInterval, max: TimeInterval) -> TimeInterval {
+        let exponential = min(max, base * pow(2, Double(Swift.max(0, attempt - 1))))
+        return exponential / 2 + Double.random(in: 0...(exponential / 2))
+    }
+}
