@@ -93,7 +93,10 @@ struct AccountService {
         do {
             try await account.create(on: tx)
         } catch let error where error.isConstraintViolation {
-            if let email = new.email, try await emailTaken(email, store: new.store.id!, on: tx) {
+            // No query here: on PostgreSQL the failed statement has aborted the transaction.
+            // The constraint's name (PostgreSQL) or its columns (SQLite) say which one it was.
+            let message = String(reflecting: error)
+            if new.email != nil, message.contains("email_key") {
                 throw UsherError(status: 409, errorKey: "account.emailExists", title: "Conflict",
                                  detail: "An account with this email address already exists in this identity store.",
                                  fieldErrors: [FieldError("email", "already belongs to an account")])

@@ -53,6 +53,8 @@ final class TestApp: @unchecked Sendable {
                 adminEmail: "admin@usher.test", adminPassword: "admin-password-123",
                 apiClientId: adminClientId, apiClientSecret: adminClientSecret),
             bcryptCost: 4, rateLimitsEnabled: false)
+        // Tests drive the email worker by hand (OutboxWorker.runOnce) to see each step.
+        config.runMailWorker = false
         adjust(&config)
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
