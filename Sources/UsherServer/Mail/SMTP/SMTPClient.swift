@@ -396,13 +396,18 @@ final class SMTPReplyHandler: ChannelInboundHandler {
 /// One connection to the relay, driven sequentially by `SMTPClient.send`.
 final class SMTPSession {
     private let channel: any Channel
+    /// Held outside the pipeline on purpose: when the connection dies (say, a failed TLS
+    /// handshake) the pipeline drops its handlers, but the handler still knows *why*, and
+    /// that reason is what the operator needs to see.
+    private let replyHandler: NIOLoopBoundBox<SMTPReplyHandler?>
     private let configuration: SMTPConfiguration
     private let logger: Logger
     private var capabilities = SMTPCapabilities()
     private var isEncrypted: Bool
 
-    private init(channel: any Channel, configuration: SMTPConfiguration, logger: Logger) {
+    private init(channel: any Channel, replyHandler: NIOLoopBoundBox<SMTPReplyHandler?>, configuration: SMTPConfiguration, logger: Logger) {
         self.channel = channel
+        self.replyHandler = replyHandler
         self.configuration = configuration
         self.logger = logger
         self.isEncrypted = configuration.tls == .implicitTLS
@@ -421,9 +426,11 @@ final class SMTPSession {
         let serverHostname = isIPAddress(configuration.host) ? nil : configuration.host
         let implicitTLS = configuration.tls == .implicitTLS ? tlsContext : nil
 
+        let eventLoop = group.next()
+        let replyHandler = NIOLoopBoundBox.makeEmptyBox(valueType: SMTPReplyHandler.self, eventLoop: eventLoop)
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: group)
+            channel = try await ClientBootstrap(group: eventLoop)
                 .connectTimeout(configuration.timeout)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -431,7 +438,9 @@ final class SMTPSession {
                             try channel.pipeline.syncOperations.addHandler(
                                 NIOSSLClientHandler(context: implicitTLS, serverHostname: serverHostname))
                         }
-                        try channel.pipeline.syncOperations.addHandler(SMTPReplyHandler())
+                        let handler = SMTPReplyHandler()
+                        replyHandler.value = handler
+                        try channel.pipeline.syncOperations.addHandler(handler)
                     }
                 }
                 .connect(host: configuration.host, port: configuration.port)
@@ -441,7 +450,7 @@ final class SMTPSession {
                 "could not connect to \(configuration.host):\(configuration.port): \(SMTPErrorText.describe(error))")
         }
 
-        let session = SMTPSession(channel: channel, configuration: configuration, logger: logger)
+        let session = SMTPSession(channel: channel, replyHandler: replyHandler, configuration: configuration, logger: logger)
         do {
             try await session.handshake(tlsContext: tlsContext, serverHostname: serverHostname)
         } catch {
@@ -498,11 +507,12 @@ final class SMTPSession {
 
     private func startTLS(_ context: NIOSSLContext, serverHostname: String?) async throws {
         let channel = self.channel
+        let replyHandler = self.replyHandler
         // The check and the insertion happen in one event-loop turn so no clear-text byte can
         // slip in between them.
         try await channel.eventLoop.flatSubmit {
             channel.eventLoop.makeCompletedFuture {
-                let handler = try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self)
+                guard let handler = replyHandler.value else { throw SMTPConnectionClosedError() }
                 if handler.hasUnconsumedInput {
                     throw SMTPProtocolError(description: "the server sent data after its STARTTLS reply (possible command injection)")
                 }
@@ -608,16 +618,15 @@ final class SMTPSession {
 
     private func exchange(bytes: ByteBuffer?, logAs: String?, step: String) async throws -> SMTPReply {
         if let logAs { logger.debug("SMTP C: \(logAs)") }
-        let channel = self.channel
+        let eventLoop = channel.eventLoop
+        let replyHandler = self.replyHandler
         let timeout = configuration.timeout
         do {
-            let reply = try await channel.eventLoop.flatSubmit {
-                do {
-                    let handler = try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self)
-                    return handler.exchange(bytes, timeout: timeout, step: "the reply to \(step)", on: channel.eventLoop)
-                } catch {
-                    return channel.eventLoop.makeFailedFuture(error)
+            let reply = try await eventLoop.flatSubmit { () -> EventLoopFuture<SMTPReply> in
+                guard let handler = replyHandler.value else {
+                    return eventLoop.makeFailedFuture(SMTPConnectionClosedError())
                 }
+                return handler.exchange(bytes, timeout: timeout, step: "the reply to \(step)", on: eventLoop)
             }.get()
             logger.debug("SMTP S: \(reply)")
             return reply
