@@ -24,6 +24,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
     ],
     targets: [
+        // Debian's libargon2 (the reference implementation of Argon2), bound as a system library.
+        .systemLibrary(
+            name: "CArgon2",
+            path: "Sources/CArgon2",
+            pkgConfig: "libargon2",
+            providers: [.apt(["libargon2-dev"])]
+        ),
+        // Argon2id password hashes in PHC form, on top of libargon2.
+        .target(name: "UsherPasswords", dependencies: ["CArgon2"]),
         // The domain: types, rules and errors in plain Swift. No Vapor, no database.
         .target(
             name: "UsherCore",
@@ -36,6 +45,7 @@ let package = Package(
             name: "UsherServer",
             dependencies: [
                 "UsherCore",
+                "UsherPasswords",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentKit", package: "fluent-kit"),
@@ -62,6 +72,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "UsherCoreTests", dependencies: ["UsherCore"]),
+        .testTarget(name: "UsherPasswordsTests", dependencies: ["UsherPasswords"]),
         .testTarget(
             name: "UsherServerTests",
             dependencies: [

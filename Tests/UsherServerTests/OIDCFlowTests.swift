@@ -209,3 +209,40 @@ import Vapor
         }
     }
 }
+
+@Suite struct PasswordUpgradeTests {
+    @Test(arguments: TestDatabase.available)
+    func aBcryptHashIsUpgradedToArgon2idOnSignIn(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let account = try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts", json: #"{"email":"old@example.com","password":"an old bcrypt password"}"#, token: token)
+            let id = try #require(UUID(uuidString: account["id"] as? String ?? ""))
+            struct Row: Decodable { var password_hash: String }
+            let fresh = try await t.app.db.sql.raw("SELECT password_hash FROM accounts WHERE id = \(bind: id)").first(decoding: Row.self)
+            #expect(fresh?.password_hash.hasPrefix("$argon2id$v=19$m=1024,t=1,p=1$") == true)
+            // As it was stored by an older Usher:
+            try await t.app.db.sql.raw("UPDATE accounts SET password_hash = \(bind: try Bcrypt.hash("an old bcrypt password", cost: 4)) WHERE id = \(bind: id)").run()
+
+            func signIn(_ password: String) async throws -> TestApp.Reply {
+                var browser = OIDCFlowTests.Browser()
+                let start = try await t.send(.GET, "/oauth2/authorize?response_type=code&client_id=\(f.clientId)&redirect_uri=\(OIDCFlowTests.redirect)&scope=openid")
+                browser.absorb(start)
+                let path = try #require(start.headers.first(name: .location))
+                let page = try await t.send(.GET, path, headers: browser.header)
+                let csrf = try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+                return try await t.send(.POST, "/signin", headers: browser.header,
+                                        form: "flow=\(path.dropFirst("/signin?flow=".count))&csrf=\(csrf)&email=old%40example.com&password=\(password.replacingOccurrences(of: " ", with: "+"))")
+            }
+            #expect(try await signIn("a wrong password").status == .unauthorized)
+            let stillBcrypt = try await t.app.db.sql.raw("SELECT password_hash FROM accounts WHERE id = \(bind: id)").first(decoding: Row.self)
+            #expect(stillBcrypt?.password_hash.hasPrefix("$2") == true)
+            let ok = try await signIn("an old bcrypt password")
+            #expect(ok.status == .seeOther)
+            #expect(ok.headers.first(name: .location)?.contains("code=") == true)
+            let upgraded = try await t.app.db.sql.raw("SELECT password_hash FROM accounts WHERE id = \(bind: id)").first(decoding: Row.self)
+            #expect(upgraded?.password_hash.hasPrefix("$argon2id$") == true)
+            #expect(try await signIn("an old bcrypt password").status == .seeOther)  // the new hash works
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import UsherCore
+import UsherPasswords
 
 /// Everything Usher reads from its environment, read and checked once at start-up. A bad
 /// value stops the server with a message that names the variable and says what is expected.
@@ -39,8 +40,10 @@ public struct UsherConfiguration: Sendable {
     public var mailLease: TimeInterval = 60
     /// Whether `serve` runs the email worker (tests drive it by hand).
     public var runMailWorker = true
-    /// bcrypt cost for customer and administrator passwords (USHER_BCRYPT_COST, 4…16).
+    /// bcrypt cost, for deployments that choose bcrypt (USHER_PASSWORD_HASH=bcrypt, USHER_BCRYPT_COST).
     public var bcryptCost: Int
+    /// Argon2id parameters `m=…,t=…,p=…`, or `bcrypt` (USHER_PASSWORD_HASH).
+    public var passwordHash: String = "m=19456,t=2,p=1"
     /// Rate limits on (USHER_RATE_LIMITS=off turns them off, for benchmarks of the raw paths).
     public var rateLimitsEnabled: Bool
     /// Seeds a demo application served by Usher itself (`usher serve --demo`).
@@ -57,7 +60,7 @@ public struct UsherConfiguration: Sendable {
 
     public init(
         database: DatabaseLocation, publicURL: String, smtpURL: String? = nil, mailFrom: String = "Usher <no-reply@localhost>",
-        bootstrap: Bootstrap = .init(), mailRetryPeriod: TimeInterval = 24 * 3600, bcryptCost: Int = 11,
+        bootstrap: Bootstrap = .init(), mailRetryPeriod: TimeInterval = 24 * 3600, bcryptCost: Int = 12,
         rateLimitsEnabled: Bool = true, demo: Bool = false, templatesDirectory: String? = nil,
         accessTokenLifetime: TimeInterval = 600, maxBodyBytes: Int = 64 * 1024
     ) {
@@ -147,12 +150,20 @@ public struct UsherConfiguration: Sendable {
         case let other?: throw Error(variable: "USHER_RATE_LIMITS", problem: "'\(other)' is not on or off")
         }
 
-        let bcryptCost = Int(try double(value("USHER_BCRYPT_COST"), "USHER_BCRYPT_COST", default: 11, range: 4...16))
+        let bcryptCost = Int(try double(value("USHER_BCRYPT_COST"), "USHER_BCRYPT_COST", default: 12, range: 4...16))
 
         var config = UsherConfiguration(
             database: database, publicURL: publicURL, smtpURL: smtpURL, mailFrom: mailFrom, bootstrap: bootstrap,
             mailRetryPeriod: retryHours * 3600, bcryptCost: bcryptCost, rateLimitsEnabled: rateLimits, demo: demo,
             templatesDirectory: value("USHER_TEMPLATES_DIR"), accessTokenLifetime: tokenTTL, maxBodyBytes: Int(maxBody))
+        if let hash = value("USHER_PASSWORD_HASH") {
+            if hash != "bcrypt" {
+                do { _ = try Argon2Parameters.parse(hash) } catch {
+                    throw Error(variable: "USHER_PASSWORD_HASH", problem: "\(error) (for example m=19456,t=2,p=1, or bcrypt)")
+                }
+            }
+            config.passwordHash = hash
+        }
         config.mailRetryBase = retryBase
         config.mailLease = lease
         return config

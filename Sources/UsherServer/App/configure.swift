@@ -4,6 +4,7 @@ import FluentSQLiteDriver
 import Foundation
 import NIOCore
 import SQLKit
+import UsherPasswords
 import Vapor
 
 /// Builds a running Usher on `app`: database, migrations, keys, templates, routes.
@@ -65,7 +66,10 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     let templates = try Templates.load(overrideDirectory: config.templatesDirectory)
     let keys = try await SigningKeys.load(on: app.db, logger: app.logger)
     let secrets = try await ServerSecrets.load(on: app.db)
-    let passwords = PasswordHashing(engine: BcryptEngine(cost: config.bcryptCost), pool: app.threadPool, maxQueued: 256)
+    let engine: any PasswordEngine = config.passwordHash == "bcrypt"
+        ? BcryptEngine(cost: config.bcryptCost)
+        : try Argon2idEngine(parameters: try Argon2Parameters.parse(config.passwordHash))
+    let passwords = PasswordHashing(engine: engine, pool: app.threadPool, maxQueued: 256)
     app.usher = UsherContext(
         config: config, keys: keys, secrets: secrets, passwords: passwords, templates: templates,
         rateLimiter: RateLimiter(enabled: config.rateLimitsEnabled))

@@ -93,8 +93,11 @@ struct ConsoleAuthRoutes: RouteCollection {
         try await limiter.check(RateLimiter.adminSignInFailuresPerAccount, key: EmailAddress.normalize(email), on: req.db)
         let admin = try await AdministratorModel.query(on: req.db).filter(\.$emailKey == EmailAddress.normalize(email)).first()
         var valid = false
+        var rehash: String?
         if let admin, let password = form.password, password.count <= 256 {
-            valid = try await req.usher.passwords.verify(password, against: admin.passwordHash).isValid
+            let check = try await req.usher.passwords.verify(password, against: admin.passwordHash)
+            valid = check.isValid
+            if check == .valid(needsRehash: true) { rehash = try await req.usher.passwords.hash(password) }
         } else {
             try await req.usher.passwords.verifyDummy(form.password ?? "")
         }
@@ -113,9 +116,11 @@ struct ConsoleAuthRoutes: RouteCollection {
         session.createdAt = now
         session.authTime = now
         session.expiresAt = now.addingTimeInterval(Self.sessionLifetime)
+        let newHash = rehash
         try await req.db.write { tx in
             try await session.create(on: tx)
             admin.lastSignInAt = now
+            if let newHash { admin.passwordHash = newHash }
             try await admin.save(on: tx)
             try await Audit.record(on: tx, actor: Actor(kind: .administrator, id: admin.id!.idString, displayName: admin.email),
                                    action: "administrator.signedIn", store: nil, targetType: "administrator", targetId: admin.id!.idString)

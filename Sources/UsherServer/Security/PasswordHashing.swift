@@ -1,4 +1,5 @@
 import Atomics
+import UsherPasswords
 import Foundation
 import NIOCore
 import NIOPosix
@@ -80,5 +81,41 @@ struct BcryptEngine: PasswordEngine {
 
     func dummyVerify(_ password: String) {
         _ = try? Bcrypt.hash(password, cost: cost)
+    }
+}
+
+/// Argon2id (OWASP's first recommendation) through libargon2, in PHC string form. bcrypt
+/// hashes from before still verify, and are reported for re-hashing so that the next
+/// successful sign-in upgrades them; so are Argon2id hashes with other parameters.
+struct Argon2idEngine: PasswordEngine {
+    let parameters: Argon2Parameters
+    let legacyBcrypt = BcryptEngine(cost: 10)
+    /// A hash of nothing in particular, checked when there is no account, so that a missing
+    /// account costs the same time as a wrong password.
+    private let dummyHash: String
+
+    init(parameters: Argon2Parameters) throws {
+        self.parameters = parameters
+        self.dummyHash = try Argon2id.hash(password: "usher-dummy-password", parameters: parameters)
+    }
+
+    func hash(_ password: String) throws -> String {
+        try Argon2id.hash(password: password, parameters: parameters)
+    }
+
+    func verify(_ password: String, against stored: String) throws -> PasswordCheck {
+        if stored.hasPrefix("$argon2id$") {
+            let limit = Argon2Parameters.verificationLimit(accommodating: parameters)
+            guard Argon2id.verify(password: password, encoded: stored, limit: limit) else { return .invalid }
+            return .valid(needsRehash: Argon2id.needsRehash(stored, target: parameters))
+        }
+        if stored.hasPrefix("$2") {
+            return try legacyBcrypt.verify(password, against: stored).isValid ? .valid(needsRehash: true) : .invalid
+        }
+        return .invalid
+    }
+
+    func dummyVerify(_ password: String) {
+        _ = Argon2id.verify(password: password, encoded: dummyHash)
     }
 }

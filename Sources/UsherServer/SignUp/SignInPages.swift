@@ -32,8 +32,12 @@ struct SignInPages: RouteCollection {
         let account = try await AccountModel.query(on: req.db).filter(\.$store == app.store)
             .filter(\.$emailKey == EmailAddress.normalize(email)).first()
         var valid = false
+        var rehash: String?
         if let hash = account?.passwordHash, password.count <= 256 {
-            valid = try await req.usher.passwords.verify(password, against: hash).isValid
+            let check = try await req.usher.passwords.verify(password, against: hash)
+            valid = check.isValid
+            // An older kind of hash (bcrypt) or older parameters: upgrade it now that we have the password.
+            if check == .valid(needsRehash: true) { rehash = try await req.usher.passwords.hash(password) }
         } else {
             try await req.usher.passwords.verifyDummy(password)
         }
@@ -41,9 +45,13 @@ struct SignInPages: RouteCollection {
             return try await render(req, flow: flow, email: email, error: "The email address or password is not right.", status: .unauthorized)
         }
         let now = Date()
+        let newHash = rehash
         let (token, code) = try await req.db.write { tx in
             let (token, session) = try await CustomerSession.start(accountId: account.id!, store: app.store, on: tx, now: now)
             try await tx.sql.raw("UPDATE accounts SET last_sign_in_at = \(bind: now) WHERE id = \(bind: account.id!)").run()
+            if let newHash {
+                try await tx.sql.raw("UPDATE accounts SET password_hash = \(bind: newHash) WHERE id = \(bind: account.id!)").run()
+            }
             let code = try await AuthorizationCodes.finish(flow: flow, accountId: account.id!, authTime: now, sessionHash: session.idHash, on: tx)
             return (token, code)
         }

@@ -55,6 +55,8 @@ final class TestApp: @unchecked Sendable {
             bcryptCost: 4, rateLimitsEnabled: false)
         // Tests drive the email worker by hand (OutboxWorker.runOnce) to see each step.
         config.runMailWorker = false
+        // Light Argon2id parameters: the tests check behaviour, not the cost.
+        config.passwordHash = "m=1024,t=1,p=1"
         adjust(&config)
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
