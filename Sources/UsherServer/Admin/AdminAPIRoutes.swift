@@ -15,6 +15,7 @@ struct AdminAPIRoutes: RouteCollection {
         try api.register(collection: SelfServicePolicyRoutes())
         try api.register(collection: ApplicationRoutes())
         try api.register(collection: APIClientRoutes())
+        try api.register(collection: ExternalLoginProviderRoutes())
         try api.register(collection: MailboxRoutes())
         try api.register(collection: AuditRoutes())
     }

@@ -81,6 +81,7 @@ enum OpenAPIDocument {
         ops.append(Operation(method: "post", path: apps + "/{id}/clients/{clientId}/secret", summary: "Rotate a client's secret",
                              scope: "write:config", tag: "Applications", success: ("200", "ClientSecret", false)))
         ops += crud(clients, "id", "API clients", "APIClient", read: "read:config", write: "write:config")
+        ops += crud("/admin/api/v1/externalLoginProviders", "id", "External login providers", "ExternalLoginProvider", read: "read:config", write: "write:config")
         ops += [
             Operation(method: "get", path: "/admin/api/v1/auditEvents", summary: "Read the audit log, newest first", scope: "read:config",
                       tag: "Audit", success: ("200", "AuditEvent", true),
@@ -261,6 +262,13 @@ enum OpenAPIDocument {
             "APIClientCreate": object(["name": string, "scopes": array(["type": "string", "enum": ["read:account", "write:account", "read:config", "write:config"]])],
                                       required: ["name", "scopes"]),
             "APIClientUpdate": object(["name": string, "scopes": array(string)]),
+            "ExternalLoginProvider": object(["id": string, "name": string, "issuer": string, "clientId": string, "scopes": array(string),
+                                             "claimMapping": ["type": "object", "additionalProperties": ["type": "string"]], "created": dateTime]),
+            "ExternalLoginProviderCreate": object(["name": string, "issuer": string, "clientId": string, "clientSecret": string, "scopes": array(string),
+                                                   "claimMapping": ["type": "object", "additionalProperties": ["type": "string"]]],
+                                                  required: ["name", "issuer", "clientId", "clientSecret"]),
+            "ExternalLoginProviderUpdate": object(["name": string, "clientId": string, "clientSecret": string, "scopes": array(string),
+                                                   "claimMapping": ["type": "object", "additionalProperties": ["type": "string"]]]),
             "AuditEvent": object(["id": string, "at": dateTime, "actor": string, "action": string, "store": string, "targetType": string,
                                   "targetId": string, "details": ["type": "object", "additionalProperties": ["type": "string"]]]),
             "MailboxMessage": object(["id": string, "to": string, "toName": string, "subject": string, "text": string, "html": string,

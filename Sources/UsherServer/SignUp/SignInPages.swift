@@ -63,8 +63,10 @@ struct SignInPages: RouteCollection {
     private func render(_ req: Request, flow: LoginFlowModel, email: String, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let client = try await OIDCClientModel.find(flow.clientId, on: req.db)
         let app: ApplicationModel? = if let client { try await ApplicationModel.find(client.applicationId, on: req.db) } else { nil }
+        let providers = app == nil ? [] : try await ExternalLoginProviderService.enabled(for: app!.id!, on: req.db)
         var context: [String: Any] = ["title": "Sign in", "applicationName": app?.name ?? "the application", "flow": flow.id!,
-                                      "csrf": BrowserCookies.csrfToken(req, flowId: flow.id!), "email": email]
+                                      "csrf": BrowserCookies.csrfToken(req, flowId: flow.id!), "email": email,
+                                      "providers": providers.map { ["id": $0.id!.idString, "name": $0.name] }, "hasProviders": !providers.isEmpty]
         if let error { context["formError"] = error }
         return Pages.render("page/signin", context, request: req, status: status)
     }

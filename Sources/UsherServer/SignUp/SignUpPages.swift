@@ -11,14 +11,15 @@ struct SignUpPages: RouteCollection {
         routes.post("signup", use: submit)
     }
 
-    private struct Context {
+    struct Context {
         var flow: LoginFlowModel
         var invitation: InvitationModel
         var application: ApplicationModel
         var form: SignUpForm
+        var providers: [ExternalLoginProviderModel]
     }
 
-    private func load(_ req: Request, flowId: String?) async throws -> Context {
+    static func load(_ req: Request, flowId: String?) async throws -> Context {
         let flow = try await LoginFlows.find(flowId, request: req)
         guard let invitationId = flow.invitationId, let invitation = try await InvitationModel.find(invitationId, on: req.db) else {
             throw UsherError(status: 410, errorKey: "invitation.revoked", title: "This invitation was withdrawn",
@@ -41,17 +42,18 @@ struct SignUpPages: RouteCollection {
         let metadata = JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:]
         let form = SignUpForm(invitedEmail: invited, prefill: InvitationRequest.profile(from: metadata),
                               fields: policy?.fields ?? RegistrationFields(), options: policy?.invitationOptions ?? AccountInvitationOptions())
-        return Context(flow: flow, invitation: invitation, application: application, form: form)
+        let providers = try await ExternalLoginProviderService.enabled(for: application.id!, on: req.db)
+        return Context(flow: flow, invitation: invitation, application: application, form: form, providers: providers)
     }
 
     func show(_ req: Request) async throws -> Response {
-        let context = try await load(req, flowId: req.query[String.self, at: "flow"])
+        let context = try await Self.load(req, flowId: req.query[String.self, at: "flow"])
         return render(req, context, posted: [:], errors: [], message: nil)
     }
 
     func submit(_ req: Request) async throws -> Response {
         let posted = (try? req.content.decode([String: String].self, as: .urlEncodedForm)) ?? [:]
-        let context = try await load(req, flowId: posted["flow"])
+        let context = try await Self.load(req, flowId: posted["flow"])
         try BrowserCookies.checkCSRF(req, flowId: context.flow.id!, presented: posted["csrf"])
         try await req.usher.rateLimiter.hit(RateLimiter.signUpPerIP, key: req.remoteAddress?.ipAddress ?? "unknown", on: req.db)
         try await req.usher.rateLimiter.hit(RateLimiter.signUpPerInvitation, key: context.invitation.id!.idString, on: req.db)
@@ -94,6 +96,8 @@ struct SignUpPages: RouteCollection {
             "email": c.form.emailEditable ? (posted["email"] ?? c.invitation.email) : c.invitation.email,
             "emailReadonly": !c.form.emailEditable, "fields": fields, "passwordAllowed": c.form.passwordAllowed,
             "lang": c.invitation.language,
+            "providers": c.providers.map { ["id": $0.id!.idString, "name": $0.name] },
+            "hasProviders": !c.providers.isEmpty,
         ]
         if let e = error("email") { context["emailError"] = e }
         if let e = error("password") { context["passwordError"] = e }

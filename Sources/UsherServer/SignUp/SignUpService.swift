@@ -84,6 +84,7 @@ struct ExternalIdentityInput: Sendable {
         model.providerId = providerId
         model.issuer = issuer
         model.subject = subject
+        model.email = email
         model.createdAt = now
         try await model.create(on: tx)
     }
