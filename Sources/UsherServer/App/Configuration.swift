@@ -46,6 +46,8 @@ public struct UsherConfiguration: Sendable {
     public var passwordHash: String = "m=19456,t=2,p=1"
     /// Rate limits on (USHER_RATE_LIMITS=off turns them off, for benchmarks of the raw paths).
     public var rateLimitsEnabled: Bool
+    /// `USHER_RATE_LIMITS=name=limit/seconds,…` changes single limits (they stay on).
+    public var rateLimitOverrides: String?
     /// Seeds a demo application served by Usher itself (`usher serve --demo`).
     public var demo: Bool
     /// Where an operator keeps templates that replace the built-in ones (USHER_TEMPLATES_DIR).
@@ -147,7 +149,9 @@ public struct UsherConfiguration: Sendable {
         switch value("USHER_RATE_LIMITS")?.lowercased() {
         case nil, "on", "true", "1": rateLimits = true
         case "off", "false", "0": rateLimits = false
-        case let other?: throw Error(variable: "USHER_RATE_LIMITS", problem: "'\(other)' is not on or off")
+        case let other?:
+            guard other.contains("=") else { throw Error(variable: "USHER_RATE_LIMITS", problem: "'\(other)' is not on, off, or name=limit/seconds,…") }
+            rateLimits = true
         }
 
         let bcryptCost = Int(try double(value("USHER_BCRYPT_COST"), "USHER_BCRYPT_COST", default: 12, range: 4...16))
@@ -163,6 +167,10 @@ public struct UsherConfiguration: Sendable {
                 }
             }
             config.passwordHash = hash
+        }
+        if let raw = value("USHER_RATE_LIMITS"), raw.contains("=") {
+            _ = try RateLimiter.parseOverrides(raw)
+            config.rateLimitOverrides = raw
         }
         config.mailRetryBase = retryBase
         config.mailLease = lease

@@ -72,7 +72,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     let passwords = PasswordHashing(engine: engine, pool: app.threadPool, maxQueued: 256)
     app.usher = UsherContext(
         config: config, keys: keys, secrets: secrets, passwords: passwords, templates: templates,
-        rateLimiter: RateLimiter(enabled: config.rateLimitsEnabled))
+        rateLimiter: RateLimiter(enabled: config.rateLimitsEnabled, overrides: try config.rateLimitOverrides.map(RateLimiter.parseOverrides) ?? [:]))
 
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodyBytes)
     app.middleware = Middlewares()
@@ -153,6 +153,9 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        if request.application.usher.config.isHTTPS {
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
+        }
         if response.headers.first(name: .cacheControl) == nil {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }

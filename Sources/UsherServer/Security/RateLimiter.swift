@@ -7,6 +7,34 @@ import UsherCore
 /// Keys are hashed: they often contain an email address or an IP, which the table need not hold.
 struct RateLimiter: Sendable {
     var enabled: Bool
+    /// Limits the operator changed (USHER_RATE_LIMITS=name=limit/seconds,…), by rule name.
+    var overrides: [String: (limit: Int, window: TimeInterval)] = [:]
+
+    static let allRules = [signUpPerIP, signUpPerInvitation, signInPerIP, signInPerAccount, adminSignInFailuresPerIP,
+                           adminSignInFailuresPerAccount, resendPerInvitation, tokenPerClient]
+
+    private func effective(_ rule: Rule) -> Rule {
+        guard let o = overrides[rule.name] else { return rule }
+        return Rule(name: rule.name, limit: o.limit, window: o.window)
+    }
+
+    /// Parses `name=limit/seconds,…` (e.g. `signin-account=5/900`), naming what is wrong.
+    static func parseOverrides(_ raw: String) throws -> [String: (limit: Int, window: TimeInterval)] {
+        var result: [String: (limit: Int, window: TimeInterval)] = [:]
+        let names = allRules.map(\.name)
+        for item in raw.split(separator: ",") {
+            let parts = item.split(separator: "=")
+            guard parts.count == 2, names.contains(String(parts[0]).trimmingCharacters(in: .whitespaces)) else {
+                throw UsherConfiguration.Error(variable: "USHER_RATE_LIMITS", problem: "'\(item)' is not name=limit/seconds with a name among \(names.joined(separator: ", "))")
+            }
+            let numbers = parts[1].split(separator: "/")
+            guard numbers.count == 2, let limit = Int(numbers[0]), limit > 0, let window = Double(numbers[1]), window > 0 else {
+                throw UsherConfiguration.Error(variable: "USHER_RATE_LIMITS", problem: "'\(item)': the limit must look like 10/600 (10 per 600 seconds)")
+            }
+            result[String(parts[0]).trimmingCharacters(in: .whitespaces)] = (limit, window)
+        }
+        return result
+    }
 
     struct Rule: Sendable {
         var name: String
@@ -26,6 +54,7 @@ struct RateLimiter: Sendable {
     /// Counts one hit and throws 429 with Retry-After once `rule.limit` is passed.
     func hit(_ rule: Rule, key: String, on db: any Database, now: Date = Date()) async throws {
         guard enabled else { return }
+        let rule = effective(rule)
         let (count, windowStart) = try await increment(rule, key: key, on: db, now: now)
         if count > rule.limit {
             let retryAfter = max(1, Int((windowStart.addingTimeInterval(rule.window)).timeIntervalSince(now).rounded(.up)))
@@ -38,6 +67,7 @@ struct RateLimiter: Sendable {
     /// Whether the limit is already reached, without counting (for "failures only" rules).
     func check(_ rule: Rule, key: String, on db: any Database, now: Date = Date()) async throws {
         guard enabled else { return }
+        let rule = effective(rule)
         let rows = try await db.sql.select().column("count").column("window_start").from("rate_limits")
             .where("key", .equal, SQLBind(Self.storageKey(rule, key))).all()
         guard let row = rows.first else { return }
@@ -51,6 +81,7 @@ struct RateLimiter: Sendable {
 
     func record(_ rule: Rule, key: String, on db: any Database, now: Date = Date()) async throws {
         guard enabled else { return }
+        let rule = effective(rule)
         _ = try await increment(rule, key: key, on: db, now: now)
     }
 

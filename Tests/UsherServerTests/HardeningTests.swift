@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import UsherCore
+import Vapor
+@testable import UsherServer
+
+@Suite struct HardeningTests {
+    @Test(arguments: TestDatabase.available)
+    func rateLimitsAnswer429WithRetryAfterAcrossTheDatabase(_ db: TestDatabase) async throws {
+        try await TestApp.with(db, configure: {
+            $0.rateLimitsEnabled = true
+            $0.rateLimitOverrides = "resend-invitation=2/3600,signin-account=2/600"
+        }) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let id = try await t.invite(f, email: "limit@example.com")["id"] as! String
+            for _ in 0..<2 { #expect(try await t.send(.POST, "/admin/api/v1/identityStores/default/invite/\(id)/resend", token: token).status == .ok) }
+            let limited = try await t.send(.POST, "/admin/api/v1/identityStores/default/invite/\(id)/resend", token: token)
+            #expect(limited.status == .tooManyRequests)
+            #expect(Int(limited.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
+            #expect(limited.errorKey == "rateLimit.exceeded")
+            #expect(try await t.send(.GET, "/admin/api/v1/identityStores/default/invite/\(id)", token: token)["sendCount"] as? Int == 3)
+
+            var statuses: [HTTPStatus] = []
+            for _ in 0..<3 {
+                var browser = OIDCFlowTests.Browser()
+                let start = try await t.send(.GET, "/oauth2/authorize?response_type=code&client_id=\(f.clientId)&redirect_uri=\(OIDCFlowTests.redirect)&scope=openid")
+                browser.absorb(start)
+                let path = try #require(start.headers.first(name: .location))
+                let page = try await t.send(.GET, path, headers: browser.header)
+                let csrf = try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+                statuses.append(try await t.send(.POST, "/signin", headers: browser.header,
+                                                 form: "flow=\(path.dropFirst("/signin?flow=".count))&csrf=\(csrf)&email=nobody%40example.com&password=wrong").status)
+            }
+            #expect(statuses == [.unauthorized, .unauthorized, .tooManyRequests])
+        }
+    }
+
+    @Test func rateLimitOverridesAreChecked() throws {
+        #expect(try RateLimiter.parseOverrides("signin-ip=5/60")["signin-ip"]?.limit == 5)
+        #expect(throws: UsherConfiguration.Error.self) { try RateLimiter.parseOverrides("nonsense=1/1") }
+        #expect(throws: UsherConfiguration.Error.self) { try RateLimiter.parseOverrides("signin-ip=x") }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func linksComeFromThePublicURLNeverFromTheHostHeader(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let r = try await t.send(.POST, "/admin/api/v1/identityStores/default/invite", json: #"{"clientId":"\#(f.clientId)","email":"host@example.com"}"#,
+                                     token: token, headers: ["Host": "evil.example", "X-Forwarded-Host": "evil.example"])
+            #expect((r["link"] as? String)?.contains("iss=http://usher.test&") == true)
+            #expect(!(r["link"] as? String ?? "evil").contains("evil"))
+            let d = try await t.send(.GET, "/.well-known/openid-configuration", headers: ["Host": "evil.example"])
+            #expect(d["issuer"] as? String == "http://usher.test")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func pagesCarrySecurityHeadersAndHSTSOverHTTPS(_ db: TestDatabase) async throws {
+        try await TestApp.with(db, configure: { $0.publicURL = "https://id.example.com" }) { t in
+            let page = try await t.send(.GET, "/admin/signin")
+            #expect(page.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            #expect(page.headers.first(name: "Content-Security-Policy")?.contains("script-src 'self'") == true)
+            #expect(page.headers.first(name: "X-Frame-Options") == "DENY")
+            #expect(page.headers.first(name: "Referrer-Policy") == "no-referrer")
+            #expect(page.headers.first(name: "Strict-Transport-Security")?.hasPrefix("max-age=") == true)
+            #expect(!page.body.contains("<script"))
+            let cookie = page.headers[.setCookie].joined(separator: " ")
+            #expect(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Lax"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func theConsoleSignInIsNoOpenRedirect(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            for next in ["//evil.example/x", "https://evil.example", "/\\evil.example", "/admin/../x://y"] {
+                #expect(ConsoleAuthRoutes.safeNext(next) == "/admin/accounts", "\(next)")
+            }
+            #expect(ConsoleAuthRoutes.safeNext("/admin/groups?store=default") == "/admin/groups?store=default")
+            // Without a session the console sends people to sign in, and a POST without CSRF changes nothing.
+            let r = try await t.send(.GET, "/admin/accounts")
+            #expect(r.status == .seeOther)
+            #expect(r.headers.first(name: .location)?.hasPrefix("/admin/signin") == true)
+            let post = try await t.send(.POST, "/admin/invite", form: "store=default&email=x%40example.com")
+            #expect(post.status == .seeOther)
+            #expect(try await t.count("invitations") == 0)
+        }
+    }
+}
