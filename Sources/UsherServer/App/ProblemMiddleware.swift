@@ -22,12 +22,40 @@ struct ProblemMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let usherError = Self.usherError(from: error, request: request)
+            var usherError = Self.usherError(from: error, request: request)
+            // Vapor answers an unknown method on a known path with 404; HTTP says 405 with Allow.
+            if usherError.errorKey == "route.notFound" {
+                let allowed = Self.allowedMethods(for: request)
+                if !allowed.isEmpty {
+                    usherError = UsherError(status: 405, errorKey: "route.methodNotAllowed", title: "Method Not Allowed",
+                                            detail: "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", ")).")
+                    let response = Self.wantsHTML(request) ? Pages.errorPage(usherError, request: request) : Self.problemResponse(usherError, request: request)
+                    response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
+                    return response
+                }
+            }
             if Self.wantsHTML(request) {
                 return Pages.errorPage(usherError, request: request)
             }
             return Self.problemResponse(usherError, request: request)
         }
+    }
+
+    /// The methods routes accept at this path (with parameters matching anything).
+    static func allowedMethods(for request: Request) -> [String] {
+        let parts = request.url.path.split(separator: "/").map(String.init)
+        var methods = Set<String>()
+        for route in request.application.routes.all where route.path.count == parts.count {
+            let matches = zip(route.path, parts).allSatisfy { component, part in
+                switch component {
+                case .constant(let c): return c == part
+                case .parameter, .anything: return true
+                case .catchall: return true
+                }
+            }
+            if matches { methods.insert(route.method.rawValue) }
+        }
+        return methods.sorted()
     }
 
     static func wantsHTML(_ request: Request) -> Bool {

@@ -23,7 +23,7 @@ enum UpstreamOIDC {
         let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
         let response: ClientResponse
         do {
-            response = try await client.get(URI(string: base + "/.well-known/openid-configuration")) { $0.timeout = .seconds(10) }
+            response = try await client.get(URI(string: base + "/.well-known/openid-configuration")) { $0.timeout = .seconds(5) }
         } catch {
             throw UsherError.badRequest("federation.discoveryFailed", "The identity provider at \(base) cannot be reached (\(error)). Check the issuer URL.",
                                         fieldErrors: [FieldError("issuer", "cannot be reached")])

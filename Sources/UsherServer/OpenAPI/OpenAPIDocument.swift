@@ -23,6 +23,7 @@ enum OpenAPIDocument {
         ("page", "integer", "Page number, from 0."),
         ("size", "integer", "Page size, 1 to 200 (default 20). The total is in X-Total-Count."),
     ]
+    private static let pagingBounds: [String: (Int, Int)] = ["page": (0, 1_000_000), "size": (1, 200)]
 
     private static var operations: [Operation] {
         let inv = "/admin/api/v1/identityStores/{store}/invite"
@@ -49,10 +50,10 @@ enum OpenAPIDocument {
                       tag: "Invitations", success: ("204", nil, false)),
         ]
         func crud(_ base: String, _ idName: String, _ tag: String, _ schema: String, read: String, write: String,
-                  listQuery: [(String, String, String)] = []) -> [Operation] {
+                  listQuery: [(String, String, String)] = [], paged: Bool = true) -> [Operation] {
             [
                 Operation(method: "get", path: base, summary: "List \(tag.lowercased())", scope: read, tag: tag,
-                          success: ("200", schema, true), query: listQuery, paged: true),
+                          success: ("200", schema, true), query: listQuery, paged: paged),
                 Operation(method: "post", path: base, summary: "Create", scope: write, tag: tag, body: schema + "Create",
                           success: ("201", schema, false)),
                 Operation(method: "get", path: base + "/{\(idName)}", summary: "Get one", scope: read, tag: tag, success: ("200", schema, false)),
@@ -63,7 +64,7 @@ enum OpenAPIDocument {
                 Operation(method: "delete", path: base + "/{\(idName)}", summary: "Delete", scope: write, tag: tag, success: ("204", nil, false)),
             ]
         }
-        ops += crud(stores, "store", "Identity stores", "IdentityStore", read: "read:config", write: "write:config")
+        ops += crud(stores, "store", "Identity stores", "IdentityStore", read: "read:config", write: "write:config", paged: false)
         ops += crud(groups, "id", "Groups", "Group", read: "read:account", write: "write:account", listQuery: [("name", "string", "Exact name.")])
         ops += [
             Operation(method: "get", path: groups + "/{id}/members", summary: "List a group's members", scope: "read:account", tag: "Groups",
@@ -111,7 +112,9 @@ enum OpenAPIDocument {
                 parameters.append(["name": name, "in": "path", "required": true, "schema": ["type": "string"]])
             }
             for (name, type, description) in op.query + (op.paged ? paging : []) {
-                parameters.append(["name": name, "in": "query", "required": false, "description": description, "schema": ["type": type]])
+                var schema: JSON = ["type": type]
+                if let (low, high) = pagingBounds[name] { schema["minimum"] = low; schema["maximum"] = high }
+                parameters.append(["name": name, "in": "query", "required": false, "description": description, "schema": schema])
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let body = op.body {
@@ -191,13 +194,32 @@ enum OpenAPIDocument {
         ]
     }
 
+    /// Update bodies: every field may be left out, or be null, which leaves it unchanged.
+    private static func update(_ properties: JSON) -> JSON {
+        var nullable: JSON = [:]
+        for (k, v) in properties {
+            var p = (v as? JSON) ?? [:]
+            p["nullable"] = true
+            nullable[k] = p
+        }
+        return object(nullable)
+    }
+
+    /// Usher reads an optional field given as null as if it were left out, and says so here.
     private static func object(_ properties: JSON, required: [String] = [], additional: Bool = false) -> JSON {
-        var o: JSON = ["type": "object", "properties": properties, "additionalProperties": additional]
+        var props: JSON = [:]
+        for (k, v) in properties {
+            var p = (v as? JSON) ?? [:]
+            if !required.contains(k), p["$ref"] == nil { p["nullable"] = true }
+            props[k] = p
+        }
+        var o: JSON = ["type": "object", "properties": props, "additionalProperties": additional]
         if !required.isEmpty { o["required"] = required }
         return o
     }
 
     private static var string: JSON { ["type": "string"] }
+    private static var name100: JSON { ["type": "string", "minLength": 1, "maxLength": 100] }
     private static var dateTime: JSON { ["type": "string", "format": "date-time"] }
     private static var bool: JSON { ["type": "boolean"] }
     private static var int: JSON { ["type": "integer"] }
@@ -234,40 +256,40 @@ enum OpenAPIDocument {
                  "delivery": object(["status": string, "attempts": int, "lastError": string, "sentAt": dateTime, "transport": string, "emailId": string]),
                  "link": ["type": "string", "description": "Only in the answers to create and resend."]], additional: true),
             "IdentityStore": object(["name": string, "identifiers": array(["type": "string", "enum": ["EMAIL", "USERNAME"]]), "created": dateTime], additional: true),
-            "IdentityStoreCreate": object(["name": string, "identifiers": array(["type": "string", "enum": ["EMAIL", "USERNAME"]])], required: ["name", "identifiers"]),
-            "IdentityStoreUpdate": object(["identifiers": array(["type": "string", "enum": ["EMAIL", "USERNAME"]])]),
+            "IdentityStoreCreate": object(["name": ["type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"], "identifiers": array(["type": "string", "enum": ["EMAIL", "USERNAME"]])], required: ["name", "identifiers"]),
+            "IdentityStoreUpdate": update(["identifiers": array(["type": "string", "enum": ["EMAIL", "USERNAME"]])]),
             "Group": object(["id": string, "store": string, "name": string, "description": string, "created": dateTime], additional: true),
-            "GroupCreate": object(["name": string, "description": string], required: ["name"]),
-            "GroupUpdate": object(["name": string, "description": string]),
+            "GroupCreate": object(["name": name100, "description": string], required: ["name"]),
+            "GroupUpdate": update(["name": string, "description": string]),
             "Account": object(profile.merging(["id": string, "store": string, "email": string, "username": string, "emailVerified": bool,
                                                "groups": array(ref("IdName")), "metadata": ["type": "object", "additionalProperties": true],
                                                "hasPassword": bool, "invitationId": string, "created": dateTime]) { a, _ in a }, additional: true),
             "AccountCreate": object(profile.merging(["email": string, "username": string, "password": string, "emailVerified": bool,
                                                      "groups": idRefs, "metadata": ["type": "object", "additionalProperties": true]]) { a, _ in a }),
-            "AccountUpdate": object(profile.merging(["email": string, "username": string, "password": string, "emailVerified": bool,
+            "AccountUpdate": update(profile.merging(["email": string, "username": string, "password": string, "emailVerified": bool,
                                                      "groups": idRefs, "metadata": ["type": "object", "additionalProperties": true]]) { a, _ in a }),
             "SelfServicePolicy": object(["id": string, "name": string, "options": policyOptions, "created": dateTime], additional: true),
-            "SelfServicePolicyCreate": object(["name": string, "options": policyOptions], required: ["name"]),
-            "SelfServicePolicyUpdate": object(["name": string, "options": policyOptions]),
+            "SelfServicePolicyCreate": object(["name": name100, "options": policyOptions], required: ["name"]),
+            "SelfServicePolicyUpdate": update(["name": string, "options": policyOptions]),
             "Application": object(["id": string, "name": string, "store": string, "protocol": ["type": "string", "enum": ["oidc", "saml2"]],
                                    "selfServicePolicyId": string, "groups": array(ref("IdName")), "clients": array(clientView),
                                    "externalLoginProviders": idRefs, "created": dateTime], additional: true),
-            "ApplicationCreate": object(["name": string, "store": string, "protocol": ["type": "string", "enum": ["oidc", "saml2"]],
+            "ApplicationCreate": object(["name": name100, "store": string, "protocol": ["type": "string", "enum": ["oidc", "saml2"]],
                                          "selfServicePolicyId": string, "groups": idRefs, "clients": array(clientCreate),
                                          "externalLoginProviders": idRefs], required: ["name", "protocol"]),
-            "ApplicationUpdate": object(["name": string, "selfServicePolicyId": string, "groups": idRefs, "clients": array(clientCreate),
+            "ApplicationUpdate": update(["name": string, "selfServicePolicyId": string, "groups": idRefs, "clients": array(clientCreate),
                                          "externalLoginProviders": idRefs]),
             "ClientSecret": object(["clientId": string, "clientSecret": string], additional: true),
             "APIClient": object(["clientId": string, "name": string, "scopes": array(string), "clientSecret": string, "created": dateTime]),
-            "APIClientCreate": object(["name": string, "scopes": array(["type": "string", "enum": ["read:account", "write:account", "read:config", "write:config"]])],
+            "APIClientCreate": object(["name": name100, "scopes": array(["type": "string", "enum": ["read:account", "write:account", "read:config", "write:config"]])],
                                       required: ["name", "scopes"]),
-            "APIClientUpdate": object(["name": string, "scopes": array(string)]),
+            "APIClientUpdate": update(["name": string, "scopes": array(string)]),
             "ExternalLoginProvider": object(["id": string, "name": string, "issuer": string, "clientId": string, "scopes": array(string),
                                              "claimMapping": ["type": "object", "additionalProperties": ["type": "string"]], "created": dateTime]),
-            "ExternalLoginProviderCreate": object(["name": string, "issuer": string, "clientId": string, "clientSecret": string, "scopes": array(string),
+            "ExternalLoginProviderCreate": object(["name": name100, "issuer": ["type": "string", "format": "uri", "minLength": 8], "clientId": string, "clientSecret": string, "scopes": array(string),
                                                    "claimMapping": ["type": "object", "additionalProperties": ["type": "string"]]],
                                                   required: ["name", "issuer", "clientId", "clientSecret"]),
-            "ExternalLoginProviderUpdate": object(["name": string, "clientId": string, "clientSecret": string, "scopes": array(string),
+            "ExternalLoginProviderUpdate": update(["name": string, "clientId": string, "clientSecret": string, "scopes": array(string),
                                                    "claimMapping": ["type": "object", "additionalProperties": ["type": "string"]]]),
             "AuditEvent": object(["id": string, "at": dateTime, "actor": string, "action": string, "store": string, "targetType": string,
                                   "targetId": string, "details": ["type": "object", "additionalProperties": ["type": "string"]]]),
