@@ -88,3 +88,24 @@ import Vapor
         }
     }
 }
+
+@Suite struct HousekeepingTests {
+    @Test(arguments: TestDatabase.available)
+    func expiredSessionsAndFlowsAreSweptAndLiveOnesKept(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let now = Date()
+            for (id, expires) in [("expired", now.addingTimeInterval(-10)), ("live", now.addingTimeInterval(3600))] {
+                let s = SessionModel()
+                s.id = id
+                s.kind = "customer"
+                s.subjectId = UUID()
+                s.createdAt = now
+                s.authTime = now
+                s.expiresAt = expires
+                try await s.create(on: t.app.db)
+            }
+            try await Housekeeping.sweep(t.app.db, now: now)
+            #expect(try await SessionModel.query(on: t.app.db).all().compactMap(\.id) == ["live"])
+        }
+    }
+}

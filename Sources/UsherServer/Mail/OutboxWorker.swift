@@ -65,7 +65,14 @@ final class OutboxWorker: Sendable {
     func start(signal: MailSignal) {
         let work = Task { [self] in
             logger.notice("Email worker started (transport: \(transport.name))")
+            var lastSweep = Date.distantPast
             while !Task.isCancelled {
+                if Date().timeIntervalSince(lastSweep) > 600 {
+                    lastSweep = Date()
+                    do { try await Housekeeping.sweep(db) } catch {
+                        logger.warning("Housekeeping could not delete expired sessions and codes: \(String(reflecting: error))")
+                    }
+                }
                 do {
                     // Keep going while there is work; then wait for a ring or the next poll.
                     while try await runOnce() > 0, !Task.isCancelled {}

@@ -1,0 +1,20 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Deletes what has expired for good: sessions, flows, codes, refresh tokens, federation
+/// states and old rate-limit windows. Run now and then by the background worker of every
+/// instance; running it twice at once is harmless.
+enum Housekeeping {
+    static func sweep(_ db: any Database, now: Date = Date()) async throws {
+        let dayAgo = now.addingTimeInterval(-86400)
+        try await db.write { tx in
+            try await tx.sql.raw("DELETE FROM sessions WHERE expires_at < \(bind: now)").run()
+            try await tx.sql.raw("DELETE FROM login_flows WHERE expires_at < \(bind: now)").run()
+            try await tx.sql.raw("DELETE FROM authorization_codes WHERE expires_at < \(bind: dayAgo)").run()
+            try await tx.sql.raw("DELETE FROM refresh_tokens WHERE expires_at < \(bind: now)").run()
+            try await tx.sql.raw("DELETE FROM external_login_states WHERE expires_at < \(bind: now)").run()
+            try await tx.sql.raw("DELETE FROM rate_limits WHERE window_start < \(bind: dayAgo)").run()
+        }
+    }
+}
