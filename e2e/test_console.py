@@ -9,7 +9,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 SHOTS = pathlib.Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -26,6 +27,15 @@ def browser():
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield driver
     driver.quit()
+
+
+def follow(driver, element, timeout=30):
+    """Clicks a link or submit button and waits until the next page has replaced this one.
+    A click returns as soon as the browser has it; on a slow machine (a password hash, a cold
+    cache) reading the page straight after would still read the old one."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old))
 
 
 def shot(driver, name):
@@ -46,23 +56,23 @@ def signed_in(browser, usher):
     shot(browser, "01-sign-in")
     browser.find_element(By.ID, "email").send_keys("admin@example.com")
     browser.find_element(By.ID, "password").send_keys("admin-password-123")
-    browser.find_element(By.ID, "sign-in").click()
-    assert browser.current_url.endswith("/admin/accounts")
+    follow(browser, browser.find_element(By.ID, "sign-in"))
+    assert browser.current_url.endswith("/admin/accounts"), browser.find_element(By.TAG_NAME, "body").text
     return browser
 
 
 def test_invite_resend_revoke_in_the_browser(signed_in, usher):
     b = signed_in
     # Step 1: Accounts and Groups → Accounts.
-    b.find_element(By.LINK_TEXT, "Accounts and Groups").click()
+    follow(b, b.find_element(By.LINK_TEXT, "Accounts and Groups"))
     assert b.find_element(By.TAG_NAME, "h1").text == "Accounts"
     assert b.find_element(By.ID, "tab-accounts").text == "Accounts"
     assert b.find_element(By.ID, "tab-invitations").text == "Invitations"
     shot(b, "02-accounts")
     # Step 2: choose the identity store next to Invite Customer, then press it.
     Select(b.find_element(By.ID, "store")).select_by_visible_text("default")
-    b.find_element(By.ID, "choose-store").click()
-    b.find_element(By.ID, "invite-customer").click()
+    follow(b, b.find_element(By.ID, "choose-store"))
+    follow(b, b.find_element(By.ID, "invite-customer"))
     assert b.find_element(By.TAG_NAME, "h1").text == "Invite Customer"
     # Step 3: Application lists only OIDC applications of the store.
     app_select = Select(b.find_element(By.ID, "applicationId"))
@@ -76,14 +86,14 @@ def test_invite_resend_revoke_in_the_browser(signed_in, usher):
     b.find_element(By.ID, "givenName").send_keys("Grace")
     b.find_element(By.ID, "familyName").send_keys("Hopper")
     Select(b.find_element(By.ID, "group0")).select_by_visible_text("VIP")
-    b.find_element(By.ID, "add-group").click()
+    follow(b, b.find_element(By.ID, "add-group"))
     # What was typed survives the round trip of +Add Group.
     assert b.find_element(By.ID, "email").get_attribute("value") == "grace@example.com"
     Select(b.find_element(By.ID, "group1")).select_by_visible_text("Newsletter")
     Select(b.find_element(By.ID, "language")).select_by_visible_text("Deutsch")
     shot(b, "03-invite-customer")
     # Step 5: Send invite.
-    b.find_element(By.ID, "send-invite").click()
+    follow(b, b.find_element(By.ID, "send-invite"))
     assert b.find_element(By.ID, "notice").text == "Invitation sent."
     assert b.find_element(By.ID, "invitation-status").text == "Pending"
     detail = b.find_element(By.ID, "invitation-detail").text
@@ -96,17 +106,17 @@ def test_invite_resend_revoke_in_the_browser(signed_in, usher):
     row = b.find_element(By.CSS_SELECTOR, 'tr[data-email="grace@example.com"]')
     assert "Pending" in row.text and "Web Shop" in row.text
     shot(b, "05-invitations")
-    row.find_element(By.LINK_TEXT, "grace@example.com").click()
+    follow(b, row.find_element(By.LINK_TEXT, "grace@example.com"))
 
     # Resend: a new link and a second email.
-    b.find_element(By.ID, "resend").click()
+    follow(b, b.find_element(By.ID, "resend"))
     assert b.find_element(By.ID, "notice").text == "Invitation sent again with a new link."
     after = usher.api("GET", f"/identityStores/default/invite/{first_sent['id']}").json()
     assert after["sendCount"] == 2
 
     # Revoke, with confirmation: it vanishes from the list.
     b.find_element(By.ID, "confirm-revoke").click()
-    b.find_element(By.ID, "revoke").click()
+    follow(b, b.find_element(By.ID, "revoke"))
     assert b.find_element(By.ID, "notice").text == "Invitation revoked."
     assert not b.find_elements(By.CSS_SELECTOR, 'tr[data-email="grace@example.com"]')
     assert usher.api("GET", f"/identityStores/default/invite/{first_sent['id']}").status_code == 404
@@ -120,7 +130,7 @@ def test_refusal_is_shown_on_the_form_with_what_was_typed(signed_in, usher):
     Select(b.find_element(By.ID, "applicationId")).select_by_visible_text("Web Shop")
     b.find_element(By.ID, "email").send_keys("existing@example.com")
     b.find_element(By.ID, "givenName").send_keys("Eve")
-    b.find_element(By.ID, "send-invite").click()
+    follow(b, b.find_element(By.ID, "send-invite"))
     error = b.find_element(By.ID, "form-error").text
     assert "already exists" in error
     assert b.find_element(By.ID, "email").get_attribute("value") == "existing@example.com"

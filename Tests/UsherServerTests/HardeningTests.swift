@@ -87,6 +87,33 @@ import Vapor
             #expect(try await t.count("invitations") == 0)
         }
     }
+
+    /// PostgreSQL cannot store NUL in text; the fuzzer found the 500 this used to cause.
+    @Test(arguments: TestDatabase.available)
+    func nulCharactersAreRefusedEverywhereAndChangeNothing(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            for path in ["/admin/api/v1/identityStores/default/accounts?search=a%00b", "/admin/api/v1/identityStores/default/invite?email=%00",
+                         "/admin/api/v1/identityStores/default/accounts/x%00y"] {
+                let r = try await t.send(.GET, path, token: token)
+                #expect(r.status == .badRequest, "\(path)")
+                #expect(r.errorKey == "request.malformed", "\(path)")
+            }
+            let invite = try await t.send(.POST, "/admin/api/v1/identityStores/default/invite",
+                                          json: #"{"clientId":"\#(f.clientId)","email":"nul@example.com","metadata":{"givenName":"A\u0000B"}}"#, token: token)
+            #expect(invite.status == .badRequest)
+            #expect(invite.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+            // An escaped backslash followed by "u0000" is six ordinary characters, not a NUL.
+            let literal = try await t.send(.POST, "/admin/api/v1/identityStores/default/invite",
+                                           json: #"{"clientId":"\#(f.clientId)","email":"literal@example.com","metadata":{"givenName":"A\\u0000B"}}"#, token: token)
+            #expect(literal.status == .created)
+            #expect(try await t.count("invitations") == 1)
+            let page = try await t.send(.POST, "/admin/signin", form: "email=admin%40example.com%00&password=x")
+            #expect(page.status == .badRequest)
+            #expect(page.body.contains("NUL character"))
+        }
+    }
 }
 
 @Suite struct HousekeepingTests {

@@ -78,6 +78,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ProblemMiddleware())
+    app.middleware.use(InputHygieneMiddleware(maxBodyBytes: config.maxBodyBytes))
 
     try routes(app)
     try await Bootstrap.run(app)
