@@ -16,7 +16,7 @@ struct Usher: AsyncParsableCommand {
             USHER_MAIL_FROM, and on an empty database USHER_BOOTSTRAP_ADMIN_EMAIL, USHER_BOOTSTRAP_ADMIN_PASSWORD, \
             USHER_BOOTSTRAP_API_CLIENT_ID, USHER_BOOTSTRAP_API_CLIENT_SECRET. See docs/configuration.md.
             """,
-        subcommands: [Serve.self, Migrate.self, Keys.self],
+        subcommands: [Serve.self, Migrate.self, Keys.self, Passwords.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -143,6 +143,22 @@ struct Keys: AsyncParsableCommand {
             let count = try await retireSigningKeys(app)
             print("Retired \(count) key(s).")
             try await app.asyncShutdown()
+        }
+    }
+}
+
+struct Passwords: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Password hashing tools.", subcommands: [Benchmark.self])
+
+    struct Benchmark: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time one password hash as configured (USHER_PASSWORD_HASH, USHER_BCRYPT_COST), to size instances.")
+        @ArgumentParser.Option(help: "How many hashes to time.")
+        var runs = 15
+
+        func run() throws {
+            let (median, description) = try benchmarkPasswordHash(try loadConfiguration(hostname: "127.0.0.1", port: 0), runs: runs)
+            print(String(format: "%@: %.2f ms per hash (median of %d) = %.1f hashes per second per core", description, median * 1000, runs, 1 / median))
         }
     }
 }

@@ -224,6 +224,44 @@ import Vapor
         }
     }
 
+    /// Past 10,000 matches the total is no longer counted on every page; the next link still is exact.
+    @Test(arguments: TestDatabase.available)
+    func largeListsCountUpToTheCapAndStillLinkTheNextPage(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let cap = Listing<InvitationView>.countCap
+            let now = Date()
+            try await t.app.db.transaction { tx in
+                for chunk in stride(from: 0, to: cap + 1, by: 500) {
+                    let models = (chunk..<min(cap + 1, chunk + 500)).map { i -> InvitationModel in
+                        let m = InvitationModel()
+                        m.store = "default"; m.applicationId = UUID(uuidString: f.applicationId)!; m.clientId = f.clientId
+                        m.email = "bulk\(i)@example.com"; m.emailKey = m.email; m.groups = "[]"; m.metadata = "{}"; m.language = "en-US"
+                        m.status = i.isMultiple(of: 2) ? "DONE" : "PENDING"; m.tokenHash = UUID().uuidString; m.sentAt = now
+                        m.validUntil = now.addingTimeInterval(3600); m.sendCount = 1; m.createdBy = "test"
+                        m.createdAt = now.addingTimeInterval(Double(-i))
+                        return m
+                    }
+                    try await models.create(on: tx)
+                }
+            }
+            let first = try await t.send(.GET, "\(Self.invite)?size=3", token: token)
+            #expect(first.jsonArray.map { $0["email"] as? String } == ["bulk0@example.com", "bulk1@example.com", "bulk2@example.com"])
+            #expect(first.headers.first(name: "X-Total-Count") == nil)
+            #expect(first.headers.first(name: "X-Total-Count-At-Least") == String(cap + 1))
+            #expect(first.headers.first(name: "Link")?.contains("page=1>; rel=\"next\"") == true)
+            // Under the cap the count is exact again: half of them are PENDING.
+            let pending = try await t.send(.GET, "\(Self.invite)?status=PENDING&size=200&page=25", token: token)
+            #expect(pending.headers.first(name: "X-Total-Count") == String(cap / 2))
+            #expect(pending.jsonArray.count == 0)
+            #expect(pending.headers.first(name: "Link")?.contains("rel=\"next\"") == false)
+            let last = try await t.send(.GET, "\(Self.invite)?status=PENDING&size=200&page=24", token: token)
+            #expect(last.jsonArray.count == cap / 2 - 24 * 200)
+            #expect(last.headers.first(name: "Link")?.contains("rel=\"next\"") == false)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func rule10_resendRotatesTheTokenAndMovesValidUntil(_ db: TestDatabase) async throws {
         try await TestApp.with(db) { t in

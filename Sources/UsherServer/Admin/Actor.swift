@@ -75,16 +75,38 @@ struct SortOrder: Sendable {
     }
 }
 
-/// A listed page: the items, and how many there are in all.
+/// A listed page: the items, and how many there are in all — or nil when there are more than
+/// `countCap`, where counting them on every page would cost more than the page itself.
 struct Listing<Item: Content>: Sendable {
-    var items: [Item]
-    var total: Int
+    static var countCap: Int { 10_000 }
 
+    var items: [Item]
+    var total: Int?
+    /// Known from one row fetched past the page; otherwise worked out from the total.
+    var knownHasNext: Bool?
+
+    init(items: [Item], total: Int?, hasNext: Bool? = nil) {
+        self.items = items
+        self.total = total
+        self.knownHasNext = hasNext
+    }
+
+    func hasNext(after page: PageRequest) -> Bool {
+        if let knownHasNext { return knownHasNext }
+        guard let total else { return false }
+        return page.page < max(0, (total - 1) / page.size)
+    }
+
+    /// `X-Total-Count` when the total is known (`X-Total-Count-At-Least` when it is above the
+    /// cap), and RFC 8288 `Link` headers to the next and previous pages.
     func response(for request: Request, page: PageRequest) throws -> Response {
         let response = Response(status: .ok)
         try response.content.encode(items, as: .json)
-        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
-        let lastPage = max(0, (total - 1) / page.size)
+        if let total {
+            response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
+        } else {
+            response.headers.replaceOrAdd(name: "X-Total-Count-At-Least", value: String(Self.countCap + 1))
+        }
         var links: [String] = []
         var components = URLComponents(string: request.url.string) ?? URLComponents()
         func link(_ p: Int, _ rel: String) {
@@ -93,7 +115,7 @@ struct Listing<Item: Content>: Sendable {
             components.queryItems = items
             links.append("<\(components.string ?? "")>; rel=\"\(rel)\"")
         }
-        if page.page < lastPage { link(page.page + 1, "next") }
+        if hasNext(after: page) { link(page.page + 1, "next") }
         if page.page > 0 { link(page.page - 1, "prev") }
         if !links.isEmpty { response.headers.replaceOrAdd(name: "Link", value: links.joined(separator: ", ")) }
         return response

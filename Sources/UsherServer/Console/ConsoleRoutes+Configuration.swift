@@ -144,7 +144,7 @@ extension ConsoleRoutes {
                 ["id": m.id!.idString, "to": m.recipient, "subject": m.subject, "status": m.status, "attempts": m.attempts,
                  "lastError": m.lastError ?? "", "created": Self.date(m.createdAt), "transport": m.transport ?? "—"] as [String: Any]
             },
-            "pager": Self.pager(req, page: page, total: total), "localMailbox": req.usher.config.smtpURL == nil,
+            "pager": Self.pager(req, page: page, listing: Listing<IdOnly>(items: [], total: total)), "localMailbox": req.usher.config.smtpURL == nil,
         ]
         return self.page(req, "console/mailbox", "Mailbox", c, section: "mailbox")
     }
@@ -167,7 +167,7 @@ extension ConsoleRoutes {
                 ["at": Self.date(e.at), "actor": e.actor, "action": e.action, "store": e.store ?? "", "target": "\(e.targetType) \(e.targetId)",
                  "details": e.details.keys.sorted().map { "\($0)=\(e.details[$0]!)" }.joined(separator: ", ")] as [String: Any]
             },
-            "pager": Self.pager(req, page: page, total: listing.total),
+            "pager": Self.pager(req, page: page, listing: listing),
         ]
         return self.page(req, "console/audit", "Audit log", c, section: "audit")
     }

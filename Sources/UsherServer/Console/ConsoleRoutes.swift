@@ -69,8 +69,7 @@ struct ConsoleRoutes: RouteCollection {
 
     func selectedStore(_ req: Request) -> String { req.query[String.self, at: "store"] ?? Bootstrap.defaultStore }
 
-    static func pager(_ req: Request, page: PageRequest, total: Int) -> [String: Any] {
-        let last = max(0, (total - 1) / page.size)
+    static func pager<Item>(_ req: Request, page: PageRequest, listing: Listing<Item>) -> [String: Any] {
         var components = URLComponents(string: req.url.string) ?? URLComponents()
         func link(_ p: Int) -> String {
             var items = (components.queryItems ?? []).filter { $0.name != "page" && $0.name != "notice" }
@@ -78,9 +77,16 @@ struct ConsoleRoutes: RouteCollection {
             components.queryItems = items
             return components.string ?? ""
         }
-        var result: [String: Any] = ["page": page.page + 1, "pages": last + 1, "total": total]
+        var result: [String: Any] = ["page": page.page + 1]
+        if let total = listing.total {
+            result["pages"] = max(0, (total - 1) / page.size) + 1
+            result["total"] = total
+        } else {
+            result["pages"] = "many"
+            result["total"] = "more than \(Listing<Item>.countCap)"
+        }
         if page.page > 0 { result["prev"] = link(page.page - 1) }
-        if page.page < last { result["next"] = link(page.page + 1) }
+        if listing.hasNext(after: page) { result["next"] = link(page.page + 1) }
         return result
     }
 
@@ -106,7 +112,7 @@ struct ConsoleRoutes: RouteCollection {
                  "application": i.applicationName ?? i.clientId, "sent": Self.date(i.sent), "validUntil": Self.date(i.validUntil), "store": store]
             }
             context["statuses"] = InvitationStatus.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0.rawValue == status] }
-            context["pager"] = Self.pager(req, page: page, total: listing.total)
+            context["pager"] = Self.pager(req, page: page, listing: listing)
             context["empty"] = listing.items.isEmpty
         } else {
             let listing = try await AccountService(db: req.db, passwords: nil).list(store: store, email: nil, search: search, page: page)
@@ -115,7 +121,7 @@ struct ConsoleRoutes: RouteCollection {
                  "groups": a.groups.map(\.name).joined(separator: ", "), "created": Self.date(a.created), "store": store,
                  "invited": a.invitationId != nil]
             }
-            context["pager"] = Self.pager(req, page: page, total: listing.total)
+            context["pager"] = Self.pager(req, page: page, listing: listing)
             context["empty"] = listing.items.isEmpty
         }
         return self.page(req, "console/accounts", "Accounts", context, section: "accounts")

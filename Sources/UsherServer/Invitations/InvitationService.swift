@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import UsherCore
 import Vapor
@@ -220,41 +221,63 @@ struct InvitationService {
         return try await view(try await require(store: store, id: id))
     }
 
+    /// One page of a store's invitations. Written in SQL rather than Fluent for two reasons
+    /// that matter with a million invitations: the total is counted only up to
+    /// `Listing.countCap` (an exact count walks every matching index entry on every page), and
+    /// one row past the page says whether there is a next page without counting at all.
     func list(store: String, filter: InvitationFilter, sort: SortOrder, page: PageRequest, now: Date = Date()) async throws -> Listing<InvitationView> {
         _ = try await IdentityStoreService(db: db).require(store)
-        let query = InvitationModel.query(on: db).filter(\.$store == store)
+        var conditions: [SQLQueryString] = ["store = \(bind: store)"]
         if !filter.statuses.isEmpty {
-            let statuses = filter.statuses
-            query.group(.or) { or in
-                for status in statuses {
-                    switch status {
-                    case .done: or.filter(\.$status == InvitationStatus.done.rawValue)
-                    case .pending: or.group(.and) { $0.filter(\.$status == InvitationStatus.pending.rawValue).filter(\.$validUntil > now) }
-                    case .expired: or.group(.and) { $0.filter(\.$status == InvitationStatus.pending.rawValue).filter(\.$validUntil <= now) }
-                    }
+            let any = filter.statuses.map { status -> SQLQueryString in
+                switch status {
+                case .done: "status = \(bind: InvitationStatus.done.rawValue)"
+                case .pending: "(status = \(bind: InvitationStatus.pending.rawValue) AND valid_until > \(bind: now))"
+                case .expired: "(status = \(bind: InvitationStatus.pending.rawValue) AND valid_until <= \(bind: now))"
                 }
             }
+            conditions.append("(" + any.joined(separator: " OR ") + ")")
         }
         if let accepted = filter.accepted {
-            query.filter(\.$status, accepted ? .equal : .notEqual, InvitationStatus.done.rawValue)
+            conditions.append(accepted ? "status = \(bind: InvitationStatus.done.rawValue)" : "status <> \(bind: InvitationStatus.done.rawValue)")
         }
-        if let email = filter.email { query.filter(\.$emailKey == EmailAddress.normalize(email)) }
+        if let email = filter.email { conditions.append("email_key = \(bind: EmailAddress.normalize(email))") }
         if let search = filter.search, !search.isEmpty {
-            query.filter(\.$emailKey, .custom("LIKE"), "%\(AccountService.escapeLike(search.lowercased()))%")
+            conditions.append("email_key LIKE \(bind: "%\(AccountService.escapeLike(search.lowercased()))%")")
         }
-        if let clientId = filter.clientId { query.filter(\.$clientId == clientId) }
-        let total = try await query.count()
-        let direction: DatabaseQuery.Sort.Direction = sort.ascending ? .ascending : .descending
-        switch sort.field {
-        case "sent": query.sort(\.$sentAt, direction)
-        case "validUntil": query.sort(\.$validUntil, direction)
-        case "email": query.sort(\.$emailKey, direction)
-        case "status": query.sort(\.$status, direction)
-        default: query.sort(\.$createdAt, direction)
+        if let clientId = filter.clientId { conditions.append("client_id = \(bind: clientId)") }
+        let matching = conditions.joined(separator: " AND ")
+        let column: String = switch sort.field {
+        case "sent": "sent_at"
+        case "validUntil": "valid_until"
+        case "email": "email_key"
+        case "status": "status"
+        default: "created_at"
         }
-        query.sort(\.$id, direction)
-        let invitations = try await query.range(page.offset..<(page.offset + page.size)).all()
-        return Listing(items: try await views(invitations, now: now), total: total)
+        let direction = sort.ascending ? "ASC" : "DESC"
+        let sql = db.sql
+        let rows = try await sql.raw("""
+            SELECT id FROM invitations WHERE \(matching)
+            ORDER BY \(unsafeRaw: column) \(unsafeRaw: direction), id \(unsafeRaw: direction)
+            LIMIT \(unsafeRaw: String(page.size + 1)) OFFSET \(unsafeRaw: String(page.offset))
+            """).all()
+        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        let hasNext = ids.count > page.size
+        let pageIds = Array(ids.prefix(page.size))
+        let models = pageIds.isEmpty ? [] : try await InvitationModel.query(on: db).filter(\.$id ~~ pageIds).all()
+        let byId = Dictionary(models.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        let invitations = pageIds.compactMap { byId[$0] }
+
+        let total: Int?
+        if page.page == 0, !hasNext {
+            total = invitations.count
+        } else {
+            let counted = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM (SELECT 1 FROM invitations WHERE \(matching) LIMIT \(unsafeRaw: String(Listing<InvitationView>.countCap + 1))) capped
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
+            total = counted > Listing<InvitationView>.countCap ? nil : counted
+        }
+        return Listing(items: try await views(invitations, now: now), total: total, hasNext: hasNext)
     }
 
     static let sortFields = ["created", "sent", "validUntil", "email", "status"]

@@ -125,7 +125,8 @@ enum OpenAPIDocument {
                 let content: JSON = op.success.array ? ["type": "array", "items": ref(schema)] : ref(schema)
                 var ok: JSON = ["description": "Success", "content": ["application/json": ["schema": content]]]
                 if op.paged {
-                    ok["headers"] = ["X-Total-Count": ["description": "How many items match in all.", "schema": ["type": "integer"]],
+                    ok["headers"] = ["X-Total-Count": ["description": "How many items match in all (invitations: left out above 10,000).", "schema": ["type": "integer"]],
+                                     "X-Total-Count-At-Least": ["description": "Invitations only: sent instead of X-Total-Count when more than 10,000 match.", "schema": ["type": "integer"]],
                                      "Link": ["description": "RFC 8288 next/prev links.", "schema": ["type": "string"]]]
                 }
                 responses[op.success.code] = ok

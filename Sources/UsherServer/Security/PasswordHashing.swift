@@ -119,3 +119,18 @@ struct Argon2idEngine: PasswordEngine {
         _ = Argon2id.verify(password: password, encoded: dummyHash)
     }
 }
+
+/// `usher passwords benchmark`: the median time of one hash with the configured parameters,
+/// on one core — the bound a sign-up benchmark is measured against.
+public func benchmarkPasswordHash(_ config: UsherConfiguration, runs: Int) throws -> (medianSeconds: Double, description: String) {
+    let setting = config.passwordHash
+    let engine: any PasswordEngine = setting == "bcrypt" ? BcryptEngine(cost: config.bcryptCost) : try Argon2idEngine(parameters: try Argon2Parameters.parse(setting))
+    var times: [Double] = []
+    for i in 0..<max(1, runs) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = try engine.hash("benchmark password \(i)")
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    times.sort()
+    return (times[times.count / 2], setting == "bcrypt" ? "bcrypt cost \(config.bcryptCost)" : "Argon2id \(setting)")
+}
