@@ -22,6 +22,9 @@ extension Database {
         }
         return try await SQLiteWriteLock.shared.withLock {
             try await self.withConnection { connection in
+                // Per connection, and the pool opens connections on its own: without this, a
+                // connection that never ran prepareSQLite syncs the disk on every commit.
+                try await connection.sql.raw("PRAGMA synchronous = NORMAL").run()
                 try await connection.sql.raw("BEGIN IMMEDIATE").run()
                 do {
                     let result = try await body(connection)
@@ -87,8 +90,9 @@ enum JSONText {
 }
 
 enum DatabaseSetup {
-    /// Settings SQLite needs to serve a web server well; WAL persists in the file, the rest
-    /// applies to the connection that runs it and is repeated by every connection's first use.
+    /// Settings SQLite needs to serve a web server well. WAL persists in the file; synchronous
+    /// applies to one connection, so `write` repeats it (foreign keys are on for every
+    /// connection through SQLiteConfiguration).
     static func prepareSQLite(_ db: any Database) async throws {
         try await db.sql.raw("PRAGMA journal_mode = WAL").run()
         try await db.sql.raw("PRAGMA synchronous = NORMAL").run()
