@@ -46,7 +46,10 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
 
     do {
         if app.db.isSQLite { try await DatabaseSetup.prepareSQLite(app.db) }
-        if migrate { try await runMigrations(app) }
+        if migrate {
+            try await runMigrations(app)
+            try await DatabaseSetup.refreshSQLiteStatistics(app.db)
+        }
     } catch let error as UsherConfiguration.Error {
         throw error
     } catch {
@@ -69,7 +72,12 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     let engine: any PasswordEngine = config.passwordHash == "bcrypt"
         ? BcryptEngine(cost: config.bcryptCost)
         : try Argon2idEngine(parameters: try Argon2Parameters.parse(config.passwordHash))
-    let passwords = PasswordHashing(engine: engine, pool: app.threadPool, maxQueued: 256)
+    // Its own threads: SQLite runs every query on app.threadPool, and a query queued behind
+    // tens of milliseconds of hashing would stall every request that reads the database.
+    let hashingPool = NIOThreadPool(numberOfThreads: System.coreCount)
+    hashingPool.start()
+    app.lifecycle.use(ThreadPoolShutdown(pool: hashingPool))
+    let passwords = PasswordHashing(engine: engine, pool: hashingPool, maxQueued: 256)
     app.usher = UsherContext(
         config: config, keys: keys, secrets: secrets, passwords: passwords, templates: templates,
         rateLimiter: RateLimiter(enabled: config.rateLimitsEnabled, overrides: try config.rateLimitOverrides.map(RateLimiter.parseOverrides) ?? [:]))
@@ -136,6 +144,12 @@ func routes(_ app: Application) throws {
 func makeMailTransport(_ config: UsherConfiguration, app: Application) throws -> any MailTransport {
     guard let url = config.smtpURL else { return LocalMailbox() }
     return try SMTPTransport(url: url, from: config.mailFrom, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+}
+
+/// Stops a thread pool Usher started when the application shuts down.
+struct ThreadPoolShutdown: LifecycleHandler {
+    let pool: NIOThreadPool
+    func shutdownAsync(_ application: Application) async { try? await pool.shutdownGracefully() }
 }
 
 /// Runs the email worker while the server runs.

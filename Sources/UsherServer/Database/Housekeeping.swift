@@ -16,5 +16,6 @@ enum Housekeeping {
             try await tx.sql.raw("DELETE FROM external_login_states WHERE expires_at < \(bind: now)").run()
             try await tx.sql.raw("DELETE FROM rate_limits WHERE window_start < \(bind: dayAgo)").run()
         }
+        try await DatabaseSetup.refreshSQLiteStatistics(db)
     }
 }

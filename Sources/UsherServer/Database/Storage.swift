@@ -98,4 +98,14 @@ enum DatabaseSetup {
         try await db.sql.raw("PRAGMA synchronous = NORMAL").run()
         try await db.sql.raw("PRAGMA foreign_keys = ON").run()
     }
+
+    /// Refreshes the statistics SQLite's planner uses. Without them it may walk a million rows
+    /// in created order to find one email instead of using the email index. `analysis_limit`
+    /// samples each index, so this stays in milliseconds on large tables. PostgreSQL's
+    /// autovacuum does the same on its own.
+    static func refreshSQLiteStatistics(_ db: any Database) async throws {
+        guard db.isSQLite else { return }
+        try await db.sql.raw("PRAGMA analysis_limit = 1000").run()
+        try await db.sql.raw("PRAGMA optimize = 0x10002").run()
+    }
 }

@@ -146,6 +146,8 @@ struct InvitationService {
             invitation: invitation, applicationName: target.app.name, inviter: actor.displayName, link: link,
             recipientName: request.profile.fullName, templates: context.templates)
 
+        let message = Outbox.message(email, invitationId: invitation.id!, store: storeName, retryPeriod: context.config.mailRetryPeriod, now: now)
+        invitation.lastEmailId = message.id
         do {
             try await db.write { tx in
                 // SPEC rule 5: always denied when the invite method is read-only and the email has an account.
@@ -155,8 +157,6 @@ struct InvitationService {
                 let pending = try await self.pendingInvitation(email: request.email, store: storeName, on: tx)
                 try InvitationRules.checkNoPendingDuplicate(existingPendingId: pending?.id?.idString)
 
-                let message = Outbox.message(email, invitationId: invitation.id!, store: storeName, retryPeriod: self.context.config.mailRetryPeriod, now: now)
-                invitation.lastEmailId = message.id
                 try await invitation.create(on: tx)
                 try await message.create(on: tx)
                 try await Audit.record(on: tx, actor: actor, action: "invitation.created", store: storeName, targetType: "invitation",
@@ -170,7 +170,7 @@ struct InvitationService {
             throw error
         }
         context.mailWakeUp()
-        var view = try await self.view(invitation)
+        var view = try await views([invitation], now: now, knownApplicationNames: [target.app.id!: target.app.name], knownEmails: [message])[0]
         view.link = link
         return view
     }
@@ -286,15 +286,19 @@ struct InvitationService {
         try await views([invitation], now: now)[0]
     }
 
-    /// Views with their applications and email delivery states, in two queries for the page.
-    func views(_ invitations: [InvitationModel], now: Date = Date()) async throws -> [InvitationView] {
-        let appIds = Array(Set(invitations.map(\.applicationId)))
+    /// Views with their applications and email delivery states, in two queries for the page;
+    /// what the caller already holds (just written) is not read again.
+    func views(_ invitations: [InvitationModel], now: Date = Date(), knownApplicationNames: [UUID: String] = [:],
+               knownEmails: [OutboxMessageModel] = []) async throws -> [InvitationView] {
+        var appNames = knownApplicationNames
+        let appIds = Array(Set(invitations.map(\.applicationId)).filter { appNames[$0] == nil })
         let apps = appIds.isEmpty ? [] : try await ApplicationModel.query(on: db).filter(\.$id ~~ appIds).all()
-        let appNames = Dictionary(apps.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let emailIds = invitations.compactMap(\.lastEmailId)
+        for app in apps { appNames[app.id!] = app.name }
+        var emailById = Dictionary(knownEmails.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        let emailIds = invitations.compactMap(\.lastEmailId).filter { emailById[$0] == nil }
         let emails = emailIds.isEmpty ? [] : try await OutboxMessageModel.query(on: db).filter(\.$id ~~ emailIds)
             .field(\.$id).field(\.$status).field(\.$attempts).field(\.$lastError).field(\.$sentAt).field(\.$transport).all()
-        let emailById = Dictionary(emails.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        for email in emails { emailById[email.id!] = email }
         return invitations.map { i in
             let status = InvitationRules.status(storedDone: i.status == InvitationStatus.done.rawValue, validUntil: i.validUntil, now: now)
             let delivery = i.lastEmailId.flatMap { emailById[$0] }.map {
