@@ -39,6 +39,22 @@ extension Database {
     }
 }
 
+extension Database {
+    /// One statement that writes. A single statement is atomic on its own, so it needs no
+    /// BEGIN/COMMIT around it; on SQLite it still waits its turn for the one writer. The email
+    /// worker's claims and outcomes run here: fewer statements under the write lock means
+    /// invitations wait less for it.
+    func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard isSQLite else { return try await body(sql) }
+        return try await SQLiteWriteLock.shared.withLock {
+            try await self.withConnection { connection in
+                try await connection.sql.raw("PRAGMA synchronous = NORMAL").run()
+                return try await body(connection.sql)
+            }
+        }
+    }
+}
+
 extension Error {
     /// A unique or foreign-key constraint refused the write: someone else got there first.
     var isConstraintViolation: Bool {

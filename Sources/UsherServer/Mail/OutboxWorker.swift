@@ -97,9 +97,13 @@ final class OutboxWorker: Sendable {
         let batch = try await lease(now: now)
         guard !batch.isEmpty else { return 0 }
         let outcomes = await transport.deliver(batch)
+        let now = Date()
+        // The sent ones in one statement; the others each have their own reason and retry time.
+        var sent: [OutboxMessageModel] = []
         for (message, outcome) in zip(batch, outcomes) {
-            try await record(outcome, for: message, now: Date())
+            if case .sent = outcome { sent.append(message) } else { try await record(outcome, for: message, now: now) }
         }
+        if !sent.isEmpty { try await recordSent(sent, now: now) }
         return batch.count
     }
 
@@ -108,9 +112,9 @@ final class OutboxWorker: Sendable {
         let owner = self.owner
         let limit = settings.batchSize
         struct Row: Decodable { var id: UUID }
-        let ids = try await db.write { tx -> [UUID] in
-            let lock: SQLQueryString = tx.isSQLite ? "" : "FOR UPDATE SKIP LOCKED"
-            return try await tx.sql.raw("""
+        let lock: SQLQueryString = db.isSQLite ? "" : "FOR UPDATE SKIP LOCKED"
+        let ids = try await db.writeStatement { sql -> [UUID] in
+            try await sql.raw("""
                 UPDATE outbox SET status = 'sending', lease_owner = \(bind: owner), lease_until = \(bind: until), attempts = attempts + 1
                 WHERE id IN (
                   SELECT id FROM outbox
@@ -123,19 +127,27 @@ final class OutboxWorker: Sendable {
         return try await OutboxMessageModel.query(on: db).filter(\.$id ~~ ids).sort(\.$createdAt).all()
     }
 
+    private func recordSent(_ messages: [OutboxMessageModel], now: Date) async throws {
+        let transportName = transport.name
+        let ids: [any Encodable & Sendable] = messages.map { $0.id! }
+        try await db.writeStatement { sql in
+            try await sql.raw("""
+                UPDATE outbox SET status = 'sent', sent_at = \(bind: now), transport = \(bind: transportName), last_error = NULL,
+                  lease_owner = NULL, lease_until = NULL
+                WHERE id IN (\(binds: ids))
+                """).run()
+        }
+        for message in messages {
+            logger.info("Email sent", metadata: ["email": .string(message.id!.idString), "invitation": .string(message.invitationId?.idString ?? "-")])
+        }
+    }
+
     private func record(_ outcome: DeliveryOutcome, for message: OutboxMessageModel, now: Date) async throws {
         let id = message.id!
         let transportName = transport.name
         switch outcome {
         case .sent:
-            try await db.write { tx in
-                try await tx.sql.raw("""
-                    UPDATE outbox SET status = 'sent', sent_at = \(bind: now), transport = \(bind: transportName), last_error = NULL,
-                      lease_owner = NULL, lease_until = NULL
-                    WHERE id = \(bind: id)
-                    """).run()
-            }
-            logger.info("Email sent", metadata: ["email": .string(id.idString), "invitation": .string(message.invitationId?.idString ?? "-")])
+            try await recordSent([message], now: now)
         case .transient(let reason):
             let delay = Self.backoff(attempt: message.attempts, base: settings.retryBase, max: settings.maxBackoff)
             let next = now.addingTimeInterval(delay)
@@ -143,8 +155,8 @@ final class OutboxWorker: Sendable {
                 try await fail(id, reason: "gave up after \(message.attempts) attempts; last: \(reason)", transportName: transportName)
                 logger.warning("Email failed for good after retrying", metadata: ["email": .string(id.idString), "reason": .string(reason)])
             } else {
-                try await db.write { tx in
-                    try await tx.sql.raw("""
+                try await db.writeStatement { sql in
+                    try await sql.raw("""
                         UPDATE outbox SET status = 'queued', next_attempt_at = \(bind: next), last_error = \(bind: reason), transport = \(bind: transportName),
                           lease_owner = NULL, lease_until = NULL
                         WHERE id = \(bind: id) AND status = 'sending'
@@ -159,8 +171,8 @@ final class OutboxWorker: Sendable {
     }
 
     private func fail(_ id: UUID, reason: String, transportName: String) async throws {
-        try await db.write { tx in
-            try await tx.sql.raw("""
+        try await db.writeStatement { sql in
+            try await sql.raw("""
                 UPDATE outbox SET status = 'failed', last_error = \(bind: reason), transport = \(bind: transportName), lease_owner = NULL, lease_until = NULL
                 WHERE id = \(bind: id)
                 """).run()
