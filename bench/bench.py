@@ -75,7 +75,13 @@ class Usher:
 
     def stop(self):
         self.process.terminate()
-        self.process.wait(10)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            # Say where it is stuck, then fail: a server that does not stop is a bug.
+            subprocess.run(["gdb", "-p", str(self.process.pid), "-batch", "-ex", "thread apply all bt 25"], stdout=open(f"{self.workdir}/stacks", "w"), stderr=subprocess.DEVNULL)
+            self.process.kill()
+            raise RuntimeError(f"usher did not stop within 10 s of SIGTERM; stacks in {self.workdir}/stacks, log in {self.workdir}/log")
 
 
 def application(usher, name="Bench Shop", store="default"):

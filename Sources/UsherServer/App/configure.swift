@@ -84,6 +84,9 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
 
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodyBytes)
     app.middleware = Middlewares()
+    let drain = RequestDrain()
+    app.middleware.use(drain.middleware)
+    app.lifecycle.use(drain.lifecycle)
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(InputHygieneMiddleware(maxBodyBytes: config.maxBodyBytes))
