@@ -307,7 +307,8 @@ def main():
         usher = Usher(f"sqlite://{path}")
         for label, query in [("first page", ""), ("page 1000", "&page=1000"), ("status=PENDING", "&status=PENDING"), ("status=EXPIRED, page 10", "&status=EXPIRED&page=10"),
                              ("email filter", "&email=user4242@bench.example"), ("clientId filter", f"&clientId={client}"),
-                             ("sort=email", "&sort=email,asc"), ("last page (offset 999,980)", f"&page={total // 20 - 1}")]:
+                             ("sort=email", "&sort=email,asc"), (f"last page (offset {total - 20:,})", f"&page={total // 20 - 1}"),
+                             ("last page by cursor (after=)", "&after=" + usher.api("GET", f"/identityStores/default/invite?size=20&page={total // 20 - 2}").headers["X-Next-Cursor"])]:
             lua = f'wrk.headers["Authorization"] = "Bearer {usher.token}"\n'
             rps, p50, p99, _ = wrk(usher.base + "/admin/api/v1/identityStores/default/invite?size=20" + query, lua, 4, ARGS.duration)
             row(f"list of {total:,} invitations, {label}: p99", p99, None, "< 20 ms", "ms")

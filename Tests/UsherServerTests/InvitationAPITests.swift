@@ -224,6 +224,55 @@ import Vapor
         }
     }
 
+    /// Keyset paging (`after=` the previous page's `X-Next-Cursor`) walks the same rows in the
+    /// same order as page numbers, in every sort order, with ties on the sort value, and goes on
+    /// past a row that was revoked after its cursor was handed out.
+    @Test(arguments: TestDatabase.available)
+    func cursorPagingWalksEveryRowOnceInOrder(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            var created: [String] = []
+            for i in 0..<7 { created.append(try #require(try await t.invite(f, email: "c\(i)@example.com")["id"] as? String)) }
+            // Ties: three invitations with exactly the same creation time.
+            let tie = Date(timeIntervalSince1970: 1_800_000_000.123456)
+            for id in created.prefix(3) {
+                try await t.app.db.sql.raw("UPDATE invitations SET created_at = \(bind: tie) WHERE id = \(bind: UUID(uuidString: id)!)").run()
+            }
+            func ids(_ r: TestApp.Reply) -> [String] { r.jsonArray.compactMap { $0["id"] as? String } }
+            for sort in ["created,desc", "created,asc", "email,asc", "sent,desc", "status,asc", "validUntil,desc"] {
+                let all = try await t.send(.GET, "\(Self.invite)?size=200&sort=\(sort)", token: token)
+                #expect(all.headers.first(name: "X-Next-Cursor") == nil)
+                var walked: [String] = []
+                var r = try await t.send(.GET, "\(Self.invite)?size=3&sort=\(sort)", token: token)
+                walked += ids(r)
+                while let cursor = r.headers.first(name: "X-Next-Cursor") {
+                    #expect(r.headers.first(name: "Link")?.contains("page=1>; rel=\"next\"") == true || walked.count > 3)
+                    r = try await t.send(.GET, "\(Self.invite)?size=3&sort=\(sort)&after=\(cursor)", token: token)
+                    #expect(r.status == .ok)
+                    if r.headers.first(name: "X-Next-Cursor") != nil {
+                        #expect(r.headers.first(name: "Link")?.contains("after=") == true)
+                    }
+                    walked += ids(r)
+                }
+                #expect(walked == ids(all), "sort \(sort)")
+                #expect(walked.count == 7)
+            }
+            // A cursor whose row is revoked still leads on to the rows after it.
+            let first = try await t.send(.GET, "\(Self.invite)?size=2&sort=email,asc", token: token)
+            let cursor = try #require(first.headers.first(name: "X-Next-Cursor"))
+            let revoked = try #require(ids(first).last)
+            #expect(try await t.send(.DELETE, "\(Self.invite)/\(revoked)", token: token).status == .noContent)
+            let next = try await t.send(.GET, "\(Self.invite)?size=2&sort=email,asc&after=\(cursor)", token: token)
+            #expect(next.jsonArray.map { $0["email"] as? String } == ["c2@example.com", "c3@example.com"])
+            // A cursor from another order, or none at all, is refused with a clear 400.
+            let other = try await t.send(.GET, "\(Self.invite)?size=2&sort=created,desc&after=\(cursor)", token: token)
+            #expect(other.status == .badRequest)
+            #expect(other.errorKey == "request.invalidQuery")
+            #expect(try await t.send(.GET, "\(Self.invite)?after=not-a-cursor", token: token).status == .badRequest)
+        }
+    }
+
     /// Past 10,000 matches the total is no longer counted on every page; the next link still is exact.
     @Test(arguments: TestDatabase.available)
     func largeListsCountUpToTheCapAndStillLinkTheNextPage(_ db: TestDatabase) async throws {

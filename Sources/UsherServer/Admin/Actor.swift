@@ -84,6 +84,8 @@ struct Listing<Item: Content>: Sendable {
     var total: Int?
     /// Known from one row fetched past the page; otherwise worked out from the total.
     var knownHasNext: Bool?
+    /// Where the next page starts, for lists that page by keyset (`after=`).
+    var nextCursor: String?
 
     init(items: [Item], total: Int?, hasNext: Bool? = nil) {
         self.items = items
@@ -107,16 +109,21 @@ struct Listing<Item: Content>: Sendable {
         } else {
             response.headers.replaceOrAdd(name: "X-Total-Count-At-Least", value: String(Self.countCap + 1))
         }
+        if let nextCursor { response.headers.replaceOrAdd(name: "X-Next-Cursor", value: nextCursor) }
         var links: [String] = []
         var components = URLComponents(string: request.url.string) ?? URLComponents()
-        func link(_ p: Int, _ rel: String) {
-            var items = (components.queryItems ?? []).filter { $0.name != "page" }
-            items.append(URLQueryItem(name: "page", value: String(p)))
+        func link(_ name: String, _ value: String, _ rel: String) {
+            var items = (components.queryItems ?? []).filter { $0.name != name }
+            items.append(URLQueryItem(name: name, value: value))
             components.queryItems = items
             links.append("<\(components.string ?? "")>; rel=\"\(rel)\"")
         }
-        if hasNext(after: page) { link(page.page + 1, "next") }
-        if page.page > 0 { link(page.page - 1, "prev") }
+        // A client that pages by cursor keeps doing so; one that pages by number keeps numbers.
+        let byCursor = request.query[String.self, at: "after"] != nil
+        if hasNext(after: page) {
+            if byCursor, let nextCursor { link("after", nextCursor, "next") } else if !byCursor { link("page", String(page.page + 1), "next") }
+        }
+        if page.page > 0, !byCursor { link("page", String(page.page - 1), "prev") }
         if !links.isEmpty { response.headers.replaceOrAdd(name: "Link", value: links.joined(separator: ", ")) }
         return response
     }

@@ -35,7 +35,8 @@ struct InvitationRoutes: RouteCollection {
         filter.clientId = req.query[String.self, at: "clientId"]
         let page = try PageRequest.from(req)
         let sort = try SortOrder.from(req, allowed: InvitationService.sortFields, default: SortOrder(field: "created", ascending: false))
-        let listing = try await service(req).list(store: req.parameters.get("store")!, filter: filter, sort: sort, page: page)
+        let after = try InvitationCursor.from(req.query[String.self, at: "after"], sort: sort)
+        let listing = try await service(req).list(store: req.parameters.get("store")!, filter: filter, sort: sort, page: page, after: after)
         return try listing.response(for: req, page: page)
     }
 

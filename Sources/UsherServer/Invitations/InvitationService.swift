@@ -225,7 +225,11 @@ struct InvitationService {
     /// that matter with a million invitations: the total is counted only up to
     /// `Listing.countCap` (an exact count walks every matching index entry on every page), and
     /// one row past the page says whether there is a next page without counting at all.
-    func list(store: String, filter: InvitationFilter, sort: SortOrder, page: PageRequest, now: Date = Date()) async throws -> Listing<InvitationView> {
+    ///
+    /// With `after` (a cursor from the previous page's `X-Next-Cursor`) the page starts just past
+    /// that row instead of at an offset: keyset pagination, constant time at any depth.
+    func list(store: String, filter: InvitationFilter, sort: SortOrder, page: PageRequest, after: InvitationCursor? = nil,
+              now: Date = Date()) async throws -> Listing<InvitationView> {
         _ = try await IdentityStoreService(db: db).require(store)
         var conditions: [SQLQueryString] = ["store = \(bind: store)"]
         if !filter.statuses.isEmpty {
@@ -255,21 +259,43 @@ struct InvitationService {
         default: "created_at"
         }
         let direction = sort.ascending ? "ASC" : "DESC"
+        let isDate = ["created_at", "sent_at", "valid_until"].contains(column)
+        var seek: SQLQueryString = ""
+        var offset = page.offset
+        if let after {
+            // A row value comparison, in the ORDER BY's order, so the index seeks to it. The
+            // sort value is read from the row itself while it exists: a date that went through
+            // a Double and back may be off by a microsecond, and would repeat or skip a row.
+            // Only for a row revoked in between does the value the cursor carries stand in.
+            let carried: SQLQueryString = switch after.value {
+            case .date(let date): "\(bind: date)"
+            case .text(let text): "\(bind: text)"
+            }
+            seek = " AND (\(unsafeRaw: column), id) \(unsafeRaw: sort.ascending ? ">" : "<") (COALESCE((SELECT \(unsafeRaw: column) FROM invitations WHERE id = \(bind: after.id)), "
+                + carried + "), \(bind: after.id))"
+            offset = 0
+        }
         let sql = db.sql
         let rows = try await sql.raw("""
-            SELECT id FROM invitations WHERE \(matching)
+            SELECT id, \(unsafeRaw: column) AS sort_value FROM invitations WHERE \(matching)\(seek)
             ORDER BY \(unsafeRaw: column) \(unsafeRaw: direction), id \(unsafeRaw: direction)
-            LIMIT \(unsafeRaw: String(page.size + 1)) OFFSET \(unsafeRaw: String(page.offset))
+            LIMIT \(unsafeRaw: String(page.size + 1)) OFFSET \(unsafeRaw: String(offset))
             """).all()
         let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
         let hasNext = ids.count > page.size
         let pageIds = Array(ids.prefix(page.size))
+        var nextCursor: InvitationCursor?
+        if hasNext, let last = rows.prefix(page.size).last, let lastId = pageIds.last {
+            let value: InvitationCursor.Value = isDate
+                ? .date(try last.decode(column: "sort_value", as: Date.self)) : .text(try last.decode(column: "sort_value", as: String.self))
+            nextCursor = InvitationCursor(sort: InvitationCursor.sortKey(sort), value: value, id: lastId)
+        }
         let models = pageIds.isEmpty ? [] : try await InvitationModel.query(on: db).filter(\.$id ~~ pageIds).all()
         let byId = Dictionary(models.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
         let invitations = pageIds.compactMap { byId[$0] }
 
         let total: Int?
-        if page.page == 0, !hasNext {
+        if page.page == 0, after == nil, !hasNext {
             total = invitations.count
         } else {
             let counted = try await sql.raw("""
@@ -277,7 +303,9 @@ struct InvitationService {
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
             total = counted > Listing<InvitationView>.countCap ? nil : counted
         }
-        return Listing(items: try await views(invitations, now: now), total: total, hasNext: hasNext)
+        var listing = Listing(items: try await views(invitations, now: now), total: total, hasNext: hasNext)
+        listing.nextCursor = nextCursor?.encoded
+        return listing
     }
 
     static let sortFields = ["created", "sent", "validUntil", "email", "status"]
