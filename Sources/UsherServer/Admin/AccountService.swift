@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import UsherCore
 import Vapor
@@ -64,7 +65,8 @@ struct AccountService {
 
     /// Whether an account in `store` has this email (SPEC rule 5 asks this).
     static func emailTaken(_ email: EmailAddress, store: String, on db: any Database) async throws -> Bool {
-        try await AccountModel.query(on: db).filter(\.$store == store).filter(\.$emailKey == email.normalized).count() > 0
+        try await db.sql.raw("SELECT 1 AS taken FROM accounts WHERE store = \(bind: store) AND email_key = \(bind: email.normalized) LIMIT 1")
+            .first() != nil
     }
 
     /// Inserts an account with its memberships. Runs inside the caller's transaction.

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import UsherCore
 import Vapor
@@ -27,16 +28,11 @@ enum Audit {
         on db: any Database, actor: Actor, action: String, store: String?, targetType: String, targetId: String,
         details: [String: String] = [:], at: Date = Date()
     ) async throws {
-        let event = AuditEventModel()
-        event.id = UUID()
-        event.at = at
-        event.actor = actor.auditName
-        event.action = action
-        event.store = store
-        event.targetType = targetType
-        event.targetId = targetId
-        event.details = JSONText.encode(details)
-        try await event.create(on: db)
+        // Every write of Usher records one: written directly, not through Fluent's reflection.
+        try await db.sql.insertRow(into: AuditEventModel.schema, [
+            "id": UUID(), "at": at, "actor": actor.auditName, "action": action, "store": store, "target_type": targetType,
+            "target_id": targetId, "details": JSONText.encode(details),
+        ])
     }
 }
 

@@ -56,11 +56,7 @@ struct ConsoleRoutes: RouteCollection {
 
     static func date(_ d: Date?) -> String {
         guard let d else { return "—" }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_GB")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "d MMM yyyy, HH:mm 'UTC'"
-        return f.string(from: d)
+        return DateText.short(d)
     }
 
     func stores(_ req: Request, selected: String) async throws -> [[String: Any]] {

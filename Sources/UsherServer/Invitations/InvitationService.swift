@@ -154,19 +154,19 @@ struct InvitationService {
                 let taken = store.supportsEmail ? try await AccountService.emailTaken(request.email, store: storeName, on: tx) : false
                 try InvitationRules.checkExistingAccount(emailTaken: taken, options: options)
                 // SPEC rule 7: one pending invitation per email and store.
-                let pending = try await self.pendingInvitation(email: request.email, store: storeName, on: tx)
-                try InvitationRules.checkNoPendingDuplicate(existingPendingId: pending?.id?.idString)
+                let pending = try await self.pendingInvitationId(email: request.email, store: storeName, on: tx)
+                try InvitationRules.checkNoPendingDuplicate(existingPendingId: pending?.idString)
 
-                try await invitation.create(on: tx)
-                try await message.create(on: tx)
+                try await invitation.insert(on: tx)
+                try await message.insert(on: tx)
                 try await Audit.record(on: tx, actor: actor, action: "invitation.created", store: storeName, targetType: "invitation",
                                        targetId: invitation.id!.idString,
                                        details: ["email": request.email.value, "applicationId": target.app.id!.idString, "clientId": invitation.clientId])
             }
         } catch let error where error.isConstraintViolation {
             // Another request created a pending invitation for this email at the same moment.
-            let pending = try await pendingInvitation(email: request.email, store: storeName, on: db)
-            try InvitationRules.checkNoPendingDuplicate(existingPendingId: pending?.id?.idString ?? "unknown")
+            let pending = try await pendingInvitationId(email: request.email, store: storeName, on: db)
+            try InvitationRules.checkNoPendingDuplicate(existingPendingId: pending?.idString ?? "unknown")
             throw error
         }
         context.mailWakeUp()
@@ -202,9 +202,10 @@ struct InvitationService {
         return Target(app: app, client: client)
     }
 
-    private func pendingInvitation(email: EmailAddress, store: String, on db: any Database) async throws -> InvitationModel? {
-        try await InvitationModel.query(on: db).filter(\.$store == store).filter(\.$emailKey == email.normalized)
-            .filter(\.$status == InvitationStatus.pending.rawValue).first()
+    private func pendingInvitationId(email: EmailAddress, store: String, on db: any Database) async throws -> UUID? {
+        try await db.sql.raw("""
+            SELECT id FROM invitations WHERE store = \(bind: store) AND email_key = \(bind: email.normalized) AND status = 'PENDING' LIMIT 1
+            """).first()?.decode(column: "id", as: UUID.self)
     }
 
     // MARK: Read
@@ -387,7 +388,7 @@ struct InvitationService {
             // An older email still waiting carries a dead link: it is not sent any more.
             try await Outbox.cancelQueued(invitationId: invitationId, reason: "superseded by a resend", on: tx)
             let message = Outbox.message(email, invitationId: invitationId, store: store, retryPeriod: self.context.config.mailRetryPeriod, now: now)
-            try await message.create(on: tx)
+            try await message.insert(on: tx)
             fresh.lastEmailId = message.id
             try await fresh.save(on: tx)
             try await Audit.record(on: tx, actor: actor, action: "invitation.resent", store: store, targetType: "invitation", targetId: id,

@@ -16,7 +16,7 @@ enum InvitationEmail {
             "email": invitation.email,
             "link": link,
             "lang": language,
-            "validUntil": formatDate(invitation.validUntil, language: language),
+            "validUntil": DateText.long(invitation.validUntil, language: language),
         ]
         let subject = templates.render(templates.localized("email/invitation", language: language, suffix: "subject"), context)
             .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -26,15 +26,5 @@ enum InvitationEmail {
             throw UsherError.badRequest("email.invalidSubject", "The invitation email's subject would span several lines; check the subject template.")
         }
         return ComposedEmail(to: invitation.email, toName: recipientName, subject: subject, text: text, html: html, language: language)
-    }
-
-    /// "25 November 2026 at 14:00 UTC", in the reader's language.
-    static func formatDate(_ date: Date, language: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: language.replacingOccurrences(of: "-", with: "_"))
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateStyle = .long
-        formatter.timeStyle = .short
-        return formatter.string(from: date) + " UTC"
     }
 }

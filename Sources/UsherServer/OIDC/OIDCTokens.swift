@@ -2,6 +2,7 @@ import Crypto
 import Fluent
 import Foundation
 import JWTKit
+import SQLKit
 import UsherCore
 import Vapor
 
@@ -64,8 +65,11 @@ struct AccountClaims: Sendable {
 
     static func load(_ accountId: UUID, on db: any Database) async throws -> AccountClaims? {
         guard let a = try await AccountModel.find(accountId, on: db) else { return nil }
-        let groupIds = try await MembershipModel.query(on: db).filter(\.$accountId == accountId).all().map(\.groupId)
-        let groups = groupIds.isEmpty ? [] : try await GroupModel.query(on: db).filter(\.$id ~~ groupIds).sort(\.$name).all().map(\.name)
+        // One join rather than memberships then groups: userinfo and every token exchange read this.
+        struct GroupName: Decodable { var name: String }
+        let groups = try await db.sql.raw("""
+            SELECT g.name FROM account_groups m JOIN groups g ON g.id = m.group_id WHERE m.account_id = \(bind: accountId) ORDER BY g.name
+            """).all(decoding: GroupName.self).map(\.name)
         let profile = Profile(givenName: a.givenName, familyName: a.familyName, displayName: a.displayName)
         return AccountClaims(sub: accountId.idString, email: a.email, emailVerified: a.emailVerified, givenName: a.givenName,
                              familyName: a.familyName, name: a.displayName ?? profile.fullName, phoneNumber: a.phoneNumber,

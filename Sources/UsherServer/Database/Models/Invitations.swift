@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 final class InvitationModel: Model, @unchecked Sendable {
     static let schema = "invitations"
@@ -29,6 +30,16 @@ final class InvitationModel: Model, @unchecked Sendable {
     @OptionalField(key: "last_email_id") var lastEmailId: UUID?
 
     init() {}
+
+    /// What `create(on:)` writes, without its reflection (see `insertRow`).
+    func insert(on db: any Database) async throws {
+        try await db.sql.insertRow(into: Self.schema, [
+            "id": id!, "store": store, "application_id": applicationId, "client_id": clientId, "email": email, "email_key": emailKey,
+            "groups": groups, "metadata": metadata, "language": language, "status": status, "token_hash": tokenHash, "sent_at": sentAt,
+            "valid_until": validUntil, "send_count": sendCount, "created_by": createdBy, "created_at": createdAt, "accepted_at": acceptedAt,
+            "account_id": accountId, "last_email_id": lastEmailId,
+        ])
+    }
 }
 
 final class AuditEventModel: Model, @unchecked Sendable {
@@ -76,4 +87,14 @@ final class OutboxMessageModel: Model, @unchecked Sendable {
     @Field(key: "give_up_at") var giveUpAt: Date
 
     init() {}
+
+    /// What `create(on:)` writes, without its reflection (see `insertRow`).
+    func insert(on db: any Database) async throws {
+        try await db.sql.insertRow(into: Self.schema, [
+            "id": id!, "kind": kind, "invitation_id": invitationId, "store": store, "recipient": recipient, "recipient_name": recipientName,
+            "subject": subject, "text_body": textBody, "html_body": htmlBody, "language": language, "message_id": messageId, "status": status,
+            "attempts": attempts, "next_attempt_at": nextAttemptAt, "lease_owner": leaseOwner, "lease_until": leaseUntil, "last_error": lastError,
+            "transport": transport, "created_at": createdAt, "sent_at": sentAt, "give_up_at": giveUpAt,
+        ])
+    }
 }
