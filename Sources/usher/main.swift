@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import UsherServer
 import Vapor
 
@@ -68,7 +70,11 @@ struct Serve: AsyncParsableCommand {
     @ArgumentParser.OptionGroup var common: CommonOptions
 
     func run() async throws {
+        // Async code then runs on NIO's event loops instead of hopping to Swift's own executor
+        // and back on every database answer (what Vapor's own template does).
+        let onEventLoops = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         try common.bootstrapLogging()
+        if !onEventLoops { Logger(label: "usher").debug("Swift's global executor could not be replaced; running on the default one") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         let config = try loadConfiguration(hostname: hostname, port: port, demo: demo)
         let app = try await makeApplication(arguments: ["usher", "serve", "--hostname", hostname, "--port", String(port)])
