@@ -110,15 +110,10 @@ struct InvitationService {
 
     func create(store storeName: String, _ request: InvitationRequest, by actor: Actor) async throws -> InvitationView {
         let store = try await IdentityStoreService(db: db).require(storeName)
-        let target = try await resolveTarget(request)
-        let policy = try await SelfServicePolicyModel.find(target.app.policyId, on: db)
-        let options = policy?.invitationOptions ?? AccountInvitationOptions()
+        let (applicationId, target) = try await resolveTarget(request)
+        let options = target.options
         // SPEC rules 1, 2, 3.
-        try InvitationRules.checkInvitable(
-            InvitationTarget(applicationName: target.app.name, applicationStore: target.app.store,
-                             protocolKind: ApplicationProtocol(rawValue: target.app.protocolKind) ?? .saml2,
-                             clientId: target.client?.id, loginURL: target.client?.loginURL, options: options),
-            store: storeName)
+        try InvitationRules.checkInvitable(target, store: storeName)
         let groups = try await GroupService(db: db).resolve(request.groupIds)
         try GroupService.requireSameStore(groups, store: storeName)
 
@@ -127,8 +122,8 @@ struct InvitationService {
         let invitation = InvitationModel()
         invitation.id = UUID()
         invitation.store = storeName
-        invitation.applicationId = target.app.id!
-        invitation.clientId = target.client!.id!
+        invitation.applicationId = applicationId
+        invitation.clientId = target.clientId!
         invitation.email = request.email.value
         invitation.emailKey = request.email.normalized
         invitation.groups = JSONText.encode(groups.map { $0.id!.idString })
@@ -141,9 +136,9 @@ struct InvitationService {
         invitation.sendCount = 1
         invitation.createdBy = actor.auditName
         invitation.createdAt = now
-        let link = Self.link(loginURL: target.client!.loginURL!, issuer: context.config.issuer, token: token)
+        let link = Self.link(loginURL: target.loginURL!, issuer: context.config.issuer, token: token)
         let email = try InvitationEmail.compose(
-            invitation: invitation, applicationName: target.app.name, inviter: actor.displayName, link: link,
+            invitation: invitation, applicationName: target.applicationName, inviter: actor.displayName, link: link,
             recipientName: request.profile.fullName, templates: context.templates)
 
         let message = Outbox.message(email, invitationId: invitation.id!, store: storeName, retryPeriod: context.config.mailRetryPeriod, now: now)
@@ -161,7 +156,7 @@ struct InvitationService {
                 try await message.insert(on: tx)
                 try await Audit.record(on: tx, actor: actor, action: "invitation.created", store: storeName, targetType: "invitation",
                                        targetId: invitation.id!.idString,
-                                       details: ["email": request.email.value, "applicationId": target.app.id!.idString, "clientId": invitation.clientId])
+                                       details: ["email": request.email.value, "applicationId": applicationId.idString, "clientId": invitation.clientId])
             }
         } catch let error where error.isConstraintViolation {
             // Another request created a pending invitation for this email at the same moment.
@@ -170,7 +165,7 @@ struct InvitationService {
             throw error
         }
         context.mailWakeUp()
-        var view = try await views([invitation], now: now, knownApplicationNames: [target.app.id!: target.app.name], knownEmails: [message])[0]
+        var view = try await views([invitation], now: now, knownApplicationNames: [applicationId: target.applicationName], knownEmails: [message])[0]
         view.link = link
         return view
     }
@@ -183,23 +178,64 @@ struct InvitationService {
         RedirectURI.appending([("iss", issuer), ("login_hint", token)], to: loginURL)
     }
 
-    private struct Target {
-        var app: ApplicationModel
-        var client: OIDCClientModel?
-    }
-
     /// `clientId` names the client; `applicationId` stands for the application's first client.
-    private func resolveTarget(_ request: InvitationRequest) async throws -> Target {
+    private func resolveTarget(_ request: InvitationRequest) async throws -> (applicationId: UUID, target: InvitationTarget) {
         if let clientId = request.clientId {
-            guard let client = try await OIDCClientModel.find(clientId, on: db), let app = try await ApplicationModel.find(client.applicationId, on: db) else {
+            guard let found = try await Self.target(clientId: clientId, on: db) else {
                 throw UsherError(status: 404, errorKey: "client.notFound", title: "Not found", detail: "No OIDC client with the id '\(clientId)' exists.",
                                  fieldErrors: [FieldError("clientId", "no client with this id exists")])
             }
-            return Target(app: app, client: client)
+            return found
         }
-        let app = try await ApplicationService(db: db).require(request.applicationId!)
-        let client = try await ApplicationService(db: db).clients(of: app.id!).first
-        return Target(app: app, client: client)
+        let id = request.applicationId!
+        guard let uuid = UUID(uuidString: id), let found = try await Self.target(applicationId: uuid, on: db) else {
+            throw UsherError.notFound("application", id)
+        }
+        return found
+    }
+
+    /// The client, its application and the application's invitation options, in one joined read
+    /// (every invitation and every resend needs all three; three model look-ups cost three times).
+    private static let targetQuery = """
+        SELECT c.client_id, c.login_url, a.id AS application_id, a.name AS application_name, a.store AS application_store,
+          a.protocol AS protocol_kind, p.invitation_enabled, p.allow_email_mismatch, p.force_external_login, p.link_max_age_hours
+        FROM applications a LEFT JOIN self_service_policies p ON p.id = a.policy_id
+        """
+
+    private struct TargetRow: Decodable {
+        var client_id: String?
+        var login_url: String?
+        var application_id: UUID
+        var application_name: String
+        var application_store: String
+        var protocol_kind: String
+        var invitation_enabled: Bool?
+        var allow_email_mismatch: Bool?
+        var force_external_login: Bool?
+        var link_max_age_hours: Int?
+
+        var target: (applicationId: UUID, target: InvitationTarget) {
+            let defaults = AccountInvitationOptions()
+            let options = AccountInvitationOptions(
+                enabled: invitation_enabled ?? defaults.enabled, allowEmailMismatch: allow_email_mismatch ?? defaults.allowEmailMismatch,
+                forceUsingExternalLogin: force_external_login ?? defaults.forceUsingExternalLogin,
+                linkMaxAgeHours: link_max_age_hours ?? defaults.linkMaxAgeHours)
+            return (application_id, InvitationTarget(
+                applicationName: application_name, applicationStore: application_store,
+                protocolKind: ApplicationProtocol(rawValue: protocol_kind) ?? .saml2, clientId: client_id, loginURL: login_url, options: options))
+        }
+    }
+
+    static func target(clientId: String, on db: any Database) async throws -> (applicationId: UUID, target: InvitationTarget)? {
+        try await db.sql.raw("\(unsafeRaw: targetQuery) JOIN oidc_clients c ON c.application_id = a.id WHERE c.client_id = \(bind: clientId)")
+            .first(decoding: TargetRow.self)?.target
+    }
+
+    static func target(applicationId: UUID, on db: any Database) async throws -> (applicationId: UUID, target: InvitationTarget)? {
+        try await db.sql.raw("""
+            \(unsafeRaw: targetQuery) LEFT JOIN oidc_clients c ON c.application_id = a.id WHERE a.id = \(bind: applicationId)
+            ORDER BY c.position LIMIT 1
+            """).first(decoding: TargetRow.self)?.target
     }
 
     private func pendingInvitationId(email: EmailAddress, store: String, on db: any Database) async throws -> UUID? {
@@ -351,20 +387,14 @@ struct InvitationService {
         let now = Date()
         try InvitationRules.checkResendable(InvitationRules.status(storedDone: invitation.status == InvitationStatus.done.rawValue, validUntil: invitation.validUntil, now: now))
         try await context.rateLimiter.hit(RateLimiter.resendPerInvitation, key: invitation.id!.idString, on: db)
-        guard let app = try await ApplicationModel.find(invitation.applicationId, on: db),
-            let client = try await OIDCClientModel.find(invitation.clientId, on: db)
-        else {
+        guard let (applicationId, target) = try await Self.target(clientId: invitation.clientId, on: db), applicationId == invitation.applicationId else {
             throw UsherError.conflict("invitation.applicationGone", "The application or client of this invitation no longer exists; revoke it and invite again.")
         }
-        let policy = try await SelfServicePolicyModel.find(app.policyId, on: db)
-        let options = policy?.invitationOptions ?? AccountInvitationOptions()
-        try InvitationRules.checkInvitable(
-            InvitationTarget(applicationName: app.name, applicationStore: app.store, protocolKind: ApplicationProtocol(rawValue: app.protocolKind) ?? .saml2,
-                             clientId: client.id, loginURL: client.loginURL, options: options),
-            store: store)
+        let options = target.options
+        try InvitationRules.checkInvitable(target, store: store)
 
         let token = SecretToken.generate(prefix: Self.tokenPrefix)
-        let link = Self.link(loginURL: client.loginURL!, issuer: context.config.issuer, token: token)
+        let link = Self.link(loginURL: target.loginURL!, issuer: context.config.issuer, token: token)
         let validUntil = InvitationRules.validUntil(from: now, options: options)
         let profile = InvitationRequest.profile(from: JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:])
         let invitationId = invitation.id!
@@ -383,7 +413,7 @@ struct InvitationService {
             }
             try await RetiredLinkModel(tokenHash: oldTokenHash, reason: "replaced", invitationId: invitationId, at: now).create(on: tx)
             guard let fresh = try await InvitationModel.find(invitationId, on: tx) else { throw UsherError.notFound("invitation", id) }
-            let email = try InvitationEmail.compose(invitation: fresh, applicationName: app.name, inviter: actor.displayName, link: link,
+            let email = try InvitationEmail.compose(invitation: fresh, applicationName: target.applicationName, inviter: actor.displayName, link: link,
                                                     recipientName: profile.fullName, templates: self.context.templates)
             // An older email still waiting carries a dead link: it is not sent any more.
             try await Outbox.cancelQueued(invitationId: invitationId, reason: "superseded by a resend", on: tx)
