@@ -64,15 +64,28 @@ struct AccountClaims: Sendable {
     var groups: [String]
 
     static func load(_ accountId: UUID, on db: any Database) async throws -> AccountClaims? {
-        guard let a = try await AccountModel.find(accountId, on: db) else { return nil }
+        // Direct SQL, not a Fluent model: userinfo reads this on every call.
+        struct Row: Decodable {
+            var email: String?
+            var given_name: String?
+            var family_name: String?
+            var display_name: String?
+            var phone_number: String?
+            var locale: String?
+            var email_verified: Bool
+        }
+        guard let a = try await db.sql.raw("""
+            SELECT email, given_name, family_name, display_name, phone_number, locale, email_verified FROM accounts WHERE id = \(bind: accountId)
+            """).first(decoding: Row.self)
+        else { return nil }
         // One join rather than memberships then groups: userinfo and every token exchange read this.
         struct GroupName: Decodable { var name: String }
         let groups = try await db.sql.raw("""
             SELECT g.name FROM account_groups m JOIN groups g ON g.id = m.group_id WHERE m.account_id = \(bind: accountId) ORDER BY g.name
             """).all(decoding: GroupName.self).map(\.name)
-        let profile = Profile(givenName: a.givenName, familyName: a.familyName, displayName: a.displayName)
-        return AccountClaims(sub: accountId.idString, email: a.email, emailVerified: a.emailVerified, givenName: a.givenName,
-                             familyName: a.familyName, name: a.displayName ?? profile.fullName, phoneNumber: a.phoneNumber,
+        let profile = Profile(givenName: a.given_name, familyName: a.family_name, displayName: a.display_name)
+        return AccountClaims(sub: accountId.idString, email: a.email, emailVerified: a.email_verified, givenName: a.given_name,
+                             familyName: a.family_name, name: a.display_name ?? profile.fullName, phoneNumber: a.phone_number,
                              locale: a.locale, groups: groups)
     }
 
