@@ -296,7 +296,6 @@ struct InvitationService {
         default: "created_at"
         }
         let direction = sort.ascending ? "ASC" : "DESC"
-        let isDate = ["created_at", "sent_at", "valid_until"].contains(column)
         var seek: SQLQueryString = ""
         var offset = page.offset
         if let after {
@@ -313,23 +312,25 @@ struct InvitationService {
             offset = 0
         }
         let sql = db.sql
+        // Whole rows in the same query, decoded without Fluent's per-row reflection.
         let rows = try await sql.raw("""
-            SELECT id, \(unsafeRaw: column) AS sort_value FROM invitations WHERE \(matching)\(seek)
+            SELECT * FROM invitations WHERE \(matching)\(seek)
             ORDER BY \(unsafeRaw: column) \(unsafeRaw: direction), id \(unsafeRaw: direction)
             LIMIT \(unsafeRaw: String(page.size + 1)) OFFSET \(unsafeRaw: String(offset))
-            """).all()
-        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
-        let hasNext = ids.count > page.size
-        let pageIds = Array(ids.prefix(page.size))
+            """).all(decoding: InvitationRow.self)
+        let hasNext = rows.count > page.size
+        let invitations = rows.prefix(page.size).map(\.model)
         var nextCursor: InvitationCursor?
-        if hasNext, let last = rows.prefix(page.size).last, let lastId = pageIds.last {
-            let value: InvitationCursor.Value = isDate
-                ? .date(try last.decode(column: "sort_value", as: Date.self)) : .text(try last.decode(column: "sort_value", as: String.self))
-            nextCursor = InvitationCursor(sort: InvitationCursor.sortKey(sort), value: value, id: lastId)
+        if hasNext, let last = invitations.last {
+            let value: InvitationCursor.Value = switch column {
+            case "sent_at": .date(last.sentAt)
+            case "valid_until": .date(last.validUntil)
+            case "email_key": .text(last.emailKey)
+            case "status": .text(last.status)
+            default: .date(last.createdAt)
+            }
+            nextCursor = InvitationCursor(sort: InvitationCursor.sortKey(sort), value: value, id: last.id!)
         }
-        let models = pageIds.isEmpty ? [] : try await InvitationModel.query(on: db).filter(\.$id ~~ pageIds).all()
-        let byId = Dictionary(models.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        let invitations = pageIds.compactMap { byId[$0] }
 
         let total: Int?
         if page.page == 0, after == nil, !hasNext {
@@ -357,25 +358,36 @@ struct InvitationService {
                knownEmails: [OutboxMessageModel] = []) async throws -> [InvitationView] {
         var appNames = knownApplicationNames
         let appIds = Array(Set(invitations.map(\.applicationId)).filter { appNames[$0] == nil })
-        let apps = appIds.isEmpty ? [] : try await ApplicationModel.query(on: db).filter(\.$id ~~ appIds).all()
-        for app in apps { appNames[app.id!] = app.name }
-        var emailById = Dictionary(knownEmails.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        let emailIds = invitations.compactMap(\.lastEmailId).filter { emailById[$0] == nil }
-        let emails = emailIds.isEmpty ? [] : try await OutboxMessageModel.query(on: db).filter(\.$id ~~ emailIds)
-            .field(\.$id).field(\.$status).field(\.$attempts).field(\.$lastError).field(\.$sentAt).field(\.$transport).all()
-        for email in emails { emailById[email.id!] = email }
+        if !appIds.isEmpty {
+            struct AppName: Decodable { var id: UUID; var name: String }
+            for app in try await db.sql.raw("SELECT id, name FROM applications WHERE id IN (\(binds: appIds))").all(decoding: AppName.self) {
+                appNames[app.id] = app.name
+            }
+        }
+        var deliveries: [UUID: DeliveryView] = [:]
+        for email in knownEmails {
+            deliveries[email.id!] = DeliveryView(status: email.status, attempts: email.attempts, lastError: email.lastError, sentAt: email.sentAt,
+                                                 transport: email.transport, emailId: email.id!.idString)
+        }
+        let emailIds = invitations.compactMap(\.lastEmailId).filter { deliveries[$0] == nil }
+        if !emailIds.isEmpty {
+            struct Delivery: Decodable { var id: UUID; var status: String; var attempts: Int; var last_error: String?; var sent_at: Date?; var transport: String? }
+            let rows = try await db.sql.raw("SELECT id, status, attempts, last_error, sent_at, transport FROM outbox WHERE id IN (\(binds: emailIds))")
+                .all(decoding: Delivery.self)
+            for d in rows {
+                deliveries[d.id] = DeliveryView(status: d.status, attempts: d.attempts, lastError: d.last_error, sentAt: d.sent_at, transport: d.transport,
+                                                emailId: d.id.idString)
+            }
+        }
         return invitations.map { i in
             let status = InvitationRules.status(storedDone: i.status == InvitationStatus.done.rawValue, validUntil: i.validUntil, now: now)
-            let delivery = i.lastEmailId.flatMap { emailById[$0] }.map {
-                DeliveryView(status: $0.status, attempts: $0.attempts, lastError: $0.lastError, sentAt: $0.sentAt, transport: $0.transport, emailId: $0.id!.idString)
-            }
             return InvitationView(
                 id: i.id!.idString, store: i.store, applicationId: i.applicationId.idString, applicationName: appNames[i.applicationId],
                 clientId: i.clientId, email: i.email, groups: (JSONText.decode([String].self, i.groups) ?? []).map { IdOnly(id: $0) },
                 language: i.language, metadata: JSONText.decode([String: JSONValue].self, i.metadata) ?? [:],
                 status: status.rawValue, accepted: status == .done, sent: i.sentAt, validUntil: i.validUntil, sendCount: i.sendCount,
                 createdBy: i.createdBy, created: i.createdAt, acceptedAt: i.acceptedAt, accountId: i.accountId?.idString,
-                delivery: delivery, link: nil)
+                delivery: i.lastEmailId.flatMap { deliveries[$0] }, link: nil)
         }
     }
 

@@ -42,6 +42,42 @@ final class InvitationModel: Model, @unchecked Sendable {
     }
 }
 
+/// An `invitations` row as SQL returns it: lists decode pages of these without Fluent's
+/// per-row reflection, then hand the services ordinary models.
+struct InvitationRow: Decodable {
+    var id: UUID
+    var store: String
+    var application_id: UUID
+    var client_id: String
+    var email: String
+    var email_key: String
+    var groups: String
+    var metadata: String
+    var language: String
+    var status: String
+    var token_hash: String
+    var sent_at: Date
+    var valid_until: Date
+    var send_count: Int
+    var created_by: String
+    var created_at: Date
+    var accepted_at: Date?
+    var account_id: UUID?
+    var last_email_id: UUID?
+
+    var model: InvitationModel {
+        let m = InvitationModel()
+        m.id = id; m.store = store; m.applicationId = application_id; m.clientId = client_id; m.email = email; m.emailKey = email_key
+        m.groups = groups; m.metadata = metadata; m.language = language; m.status = status; m.tokenHash = token_hash; m.sentAt = sent_at
+        m.validUntil = valid_until; m.sendCount = send_count; m.createdBy = created_by; m.createdAt = created_at; m.acceptedAt = accepted_at
+        m.accountId = account_id; m.lastEmailId = last_email_id
+        // Fluent reads a model's id and fields as "from the database" only once it has been
+        // loaded or saved; this one came from the database, so later saves are updates.
+        m.$id.exists = true
+        return m
+    }
+}
+
 final class AuditEventModel: Model, @unchecked Sendable {
     static let schema = "audit_events"
 
