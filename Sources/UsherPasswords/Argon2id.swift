@@ -167,29 +167,16 @@ public enum Argon2id {
         guard salt.count >= 8, salt.count <= 256 else {
             throw Argon2Error("salt must be 8...256 bytes, got \(salt.count)")
         }
-        let pwd = Array(password.utf8)
-        let encodedLength = argon2_encodedlen(
-            parameters.iterations, parameters.memoryKiB, parameters.parallelism,
-            UInt32(salt.count), UInt32(hashLength), Argon2_id)
-        var encoded = [CChar](repeating: 0, count: encodedLength)
-        let rc = pwd.withUnsafeBytes { p in
-            salt.withUnsafeBytes { s in
-                encoded.withUnsafeMutableBufferPointer { e in
-                    argon2id_hash_encoded(
-                        parameters.iterations, parameters.memoryKiB, parameters.parallelism,
-                        p.baseAddress, p.count, s.baseAddress, s.count,
-                        hashLength, e.baseAddress, e.count)
-                }
-            }
-        }
-        guard rc == ARGON2_OK.rawValue else { throw Argon2Error(code: rc) }
-        let bytes = encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-        return String(decoding: bytes, as: UTF8.self)
+        let tag = try compute(password: Array(password.utf8), salt: salt, parameters: parameters, length: hashLength, version: ARGON2_VERSION_13.rawValue)
+        // libargon2's own encoding: unpadded standard base64, parameters in m, t, p order.
+        return "$argon2id$v=19$m=\(parameters.memoryKiB),t=\(parameters.iterations),p=\(parameters.parallelism)$"
+            + base64EncodeUnpadded(salt) + "$" + base64EncodeUnpadded(tag)
     }
 
-    /// Constant-time verification via `argon2id_verify`. Returns false (never traps)
-    /// for wrong passwords, malformed strings, other variants/versions, and for
-    /// stored parameters outside `Argon2Parameters.defaultVerificationLimit`.
+    /// Constant-time verification: the stored string's salt and parameters hash the password
+    /// again, and the two tags are compared without an early exit. Returns false (never traps)
+    /// for wrong passwords, malformed strings, other variants/versions, and for stored
+    /// parameters outside `Argon2Parameters.defaultVerificationLimit`.
     public static func verify(password: String, encoded: String) -> Bool {
         verify(password: password, encoded: encoded, limit: .defaultVerificationLimit)
     }
@@ -197,14 +184,13 @@ public enum Argon2id {
     /// As `verify(password:encoded:)`, with an explicit ceiling on the stored
     /// hash's m/t/p (checked before libargon2 allocates anything).
     public static func verify(password: String, encoded: String, limit: Argon2Parameters) -> Bool {
-        guard let phc = PHCString(encoded), phc.parameters.isWithin(limit) else { return false }
-        let pwd = Array(password.utf8)
-        let rc = pwd.withUnsafeBytes { p in
-            phc.canonical.withCString { e in
-                argon2id_verify(e, p.baseAddress, p.count)
-            }
-        }
-        return rc == ARGON2_OK.rawValue
+        guard let phc = PHCString(encoded), phc.parameters.isWithin(limit), phc.hash.count <= 1024,
+            let tag = try? compute(password: Array(password.utf8), salt: phc.salt, parameters: phc.parameters, length: phc.hash.count,
+                                   version: ARGON2_VERSION_13.rawValue)
+        else { return false }
+        var difference: UInt8 = 0
+        for (a, b) in zip(tag, phc.hash) { difference |= a ^ b }
+        return difference == 0
     }
 
     /// Parameters of a well-formed `$argon2id$v=19$…` string whose m/t/p are within
@@ -232,14 +218,33 @@ public enum Argon2id {
         guard (4...1024).contains(length) else {
             throw Argon2Error("hash length must be 4...1024 bytes, got \(length)")
         }
+        return try compute(password: password, salt: salt, parameters: parameters, length: length, version: version)
+    }
+
+    /// One Argon2id tag through `argon2_ctx`, with the work area from `Argon2Memory`.
+    static func compute(password: [UInt8], salt: [UInt8], parameters: Argon2Parameters, length: Int, version: UInt32) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: length)
-        let rc = password.withUnsafeBytes { p in
-            salt.withUnsafeBytes { s in
-                out.withUnsafeMutableBytes { o in
-                    argon2_hash(
-                        parameters.iterations, parameters.memoryKiB, parameters.parallelism,
-                        p.baseAddress, p.count, s.baseAddress, s.count,
-                        o.baseAddress, o.count, nil, 0, Argon2_id, version)
+        var password = password
+        var salt = salt
+        let rc = out.withUnsafeMutableBufferPointer { o in
+            password.withUnsafeMutableBufferPointer { p in
+                salt.withUnsafeMutableBufferPointer { s in
+                    var context = argon2_context()
+                    context.out = o.baseAddress
+                    context.outlen = UInt32(o.count)
+                    context.pwd = p.baseAddress
+                    context.pwdlen = UInt32(p.count)
+                    context.salt = s.baseAddress
+                    context.saltlen = UInt32(s.count)
+                    context.t_cost = parameters.iterations
+                    context.m_cost = parameters.memoryKiB
+                    context.lanes = parameters.parallelism
+                    context.threads = parameters.parallelism
+                    context.version = version
+                    context.allocate_cbk = Argon2Memory.allocate
+                    context.free_cbk = Argon2Memory.free
+                    context.flags = 0  // ARGON2_DEFAULT_FLAGS: the password is left as it is
+                    return argon2_ctx(&context, Argon2_id)
                 }
             }
         }
@@ -310,6 +315,25 @@ func parseDecimalUInt32(_ bytes: [UInt8], allowLeadingZeros: Bool) -> UInt32? {
         acc = acc * 10 + UInt64(b - UInt8(ascii: "0"))
     }
     return acc <= UInt64(UInt32.max) ? UInt32(acc) : nil
+}
+
+/// Standard-alphabet base64 without padding, as libargon2 writes salts and tags.
+func base64EncodeUnpadded(_ bytes: [UInt8]) -> String {
+    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity((bytes.count * 4 + 2) / 3)
+    var index = 0
+    while index < bytes.count {
+        let chunk = bytes[index..<min(index + 3, bytes.count)]
+        var value: UInt32 = 0
+        for byte in chunk { value = (value << 8) | UInt32(byte) }
+        value <<= UInt32(8 * (3 - chunk.count))
+        for position in 0...chunk.count {
+            out.append(alphabet[Int((value >> UInt32(18 - 6 * position)) & 0x3F)])
+        }
+        index += 3
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// Standard-alphabet base64 without padding; rejects '=', non-alphabet bytes,

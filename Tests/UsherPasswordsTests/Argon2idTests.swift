@@ -114,6 +114,21 @@ struct HashVerifyTests {
         #expect(!Argon2id.verify(password: "", encoded: encoded))
     }
 
+    /// The work area of a hash is kept for the next one (no page faults per hash) and goes back
+    /// to the system on `releaseIdle`, after which hashing still works.
+    @Test func workAreaIsReusedThenReleased() throws {
+        let parameters = Argon2Parameters(memoryKiB: 8264, iterations: 1, parallelism: 1)  // a size no other test uses
+        let size = 8264 * 1024
+        let first = try Argon2id.hash(password: "area", parameters: parameters)
+        #expect(Argon2Memory.idleAreas(ofSize: size) == 1)
+        #expect(Argon2id.verify(password: "area", encoded: first))
+        #expect(Argon2Memory.idleAreas(ofSize: size) == 1)  // the same area again, not a second one
+        #expect(Argon2Memory.releaseIdle() >= size)
+        #expect(Argon2Memory.idleAreas(ofSize: size) == 0)
+        #expect(Argon2id.verify(password: "area", encoded: first))
+        #expect(!Argon2id.verify(password: "aera", encoded: first))
+    }
+
     @Test func saltsAreRandom() throws {
         let a = try Argon2id.hash(password: "same", parameters: fast)
         let b = try Argon2id.hash(password: "same", parameters: fast)

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import UsherPasswords
 
 /// Deletes what has expired for good: sessions, flows, codes, refresh tokens, federation
 /// states and old rate-limit windows. Run now and then by the background worker of every
@@ -17,5 +18,8 @@ enum Housekeeping {
             try await tx.sql.raw("DELETE FROM rate_limits WHERE window_start < \(bind: dayAgo)").run()
         }
         try await DatabaseSetup.refreshSQLiteStatistics(db)
+        // Password hashing keeps its work areas (19 MiB each by default) between hashes; the
+        // ones not in use now go back to the system, so an idle server stays small.
+        Argon2Memory.releaseIdle()
     }
 }
