@@ -226,12 +226,12 @@ struct InvitationService {
         }
     }
 
-    static func target(clientId: String, on db: any Database) async throws -> (applicationId: UUID, target: InvitationTarget)? {
+    private static func target(clientId: String, on db: any Database) async throws -> (applicationId: UUID, target: InvitationTarget)? {
         try await db.sql.raw("\(unsafeRaw: targetQuery) JOIN oidc_clients c ON c.application_id = a.id WHERE c.client_id = \(bind: clientId)")
             .first(decoding: TargetRow.self)?.target
     }
 
-    static func target(applicationId: UUID, on db: any Database) async throws -> (applicationId: UUID, target: InvitationTarget)? {
+    private static func target(applicationId: UUID, on db: any Database) async throws -> (applicationId: UUID, target: InvitationTarget)? {
         try await db.sql.raw("""
             \(unsafeRaw: targetQuery) LEFT JOIN oidc_clients c ON c.application_id = a.id WHERE a.id = \(bind: applicationId)
             ORDER BY c.position LIMIT 1
