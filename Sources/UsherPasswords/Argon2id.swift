@@ -1,4 +1,5 @@
 import CArgon2
+import Foundation
 
 // MARK: - Errors
 
@@ -184,7 +185,7 @@ public enum Argon2id {
     /// As `verify(password:encoded:)`, with an explicit ceiling on the stored
     /// hash's m/t/p (checked before libargon2 allocates anything).
     public static func verify(password: String, encoded: String, limit: Argon2Parameters) -> Bool {
-        guard let phc = PHCString(encoded), phc.parameters.isWithin(limit), phc.hash.count <= 1024,
+        guard let phc = PHCString(encoded), phc.parameters.isWithin(limit),
             let tag = try? compute(password: Array(password.utf8), salt: phc.salt, parameters: phc.parameters, length: phc.hash.count,
                                    version: ARGON2_VERSION_13.rawValue)
         else { return false }
@@ -266,8 +267,6 @@ struct PHCString {
     let parameters: Argon2Parameters
     let salt: [UInt8]
     let hash: [UInt8]
-    /// The validated input (pure ASCII, no NULs), handed to libargon2.
-    let canonical: String
 
     init?(_ s: String) {
         let u = Array(s.utf8)
@@ -301,7 +300,6 @@ struct PHCString {
         self.parameters = params
         self.salt = salt
         self.hash = hash
-        self.canonical = s
     }
 }
 
@@ -319,21 +317,7 @@ func parseDecimalUInt32(_ bytes: [UInt8], allowLeadingZeros: Bool) -> UInt32? {
 
 /// Standard-alphabet base64 without padding, as libargon2 writes salts and tags.
 func base64EncodeUnpadded(_ bytes: [UInt8]) -> String {
-    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity((bytes.count * 4 + 2) / 3)
-    var index = 0
-    while index < bytes.count {
-        let chunk = bytes[index..<min(index + 3, bytes.count)]
-        var value: UInt32 = 0
-        for byte in chunk { value = (value << 8) | UInt32(byte) }
-        value <<= UInt32(8 * (3 - chunk.count))
-        for position in 0...chunk.count {
-            out.append(alphabet[Int((value >> UInt32(18 - 6 * position)) & 0x3F)])
-        }
-        index += 3
-    }
-    return String(decoding: out, as: UTF8.self)
+    Data(bytes).base64EncodedString().replacingOccurrences(of: "=", with: "")
 }
 
 /// Standard-alphabet base64 without padding; rejects '=', non-alphabet bytes,

@@ -82,6 +82,8 @@ struct Listing<Item: Content>: Sendable {
     var knownHasNext: Bool?
     /// Where the next page starts, for lists that page by keyset (`after=`).
     var nextCursor: String?
+    /// This page was asked for by cursor: the next link carries `after`, not a page number.
+    var pagedByCursor = false
 
     init(items: [Item], total: Int?, hasNext: Bool? = nil) {
         self.items = items
@@ -115,11 +117,12 @@ struct Listing<Item: Content>: Sendable {
             links.append("<\(components.string ?? "")>; rel=\"\(rel)\"")
         }
         // A client that pages by cursor keeps doing so; one that pages by number keeps numbers.
-        let byCursor = request.query[String.self, at: "after"] != nil
-        if hasNext(after: page) {
-            if byCursor, let nextCursor { link("after", nextCursor, "next") } else if !byCursor { link("page", String(page.page + 1), "next") }
+        if pagedByCursor {
+            if let nextCursor { link("after", nextCursor, "next") }
+        } else {
+            if hasNext(after: page) { link("page", String(page.page + 1), "next") }
+            if page.page > 0 { link("page", String(page.page - 1), "prev") }
         }
-        if page.page > 0, !byCursor { link("page", String(page.page - 1), "prev") }
         if !links.isEmpty { response.headers.replaceOrAdd(name: "Link", value: links.joined(separator: ", ")) }
         return response
     }

@@ -4,7 +4,8 @@ import SQLKit
 import UsherPasswords
 
 /// Deletes what has expired for good: sessions, flows, codes, refresh tokens, federation
-/// states and old rate-limit windows. Run now and then by the background worker of every
+/// states and old rate-limit windows; refreshes SQLite's planner statistics and gives idle
+/// password-hashing memory back. Run now and then by the background worker of every
 /// instance; running it twice at once is harmless.
 enum Housekeeping {
     static func sweep(_ db: any Database, now: Date = Date()) async throws {

@@ -199,7 +199,7 @@ struct InvitationService {
     private static let targetQuery = """
         SELECT c.client_id, c.login_url, a.id AS application_id, a.name AS application_name, a.store AS application_store,
           a.protocol AS protocol_kind, p.invitation_enabled, p.allow_email_mismatch, p.force_external_login, p.link_max_age_hours
-        FROM applications a LEFT JOIN self_service_policies p ON p.id = a.policy_id
+        FROM applications a JOIN self_service_policies p ON p.id = a.policy_id
         """
 
     private struct TargetRow: Decodable {
@@ -209,17 +209,14 @@ struct InvitationService {
         var application_name: String
         var application_store: String
         var protocol_kind: String
-        var invitation_enabled: Bool?
-        var allow_email_mismatch: Bool?
-        var force_external_login: Bool?
-        var link_max_age_hours: Int?
+        var invitation_enabled: Bool
+        var allow_email_mismatch: Bool
+        var force_external_login: Bool
+        var link_max_age_hours: Int
 
         var target: (applicationId: UUID, target: InvitationTarget) {
-            let defaults = AccountInvitationOptions()
-            let options = AccountInvitationOptions(
-                enabled: invitation_enabled ?? defaults.enabled, allowEmailMismatch: allow_email_mismatch ?? defaults.allowEmailMismatch,
-                forceUsingExternalLogin: force_external_login ?? defaults.forceUsingExternalLogin,
-                linkMaxAgeHours: link_max_age_hours ?? defaults.linkMaxAgeHours)
+            let options = AccountInvitationOptions(enabled: invitation_enabled, allowEmailMismatch: allow_email_mismatch,
+                                                   forceUsingExternalLogin: force_external_login, linkMaxAgeHours: link_max_age_hours)
             return (application_id, InvitationTarget(
                 applicationName: application_name, applicationStore: application_store,
                 protocolKind: ApplicationProtocol(rawValue: protocol_kind) ?? .saml2, clientId: client_id, loginURL: login_url, options: options))
@@ -343,6 +340,7 @@ struct InvitationService {
         }
         var listing = Listing(items: try await views(invitations, now: now), total: total, hasNext: hasNext)
         listing.nextCursor = nextCursor?.encoded
+        listing.pagedByCursor = after != nil
         return listing
     }
 
