@@ -89,6 +89,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.middleware.use(drain.middleware)
     app.lifecycle.use(drain.lifecycle)
     app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(HeaderHygieneMiddleware())
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(InputHygieneMiddleware(maxBodyBytes: config.maxBodyBytes))
 

@@ -71,10 +71,24 @@ struct ConsoleAuthRoutes: RouteCollection {
         return Pages.render("console/signin", context, request: req, status: status)
     }
 
-    /// Only local console paths: the sign-in page must not become an open redirect.
+    /// Only a path of the console itself: the sign-in page must not become an open redirect, and
+    /// `next` ends up in the Location header, so it must not carry anything that could end a header.
     static func safeNext(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/admin"), !raw.hasPrefix("//"), !raw.contains("\\"), !raw.contains("://") else { return "/admin/accounts" }
+        let fallback = "/admin/accounts"
+        // Security: printable ASCII only (no CR/LF or other control character, no space, nothing
+        // a browser might re-encode), checked as sent and once percent-decoded.
+        guard let raw, raw.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
+            let decoded = raw.removingPercentEncoding, isConsolePath(raw), isConsolePath(decoded)
+        else { return fallback }
         return raw
+    }
+
+    /// `/admin`, `/admin/…` or `/admin?…`, without a second slash, a backslash, a scheme or a `..`
+    /// that could lead a browser to another host or out of the console.
+    private static func isConsolePath(_ path: String) -> Bool {
+        guard path == "/admin" || path.hasPrefix("/admin/") || path.hasPrefix("/admin?") else { return false }
+        let bad = ["//", "\\", ":", ".."]
+        return !bad.contains { path.contains($0) } && !path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 
     func signIn(_ req: Request) async throws -> Response {

@@ -134,25 +134,12 @@ enum OIDCTokenService {
         guard let code = form["code"], !code.isEmpty, code.count < 200 else { throw OAuthError.invalidRequest("code is missing.") }
         let codeHash = SecretToken.hash(code)
         let now = Date()
-        // Claim the code atomically: of two requests with the same code, one wins.
-        struct Claimed: Decodable { var code_hash: String }
-        let claimed = try await req.db.write { tx in
-            try await tx.sql.raw("UPDATE authorization_codes SET used_at = \(bind: now) WHERE code_hash = \(bind: codeHash) AND used_at IS NULL RETURNING code_hash")
-                .all(decoding: Claimed.self)
+        // Security: everything the caller must prove (client, redirect_uri, PKCE verifier) is
+        // checked before the code is touched, so a person who only saw the code cannot burn it
+        // or make it look replayed (RFC 9700 §4.5). Only then is it consumed, atomically.
+        guard let stored = try await AuthorizationCodeModel.find(codeHash, on: req.db), stored.clientId == client.id else {
+            throw OAuthError.invalidGrant("The authorization code is unknown or was issued to another client.")
         }
-        guard let stored = try await AuthorizationCodeModel.find(codeHash, on: req.db) else {
-            throw OAuthError.invalidGrant("The authorization code is unknown.")
-        }
-        guard !claimed.isEmpty else {
-            // RFC 6749 §4.1.2: a code used twice revokes what it was exchanged for.
-            try await req.db.write { tx in
-                try await tx.sql.raw("UPDATE refresh_tokens SET revoked_at = \(bind: now) WHERE family_id = \(bind: codeHash) AND revoked_at IS NULL").run()
-            }
-            req.logger.warning("Authorization code replayed; its tokens are revoked", metadata: ["client_id": .string(client.id!)])
-            throw OAuthError.invalidGrant("The authorization code was already used; the tokens issued for it are revoked.")
-        }
-        guard stored.clientId == client.id else { throw OAuthError.invalidGrant("The authorization code was issued to another client.") }
-        guard stored.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
         guard form["redirect_uri"] == stored.redirectURI else { throw OAuthError.invalidGrant("redirect_uri does not match the authorization request.") }
         if let challenge = stored.codeChallenge {
             guard let verifier = form["code_verifier"], (43...128).contains(verifier.count) else {
@@ -163,6 +150,21 @@ enum OIDCTokenService {
         } else if form["code_verifier"] != nil {
             throw OAuthError.invalidGrant("code_verifier given, but the authorization request had no code_challenge.")
         }
+        // Consume atomically: of two requests with the same code, one wins.
+        struct Claimed: Decodable { var code_hash: String }
+        let claimed = try await req.db.write { tx in
+            try await tx.sql.raw("UPDATE authorization_codes SET used_at = \(bind: now) WHERE code_hash = \(bind: codeHash) AND used_at IS NULL RETURNING code_hash")
+                .all(decoding: Claimed.self)
+        }
+        guard !claimed.isEmpty else {
+            // RFC 6749 §4.1.2: a code used twice by its own client revokes what it was exchanged for.
+            try await req.db.write { tx in
+                try await tx.sql.raw("UPDATE refresh_tokens SET revoked_at = \(bind: now) WHERE family_id = \(bind: codeHash) AND revoked_at IS NULL").run()
+            }
+            req.logger.warning("Authorization code replayed; its tokens are revoked", metadata: ["client_id": .string(client.id!)])
+            throw OAuthError.invalidGrant("The authorization code was already used; the tokens issued for it are revoked.")
+        }
+        guard stored.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
         return try await issueTokens(req: req, client: client, accountId: stored.accountId, scope: stored.scope, nonce: stored.nonce,
                                      authTime: stored.authTime, familyId: codeHash, sessionHash: stored.sessionHash)
     }
