@@ -15,7 +15,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     case .sqlite(let path):
         // One connection per event loop: SQLite has one writer, and `Database.write` queues
         // writers in memory (see Storage.swift). Readers run side by side thanks to WAL.
-        app.databases.use(.sqlite(path == ":memory:" ? .memory : .file(path), maxConnectionsPerEventLoop: 1), as: .sqlite)
+        app.databases.use(.sqlite(path == ":memory:" ? .memory : .file(path), maxConnectionsPerEventLoop: 1).redactingBoundValues, as: .sqlite)
     case .postgres(let url):
         var configuration: SQLPostgresConfiguration
         // `?schema=name` keeps Usher's tables in their own schema (created when missing).
@@ -32,7 +32,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
         } catch {
             throw UsherConfiguration.Error(variable: "USHER_DATABASE_URL", problem: "is not a PostgreSQL URL Usher can use: \(error)")
         }
-        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(10)), as: .psql)
+        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(10)).redactingBoundValues, as: .psql)
         if let schema {
             do {
                 try await app.db.sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()

@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import Logging
 import SQLKit
 
 extension Database {
@@ -138,5 +139,89 @@ enum DatabaseSetup {
         guard db.isSQLite else { return }
         try await db.sql.raw("PRAGMA analysis_limit = 1000").run()
         try await db.sql.raw("PRAGMA optimize = 0x10002").run()
+    }
+}
+
+// MARK: SQL logs without bound values
+
+extension DatabaseConfigurationFactory {
+    /// Security: the SQL drivers log every statement at debug level with its bound values, and
+    /// Fluent every query with its input and filter values; those values are emails with their
+    /// invitation links, token hashes, session ids and customers' data. This keeps the statements
+    /// in the debug log (they help) and replaces the values with "[redacted]", whatever the log
+    /// level (docs/security.md: no secrets in logs).
+    var redactingBoundValues: DatabaseConfigurationFactory {
+        let base = self
+        return DatabaseConfigurationFactory { BoundValueRedactingConfiguration(base: base.make()) }
+    }
+}
+
+struct BoundValueRedactingConfiguration: DatabaseConfiguration {
+    var base: any DatabaseConfiguration
+
+    var middleware: [any AnyModelMiddleware] {
+        get { base.middleware }
+        set { base.middleware = newValue }
+    }
+
+    func makeDriver(for databases: Databases) -> any DatabaseDriver {
+        BoundValueRedactingDriver(base: base.makeDriver(for: databases))
+    }
+}
+
+/// Hands every database it makes a logger that drops bound values (see `redactingBoundValues`).
+struct BoundValueRedactingDriver: DatabaseDriver {
+    let base: any DatabaseDriver
+
+    func makeDatabase(with context: DatabaseContext) -> any Database {
+        var logger = context.logger
+        logger.handler = BoundValueRedactingLogHandler(wrapping: logger.handler)
+        return base.makeDatabase(with: DatabaseContext(
+            configuration: context.configuration, logger: logger, eventLoop: context.eventLoop, history: context.history,
+            pageSizeLimit: context.pageSizeLimit, shouldTrace: context.shouldTrace))
+    }
+
+    func shutdown() { base.shutdown() }
+    func shutdownAsync() async { await base.shutdownAsync() }
+}
+
+/// Passes every log event on, with the values of SQL statements (`binds`) and Fluent queries
+/// (`input`, `filters`) replaced.
+struct BoundValueRedactingLogHandler: LogHandler {
+    static let redactedKeys: Set<String> = ["binds", "input", "filters"]
+    var base: any LogHandler
+
+    init(wrapping base: any LogHandler) {
+        // Never wrap twice (a database made from another one's context).
+        self.base = (base as? BoundValueRedactingLogHandler)?.base ?? base
+    }
+
+    func log(event: LogEvent) {
+        var event = event
+        if var metadata = event.metadata, metadata.keys.contains(where: Self.redactedKeys.contains) {
+            for key in Self.redactedKeys where metadata[key] != nil { metadata[key] = "[redacted]" }
+            event.metadata = metadata
+        }
+        base.log(event: event)
+    }
+
+    var metadataProvider: Logger.MetadataProvider? {
+        get { base.metadataProvider }
+        set { base.metadataProvider = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+
+    var logLevel: Logger.Level {
+        get { base.logLevel }
+        set { base.logLevel = newValue }
     }
 }
