@@ -9,6 +9,8 @@ import tempfile
 import time
 import uuid
 
+import shutil
+
 import pytest
 import requests
 
@@ -97,3 +99,19 @@ def hidden_inputs(html):
 def input_value(html, name):
     m = re.search(r'<input id="%s" name="%s"[^>]*value="([^"]*)"([^>]*)>' % (name, name), html)
     return (m.group(1), m.group(2)) if m else (None, None)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless, through chromium-driver (Selenium)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1700", "--disable-gpu"):
+        options.add_argument(arg)
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()

@@ -3,30 +3,13 @@ product description's five steps, then Resend and Revoke; and a refusal shown on
 Screenshots of each page go to docs/screenshots/."""
 import os
 import pathlib
-import shutil
 
 import pytest
-from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 SHOTS = pathlib.Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1700", "--disable-gpu"):
-        options.add_argument(arg)
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    options.binary_location = chromium
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
-    driver.implicitly_wait(5)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
 
 
 def follow(driver, element, timeout=30):
@@ -39,6 +22,7 @@ def follow(driver, element, timeout=30):
 
 
 def shot(driver, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
 

@@ -102,10 +102,8 @@ public struct Validator: Sendable {
         }
         if required && value.trimmingCharacters(in: .whitespaces).isEmpty {
             add(field, "must not be empty")
-        } else if value.count > max {
-            add(field, "must be at most \(max) characters")
-        } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            add(field, "must not contain control characters")
+        } else if let problem = PlainText.problem(value, max: max) {
+            add(field, problem)
         }
     }
 

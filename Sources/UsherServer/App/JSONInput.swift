@@ -136,12 +136,8 @@ final class JSONObjectReader {
             sink.add(field(key), "must not be empty")
             return nil
         }
-        if s.count > max {
-            sink.add(field(key), "must be at most \(max) characters")
-            return nil
-        }
-        if s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            sink.add(field(key), "must not contain control characters")
+        if let problem = PlainText.problem(s, max: max) {
+            sink.add(field(key), problem)
             return nil
         }
         return s
@@ -207,9 +203,7 @@ final class JSONObjectReader {
         guard let items = array(key, required: required, maxCount: maxCount) else { return nil }
         var result: [String] = []
         for (i, item) in items.enumerated() {
-            guard case .string(let s) = item, !s.isEmpty, s.count <= maxLength,
-                !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-            else {
+            guard case .string(let s) = item, !s.isEmpty, PlainText.problem(s, max: maxLength) == nil else {
                 sink.add("\(field(key))[\(i)]", "must be a non-empty string of at most \(maxLength) characters")
                 continue
             }

@@ -13,12 +13,30 @@ struct Templates: Sendable {
         let description: String
     }
 
+    /// The escaping every HTML template gets (see `HTMLText`). swift-mustache's own "HTML"
+    /// escaper compares grapheme clusters and lets `"` + U+0301 through, and its default cannot
+    /// be replaced, so each template is registered with a pragma that selects this one.
+    private struct ScalarHTMLEscaping: MustacheContentType {
+        func escapeText(_ text: String) -> String { HTMLText.escape(text) }
+    }
+
+    private static let htmlContentType = "USHER_HTML"
+
+    /// Security: the pragma goes in front of every template, built-in or the operator's, so no
+    /// template can render a variable with the library's default escaper. Plain-text email
+    /// parts and subjects are not HTML: their variables go in as they are.
+    static func withEscaping(_ text: String, named name: String) -> String {
+        let contentType = name.hasSuffix(".text") || name.hasSuffix(".subject") ? "TEXT" : htmlContentType
+        return "{{% CONTENT_TYPE: \(contentType)}}" + text
+    }
+
     static func load(overrideDirectory: String?) throws -> Templates {
+        MustacheContentTypes.register(ScalarHTMLEscaping(), named: htmlContentType)
         var library = MustacheLibrary()
         var names = Set<String>()
         for (name, text) in BuiltInTemplates.all {
             do {
-                try library.register(text, named: name)
+                try library.register(withEscaping(text, named: name), named: name)
             } catch {
                 throw LoadError(description: "The built-in template '\(name)' does not parse: \(error)")
             }
@@ -34,7 +52,7 @@ struct Templates: Sendable {
                 let name = String(relative.dropLast(".mustache".count))
                 do {
                     let text = try String(contentsOf: file, encoding: .utf8)
-                    try library.register(text, named: name)
+                    try library.register(withEscaping(text, named: name), named: name)
                 } catch {
                     throw LoadError(description: "USHER_TEMPLATES_DIR: the template '\(relative)' does not parse: \(error)")
                 }

@@ -102,9 +102,10 @@ struct ConsoleAuthRoutes: RouteCollection {
         let email = (form.email ?? "").trimmingCharacters(in: .whitespaces)
         let ip = req.remoteAddress?.ipAddress ?? "unknown"
         let limiter = req.usher.rateLimiter
-        // Only failures count, so an administrator who signs in often is never locked out.
-        try await limiter.check(RateLimiter.adminSignInFailuresPerIP, key: ip, on: req.db)
-        try await limiter.check(RateLimiter.adminSignInFailuresPerAccount, key: EmailAddress.normalize(email), on: req.db)
+        // Security: the attempts are counted before the password is checked (concurrent guesses
+        // cannot all pass), and given back on success, so that only failures count.
+        let reservations = try await SignInAttempts.reserve(
+            limiter, [(RateLimiter.adminSignInFailuresPerIP, ip), (RateLimiter.adminSignInFailuresPerAccount, EmailAddress.normalize(email))], on: req.db)
         let admin = try await AdministratorModel.query(on: req.db).filter(\.$emailKey == EmailAddress.normalize(email)).first()
         var valid = false
         var rehash: String?
@@ -116,8 +117,6 @@ struct ConsoleAuthRoutes: RouteCollection {
             try await req.usher.passwords.verifyDummy(form.password ?? "")
         }
         guard valid, let admin else {
-            try await limiter.record(RateLimiter.adminSignInFailuresPerIP, key: ip, on: req.db)
-            try await limiter.record(RateLimiter.adminSignInFailuresPerAccount, key: EmailAddress.normalize(email), on: req.db)
             req.logger.notice("Administrator sign-in failed", metadata: ["ip": .string(ip)])
             return render(req, browser: browser, email: email, error: "The email address or password is not right.", status: .unauthorized)
         }
@@ -139,7 +138,7 @@ struct ConsoleAuthRoutes: RouteCollection {
             try await Audit.record(on: tx, actor: Actor(kind: .administrator, id: admin.id!.idString, displayName: admin.email),
                                    action: "administrator.signedIn", store: nil, targetType: "administrator", targetId: admin.id!.idString)
         }
-        try await limiter.reset(RateLimiter.adminSignInFailuresPerAccount, key: EmailAddress.normalize(email), on: req.db)
+        try await SignInAttempts.release(limiter, reservations, on: req.db)
         let response = Response.seeOther(Self.safeNext(form.next))
         response.cookies[AdminSession.cookieName] = HTTPCookies.Value(
             string: token + "." + req.usher.secrets.mac("admin-session", token), maxAge: Int(Self.sessionLifetime), path: "/admin",

@@ -5,8 +5,12 @@ import Vapor
 /// Server-rendered pages. Every page goes through the `page/layout` template, so an operator
 /// can restyle them all in one file.
 enum Pages {
-    /// A page as a response: HTML, never cached, never framed.
-    static func render(_ template: String, _ context: [String: Any], request: Request, status: HTTPResponseStatus = .ok) -> Response {
+    /// A page as a response: HTML, never cached, never framed. Its forms may submit only to Usher
+    /// itself and to `formTargets` (URLs a form's answer redirects to: the application's
+    /// redirect URI, an upstream provider), so injected markup cannot post to another host.
+    static func render(
+        _ template: String, _ context: [String: Any], request: Request, status: HTTPResponseStatus = .ok, formTargets: [String] = []
+    ) -> Response {
         var context = context
         context["lang"] = context["lang"] ?? "en"
         let html = request.usher.templates.render(template, context)
@@ -15,8 +19,31 @@ enum Pages {
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         response.headers.replaceOrAdd(
             name: "Content-Security-Policy",
-            value: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'")
+            value: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+                + "form-action \(formActionSources(formTargets)); frame-ancestors 'none'; base-uri 'none'")
         return response
+    }
+
+    /// `'self'` plus the origin of each target (a scheme source for an app's own scheme, such as
+    /// `com.example.app:`). Chromium checks form-action on the redirects after a submission too.
+    static func formActionSources(_ targets: [String]) -> String {
+        var sources = ["'self'"]
+        for target in targets {
+            guard let url = URLComponents(string: target), let scheme = url.scheme?.lowercased(),
+                scheme.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || "+-.".unicodeScalars.contains($0) })
+            else { continue }
+            let source: String
+            if let host = url.host, !host.isEmpty, scheme == "http" || scheme == "https" {
+                // Hosts from stored configuration, still kept to the characters a host may have.
+                guard host.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || ".-[]:".unicodeScalars.contains($0)) })
+                else { continue }
+                source = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+            } else {
+                source = "\(scheme):"
+            }
+            if !sources.contains(source) { sources.append(source) }
+        }
+        return sources.joined(separator: " ")
     }
 
     /// A readable page for a person who hit an error: what happened and what to do, never a trace.

@@ -26,8 +26,13 @@ struct SignInPages: RouteCollection {
             let app = try await ApplicationModel.find(client.applicationId, on: req.db)
         else { throw UsherError.notFound("application", flow.clientId) }
 
-        try await req.usher.rateLimiter.hit(RateLimiter.signInPerIP, key: req.remoteAddress?.ipAddress ?? "unknown", on: req.db)
-        try await req.usher.rateLimiter.hit(RateLimiter.signInPerAccount, key: app.store + "|" + EmailAddress.normalize(email), on: req.db)
+        // Security: the attempts are counted before the password is checked (concurrent guesses
+        // cannot all pass), and given back on success, so that only failures count.
+        let limiter = req.usher.rateLimiter
+        let reservations = try await SignInAttempts.reserve(limiter, [
+            (RateLimiter.signInPerIP, req.remoteAddress?.ipAddress ?? "unknown"),
+            (RateLimiter.signInPerAccount, app.store + "|" + EmailAddress.normalize(email)),
+        ], on: req.db)
 
         let account = try await AccountModel.query(on: req.db).filter(\.$store == app.store)
             .filter(\.$emailKey == EmailAddress.normalize(email)).first()
@@ -44,6 +49,7 @@ struct SignInPages: RouteCollection {
         guard valid, let account else {
             return try await render(req, flow: flow, email: email, error: "The email address or password is not right.", status: .unauthorized)
         }
+        try await SignInAttempts.release(limiter, reservations, on: req.db)
         let now = Date()
         let newHash = rehash
         let (token, code) = try await req.db.write { tx in

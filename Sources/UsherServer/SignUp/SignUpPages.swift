@@ -103,7 +103,7 @@ struct SignUpPages: RouteCollection {
         if let e = error("password") { context["passwordError"] = e }
         if !errors.isEmpty { context["formError"] = "Please correct the fields marked below." }
         if let message { context["formError"] = message }
-        return Pages.render("page/signup", context, request: req, status: status)
+        return Pages.render("page/signup", context, request: req, status: status, formTargets: c.flow.formTargets(c.providers))
     }
 
     static let autocomplete: [ProfileAttribute: String] = [

