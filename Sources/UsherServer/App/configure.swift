@@ -44,6 +44,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M001_CreateSchema())
     app.migrations.add(M002_RetiredLinks())
     app.migrations.add(M003_InvitationListIndexes())
+    app.migrations.add(M007_EmailVerification())
 
     do {
         if app.db.isSQLite { try await DatabaseSetup.prepareSQLite(app.db) }
