@@ -139,6 +139,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AuthorizeEndpoint())
     try app.register(collection: SignUpPages())
     try app.register(collection: SignInPages())
+    try app.register(collection: EmailVerificationPages())
     try app.register(collection: FederationRoutes())
     try app.register(collection: ConsoleAuthRoutes())
     try app.register(collection: ConsoleRoutes())
