@@ -67,10 +67,15 @@ struct SignUpPages: RouteCollection {
         let hash: String? = if let password = submission.password { try await req.usher.passwords.hash(password) } else { nil }
         let accepted: SignUpService.Accepted
         do {
-            accepted = try await SignUpService(db: req.db).accept(flow: context.flow, invitation: context.invitation, submission: submission, passwordHash: hash)
+            // Security: another address than the invited one is held pending and verified by email,
+            // so this answer is the same whether or not it has an account (issue 14, item 14).
+            let verification = EmailVerification(context: req.usher, applicationName: context.application.name, language: context.invitation.language)
+            accepted = try await SignUpService(db: req.db).accept(flow: context.flow, invitation: context.invitation, submission: submission,
+                                                                  passwordHash: hash, verification: verification)
         } catch let error as UsherError where error.errorKey == "account.emailExists" {
             return render(req, context, posted: posted, errors: error.fieldErrors, message: nil, status: .conflict)
         }
+        req.usher.mailWakeUp()
         req.logger.info("Invitation accepted", metadata: ["invitation": .string(context.invitation.id!.idString), "account": .string(accepted.accountId.idString)])
         let response = AuthorizationCodes.redirect(code: accepted.code, redirectURI: context.flow.redirectURI, state: context.flow.state, issuer: req.usher.config.issuer)
         CustomerSession.setCookie(accepted.sessionToken, request: req, response: response)

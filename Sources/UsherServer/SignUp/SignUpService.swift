@@ -17,8 +17,10 @@ struct SignUpService {
     /// Creates the account with its groups, marks the invitation DONE, writes the audit entry,
     /// starts a session and issues the code — all or nothing. The invitation is claimed first
     /// with a conditional update, so of two submits (on any instances) exactly one proceeds.
+    /// With `verification`, an address the invitation did not prove is held pending and gets
+    /// its link or notice email (EmailVerification), whether or not it is taken.
     func accept(flow: LoginFlowModel, invitation: InvitationModel, submission: SignUpForm.Submission, passwordHash: String?,
-                externalIdentity: ExternalIdentityInput? = nil, now: Date = Date()) async throws -> Accepted {
+                externalIdentity: ExternalIdentityInput? = nil, verification: EmailVerification? = nil, now: Date = Date()) async throws -> Accepted {
         let invitationId = invitation.id!
         let accountId = UUID()
         guard let store = try await IdentityStoreModel.find(invitation.store, on: db) else {
@@ -26,6 +28,7 @@ struct SignUpService {
         }
         let applicationGroups = try await ApplicationService(db: db).groupIds(of: invitation.applicationId)
         let invitedGroups = (JSONText.decode([String].self, invitation.groups) ?? []).compactMap(UUID.init(uuidString:))
+        let address = SignUpAddress(submission, store: store, holdUnproven: verification != nil)
 
         return try await db.write { tx in
             struct Row: Decodable { var id: UUID }
@@ -38,8 +41,9 @@ struct SignUpService {
                 throw UsherError(status: 410, errorKey: "invitation.used", title: "This invitation has already been used",
                                  detail: "This invitation can no longer be used: an account was already created with it, or it expired or was withdrawn. Sign in to the application instead, or ask for a new invitation.")
             }
-            if store.supportsEmail, try await AccountService.emailTaken(submission.email, store: store.id!, on: tx) {
-                // Only reachable with allowEmailMismatch (rule 5 refuses the rest at invitation time).
+            if store.supportsEmail, let email = address.accountEmail, try await AccountService.emailTaken(email, store: store.id!, on: tx) {
+                // Only reachable with allowEmailMismatch (rule 5 refuses the rest at invitation time). Never for
+                // a pending address: that answer would tell whether it has an account (issue 14, item 14).
                 throw UsherError(status: 409, errorKey: "account.emailExists", title: "Choose another email address",
                                  detail: "This email address cannot be used for a new account. Choose another one.",
                                  fieldErrors: [FieldError("email", "cannot be used for a new account; choose another address")])
@@ -52,12 +56,13 @@ struct SignUpService {
             let metadata = (JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:])
                 .filter { ProfileAttribute(rawValue: $0.key) == nil }
             let account = try await AccountService.insert(
-                NewAccount(store: store, email: submission.email, username: nil, profile: submission.profile, metadata: metadata,
+                NewAccount(store: store, email: address.accountEmail, username: nil, profile: submission.profile, metadata: metadata,
                            emailVerified: submission.emailVerified, passwordHash: passwordHash, invitationId: invitationId, groupIds: groupIds),
                 id: accountId, on: tx, now: now)
             if let externalIdentity {
                 try await externalIdentity.link(to: account.id!, on: tx, now: now)
             }
+            try await verification?.afterSignUp(address, accountId: accountId, store: store.id!, on: tx, now: now)
             try await Audit.record(on: tx, actor: Actor(kind: .customer, id: accountId.idString, displayName: submission.email.value),
                                    action: "invitation.accepted", store: store.id!, targetType: "invitation", targetId: invitationId.idString,
                                    details: ["accountId": accountId.idString, "email": submission.email.value,
