@@ -55,7 +55,7 @@ class RelyingParty:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def session(self):
-        return OAuth2Session(self.client_id, self.client_secret, scope="openid email profile groups",
+        return OAuth2Session(self.client_id, self.client_secret, scope="openid email profile groups offline_access",
                              redirect_uri=f"{self.base}/callback", code_challenge_method="S256",
                              token_endpoint_auth_method="client_secret_basic")
 

@@ -20,6 +20,7 @@ public enum RedirectURI {
         switch scheme {
         case "https", "http":
             guard let host = components.host, !host.isEmpty else { return "must name a host" }
+            if scheme == "http", let problem = plainHTTPProblem(host: host) { return problem }
         case "javascript", "data", "file", "vbscript":
             return "must not use the \(scheme): scheme"
         default:
@@ -37,7 +38,23 @@ public enum RedirectURI {
         else { return "must be an http(s) URL such as https://app.example.com/login" }
         guard components.fragment == nil else { return "must not contain a fragment (#…)" }
         guard components.user == nil, components.password == nil else { return "must not contain user information" }
+        if scheme == "http", let problem = plainHTTPProblem(host: host) { return problem }
         return nil
+    }
+
+    /// Security: plain `http://` only for the loopback interface (RFC 8252 §7.3, OAuth 2.1 §1.5):
+    /// a code or an invitation's `login_hint` sent over the network in clear can be read and used
+    /// by anyone on the path.
+    static func plainHTTPProblem(host: String) -> String? {
+        isLoopback(host) ? nil : "must use https (http is allowed only for localhost, 127.0.0.1 and [::1])"
+    }
+
+    /// `localhost` (and names under it, RFC 6761 §6.3), 127.0.0.0/8 and ::1.
+    public static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if h == "localhost" || h.hasSuffix(".localhost") || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
+        let octets = h.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { o in !o.isEmpty && o.count <= 3 && o.allSatisfy(\.isASCII) && UInt8(o) != nil }
     }
 
     /// Adds query parameters to a URI that may already have some.

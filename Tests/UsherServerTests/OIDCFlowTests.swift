@@ -41,7 +41,7 @@ import Vapor
     func signUp(_ t: TestApp, _ f: TestApp.Fixture, email: String, challenge: String?, browser: inout Browser) async throws -> TestApp.Reply {
         let invitation = try await t.invite(f, email: email)
         let hint = try #require(URLComponents(string: invitation["link"] as! String)?.queryItems?.first { $0.name == "login_hint" }?.value)
-        var items = [("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", Self.redirect), ("scope", "openid email profile"),
+        var items = [("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", Self.redirect), ("scope", "openid email profile offline_access"),
                      ("state", "st4te"), ("nonce", "n0nce"), ("login_hint", hint)]
         if let challenge { items += [("code_challenge", challenge), ("code_challenge_method", "S256")] }
         let authorize = try await t.send(.GET, "/oauth2/authorize?" + query(items), headers: browser.header)

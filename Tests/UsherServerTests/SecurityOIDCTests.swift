@@ -113,4 +113,69 @@ struct OIDCDriver {
             #expect(afterReplay["error"] as? String == "invalid_grant")
         }
     }
+
+    /// Item 13: claims by scope, and a refresh token only for offline_access.
+    @Test(arguments: TestDatabase.available)
+    func claimsAndRefreshTokensFollowTheRequestedScopes(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let d = try await OIDCDriver.start(t)
+            let group = try await t.group(token: d.f.token, name: "Gold")
+            try await d.account("claims@example.com", group: group)
+            func tokens(_ scope: String) async throws -> (id: [String: Any], userinfo: [String: Any], reply: TestApp.Reply) {
+                var browser = OIDCDriver.Browser()
+                let (verifier, challenge) = d.pkce()
+                let back = try await d.signIn("claims@example.com", scope: scope, challenge: challenge, browser: &browser)
+                let reply = try await d.exchange(code: try #require(d.param(back, "code")), verifier: verifier)
+                #expect(reply.status == .ok, "\(reply.body)")
+                let info = try await t.send(.GET, "/oauth2/userinfo", token: reply["access_token"] as? String)
+                return (OIDCDriver.claims(reply["id_token"] as? String ?? ""), info.json, reply)
+            }
+            let personal = ["email", "email_verified", "given_name", "family_name", "name", "groups", "phone_number", "locale"]
+
+            let bare = try await tokens("openid")
+            #expect(bare.id["sub"] as? String != nil)
+            for claim in personal {
+                #expect(bare.id[claim] == nil, "openid alone released \(claim) in the ID token")
+                #expect(bare.userinfo[claim] == nil, "openid alone released \(claim) at userinfo")
+            }
+            #expect(bare.reply["refresh_token"] == nil)
+
+            let email = try await tokens("openid email")
+            #expect(email.id["email"] as? String == "claims@example.com")
+            #expect(email.id["email_verified"] != nil)
+            #expect(email.id["given_name"] == nil && email.id["groups"] == nil)
+
+            let profile = try await tokens("openid profile")
+            #expect(profile.id["given_name"] as? String == "Ada" && profile.id["name"] as? String == "Ada Lovelace")
+            #expect(profile.id["email"] == nil && profile.id["groups"] == nil && profile.userinfo["groups"] == nil)
+
+            let all = try await tokens("openid email profile groups offline_access")
+            #expect(all.id["groups"] as? [String] == ["Gold"])
+            #expect(all.userinfo["groups"] as? [String] == ["Gold"])
+            let refresh = try #require(all.reply["refresh_token"] as? String)
+            // Rotation keeps working for a token the application holds.
+            let rotated = try await t.send(.POST, "/oauth2/token", headers: d.basic, form: d.query([("grant_type", "refresh_token"), ("refresh_token", refresh)]))
+            #expect(rotated["refresh_token"] as? String != nil)
+            #expect(OIDCDriver.claims(rotated["id_token"] as? String ?? "")["groups"] as? [String] == ["Gold"])
+        }
+    }
+
+    /// Item 13: plain-http redirect URIs and login URLs for hosts other than loopback are refused
+    /// when an application is registered; loopback ones still work for development.
+    @Test(arguments: TestDatabase.available)
+    func plainHTTPIsRefusedForRegisteredURLsOffLoopback(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            func register(redirect: String, login: String) async throws -> TestApp.Reply {
+                try await t.send(.POST, "/admin/api/v1/applications", json: """
+                    {"name":"Plain","store":"default","protocol":"oidc","clients":[{"redirectUris":["\(redirect)"],"loginUrl":"\(login)"}]}
+                    """, token: token)
+            }
+            let plain = try await register(redirect: "http://shop.example.com/callback", login: "http://shop.example.com/login")
+            #expect(plain.status == .badRequest)
+            #expect(Set(plain.fieldNames) == ["clients[0].redirectUris[0]", "clients[0].loginUrl"], "\(plain.body)")
+            #expect(try await register(redirect: "http://127.0.0.1:8000/callback", login: "http://localhost:8000/login").status == .created)
+        }
+    }
 }
+

@@ -89,20 +89,45 @@ struct AccountClaims: Sendable {
                              locale: a.locale, groups: groups)
     }
 
-    /// What `scope` lets the client see (OIDC Core §5.4), as JSON.
-    func userInfo(scope: String) -> [String: JSONValue] {
+    /// The claims `scope` releases, and only those. The one owner of the rule for the ID token
+    /// and userinfo alike (OIDC Core §5.4): `email` → email, email_verified; `profile` → names
+    /// and locale; `phone` → phone_number; `groups` → groups. `openid` alone gives `sub` only.
+    struct Released: Sendable {
+        var email: String?
+        var emailVerified: Bool?
+        var givenName: String?
+        var familyName: String?
+        var name: String?
+        var locale: String?
+        var phoneNumber: String?
+        var groups: [String]?
+    }
+
+    func released(to scope: String) -> Released {
         let scopes = Set(scope.split(separator: " ").map(String.init))
-        var out: [String: JSONValue] = ["sub": .string(sub)]
-        func put(_ k: String, _ v: String?) { if let v { out[k] = .string(v) } }
+        var r = Released()
         if scopes.contains("email") {
-            put("email", email)
-            out["email_verified"] = .bool(emailVerified)
+            r.email = email
+            r.emailVerified = emailVerified
         }
         if scopes.contains("profile") {
-            put("given_name", givenName); put("family_name", familyName); put("name", name); put("locale", locale)
+            r.givenName = givenName; r.familyName = familyName; r.name = name; r.locale = locale
         }
-        if scopes.contains("phone") { put("phone_number", phoneNumber) }
-        if scopes.contains("groups") || scopes.contains("profile") { out["groups"] = .array(groups.map { .string($0) }) }
+        if scopes.contains("phone") { r.phoneNumber = phoneNumber }
+        if scopes.contains("groups") { r.groups = groups }
+        return r
+    }
+
+    /// What `scope` lets the client see, as userinfo JSON.
+    func userInfo(scope: String) -> [String: JSONValue] {
+        let r = released(to: scope)
+        var out: [String: JSONValue] = ["sub": .string(sub)]
+        func put(_ k: String, _ v: String?) { if let v { out[k] = .string(v) } }
+        put("email", r.email)
+        if let verified = r.emailVerified { out["email_verified"] = .bool(verified) }
+        put("given_name", r.givenName); put("family_name", r.familyName); put("name", r.name); put("locale", r.locale)
+        put("phone_number", r.phoneNumber)
+        if let groups = r.groups { out["groups"] = .array(groups.map { .string($0) }) }
         return out
     }
 }
@@ -166,7 +191,7 @@ enum OIDCTokenService {
         }
         guard stored.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
         return try await issueTokens(req: req, client: client, accountId: stored.accountId, scope: stored.scope, nonce: stored.nonce,
-                                     authTime: stored.authTime, familyId: codeHash, sessionHash: stored.sessionHash)
+                                     authTime: stored.authTime, familyId: codeHash, sessionHash: stored.sessionHash, rotating: false)
     }
 
     static func refresh(req: Request, form: [String: String], credentials: ClientCredentials?) async throws -> Response {
@@ -199,11 +224,11 @@ enum OIDCTokenService {
             scope = requested
         }
         return try await issueTokens(req: req, client: client, accountId: stored.accountId, scope: scope, nonce: nil,
-                                     authTime: stored.authTime, familyId: stored.familyId, sessionHash: nil)
+                                     authTime: stored.authTime, familyId: stored.familyId, sessionHash: nil, rotating: true)
     }
 
     private static func issueTokens(req: Request, client: OIDCClientModel, accountId: UUID, scope: String, nonce: String?, authTime: Date,
-                                    familyId: String, sessionHash: String?) async throws -> Response {
+                                    familyId: String, sessionHash: String?, rotating: Bool) async throws -> Response {
         guard let claims = try await AccountClaims.load(accountId, on: req.db) else {
             throw OAuthError.invalidGrant("The account no longer exists.")
         }
@@ -217,32 +242,37 @@ enum OIDCTokenService {
             exp: .init(value: now.addingTimeInterval(accessLifetime)), iat: .init(value: now), jti: .init(value: UUID().uuidString),
             client_id: client.id!, scope: scope, token_use: "access")
         let accessToken = try await req.usher.keys.sign(access, with: .es256)
-        let scopes = Set(scope.split(separator: " ").map(String.init))
         let atHash = Data(SHA256.hash(data: Data(accessToken.utf8)).prefix(16)).base64URLEncodedString()
+        let released = claims.released(to: scope)
         let idToken = IDToken(
             iss: .init(value: issuer), sub: .init(value: claims.sub), aud: .init(value: [client.id!]),
             exp: .init(value: now.addingTimeInterval(idTokenLifetime)), iat: .init(value: now), auth_time: Int(authTime.timeIntervalSince1970),
             nonce: nonce, azp: client.id!, at_hash: atHash, sid: sessionHash.map { String($0.prefix(22)) },
-            email: scopes.contains("email") ? claims.email : nil, email_verified: scopes.contains("email") ? claims.emailVerified : nil,
-            given_name: claims.givenName, family_name: claims.familyName, name: claims.name,
-            phone_number: scopes.contains("phone") ? claims.phoneNumber : nil, locale: claims.locale, groups: claims.groups)
+            email: released.email, email_verified: released.emailVerified, given_name: released.givenName, family_name: released.familyName,
+            name: released.name, phone_number: released.phoneNumber, locale: released.locale, groups: released.groups)
         let signedIDToken = try await req.usher.keys.sign(idToken, with: .rs256)
 
-        let refresh = SecretToken.generate(prefix: "r_")
-        let model = RefreshTokenModel()
-        model.id = SecretToken.hash(refresh)
-        model.familyId = familyId
-        model.clientId = client.id!
-        model.accountId = accountId
-        model.scope = scope
-        model.authTime = authTime
-        model.createdAt = now
-        model.expiresAt = now.addingTimeInterval(refreshLifetime)
-        try await req.db.write { tx in try await model.create(on: tx) }
-
-        return try TokenEndpoint.tokenResponse([
+        var body: [String: JSONValue] = [
             "access_token": .string(accessToken), "token_type": .string("Bearer"), "expires_in": .number(accessLifetime.rounded()),
-            "id_token": .string(signedIDToken), "refresh_token": .string(refresh), "scope": .string(scope),
-        ])
+            "id_token": .string(signedIDToken), "scope": .string(scope),
+        ]
+        // Security: a refresh token (30 days of access without the person) only when the
+        // application asked for offline_access (OIDC Core §11), or when it is rotating one it
+        // already holds.
+        if rotating || scope.split(separator: " ").contains("offline_access") {
+            let refresh = SecretToken.generate(prefix: "r_")
+            let model = RefreshTokenModel()
+            model.id = SecretToken.hash(refresh)
+            model.familyId = familyId
+            model.clientId = client.id!
+            model.accountId = accountId
+            model.scope = scope
+            model.authTime = authTime
+            model.createdAt = now
+            model.expiresAt = now.addingTimeInterval(refreshLifetime)
+            try await req.db.write { tx in try await model.create(on: tx) }
+            body["refresh_token"] = .string(refresh)
+        }
+        return try TokenEndpoint.tokenResponse(body)
     }
 }
