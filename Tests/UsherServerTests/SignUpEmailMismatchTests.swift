@@ -301,6 +301,12 @@ import Vapor
             let row = try await account(t, invitationId: invitee.invitationId).row
             #expect(row.email == nil && row.pending_email == "bob.home@example.com" && row.email_verified == false)
             #expect(try await accounts(t, emailKey: "bob.home@example.com").count == 1)
+
+            // The housekeeping sweep forgets links a day after they expired, not before.
+            try await Housekeeping.sweep(t.app.db, now: later)
+            #expect(try await t.count("email_verifications") == 1)
+            try await Housekeeping.sweep(t.app.db, now: later.addingTimeInterval(86400 + 1))
+            #expect(try await t.count("email_verifications") == 0)
         }
     }
 }

@@ -4,7 +4,7 @@ import SQLKit
 import UsherPasswords
 
 /// Deletes what has expired for good: sessions, flows, codes, refresh tokens, federation
-/// states and old rate-limit windows; refreshes SQLite's planner statistics and gives idle
+/// states, old rate-limit windows and email verification links; refreshes SQLite's planner statistics and gives idle
 /// password-hashing memory back. Run now and then by the background worker of every
 /// instance; running it twice at once is harmless.
 enum Housekeeping {
@@ -17,6 +17,8 @@ enum Housekeeping {
             try await tx.sql.raw("DELETE FROM refresh_tokens WHERE expires_at < \(bind: now)").run()
             try await tx.sql.raw("DELETE FROM external_login_states WHERE expires_at < \(bind: now)").run()
             try await tx.sql.raw("DELETE FROM rate_limits WHERE window_start < \(bind: dayAgo)").run()
+            // A day past expiry, so a late click still hears "expired" rather than "not valid".
+            try await tx.sql.raw("DELETE FROM email_verifications WHERE expires_at < \(bind: dayAgo)").run()
         }
         try await DatabaseSetup.refreshSQLiteStatistics(db)
         // Password hashing keeps its work areas (19 MiB each by default) between hashes; the
