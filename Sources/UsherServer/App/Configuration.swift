@@ -56,6 +56,8 @@ public struct UsherConfiguration: Sendable {
     public var accessTokenLifetime: TimeInterval
     /// Largest request body accepted, in bytes (USHER_MAX_BODY_BYTES).
     public var maxBodyBytes: Int
+    /// Proxies whose X-Forwarded-For names the client (USHER_TRUSTED_PROXIES); none by default.
+    public var trustedProxies: TrustedProxies = .none
 
     public var issuer: String { publicURL }
     public var isHTTPS: Bool { publicURL.hasPrefix("https://") }
@@ -172,6 +174,7 @@ public struct UsherConfiguration: Sendable {
             _ = try RateLimiter.parseOverrides(raw)
             config.rateLimitOverrides = raw
         }
+        if let raw = value("USHER_TRUSTED_PROXIES") { config.trustedProxies = try TrustedProxies(parsing: raw) }
         config.mailRetryBase = retryBase
         config.mailLease = lease
         return config

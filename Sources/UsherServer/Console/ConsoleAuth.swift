@@ -100,12 +100,12 @@ struct ConsoleAuthRoutes: RouteCollection {
             throw UsherError(status: 403, errorKey: "csrf.invalid", title: "This form has expired", detail: "Reload the sign-in page and try again.")
         }
         let email = (form.email ?? "").trimmingCharacters(in: .whitespaces)
-        let ip = req.remoteAddress?.ipAddress ?? "unknown"
+        let ip = req.clientAddress
         let limiter = req.usher.rateLimiter
         // Security: the attempts are counted before the password is checked (concurrent guesses
         // cannot all pass), and given back on success, so that only failures count.
         let reservations = try await SignInAttempts.reserve(
-            limiter, [(RateLimiter.adminSignInFailuresPerIP, ip), (RateLimiter.adminSignInFailuresPerAccount, EmailAddress.normalize(email))], on: req.db)
+            limiter, [(RateLimiter.adminSignInFailuresPerIP, ip), (RateLimiter.adminSignInFailuresPerAccount, EmailAddress.normalize(email) + "|" + ip)], on: req.db)
         let admin = try await AdministratorModel.query(on: req.db).filter(\.$emailKey == EmailAddress.normalize(email)).first()
         var valid = false
         var rehash: String?

@@ -61,10 +61,17 @@ struct RateLimiter: Sendable {
 
     static let signUpPerIP = Rule(name: "signup-ip", limit: 30, window: 600)
     static let signUpPerInvitation = Rule(name: "signup-invitation", limit: 10, window: 600)
+    // Security: the sign-in rules count failures only (a success gives its attempt back) and are
+    // keyed by the client's address (`Request.clientAddress`): guesses from one address slow that
+    // address down, never the account's owner signing in from another.
+    /// Failed customer sign-ins from one address, whatever the account (stops spraying).
     static let signInPerIP = Rule(name: "signin-ip", limit: 60, window: 600)
-    static let signInPerAccount = Rule(name: "signin-account", limit: 10, window: 600)
+    /// Failed customer sign-ins of one account from one address: 5 free, then growing waits up to 15 minutes.
+    static let signInPerAccount = Rule(name: "signin-account", limit: 5, window: 900, kind: .backoff)
+    /// Failed console sign-ins from one address, whatever the account.
     static let adminSignInFailuresPerIP = Rule(name: "admin-signin-ip", limit: 10, window: 900)
-    static let adminSignInFailuresPerAccount = Rule(name: "admin-signin-account", limit: 5, window: 900)
+    /// Failed console sign-ins of one administrator from one address: 5 free, then growing waits up to 15 minutes.
+    static let adminSignInFailuresPerAccount = Rule(name: "admin-signin-account", limit: 5, window: 900, kind: .backoff)
     static let resendPerInvitation = Rule(name: "resend-invitation", limit: 5, window: 3600)
     static let tokenPerClient = Rule(name: "token-client", limit: 100_000, window: 60)
 

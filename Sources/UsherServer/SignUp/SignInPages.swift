@@ -29,9 +29,10 @@ struct SignInPages: RouteCollection {
         // Security: the attempts are counted before the password is checked (concurrent guesses
         // cannot all pass), and given back on success, so that only failures count.
         let limiter = req.usher.rateLimiter
+        let ip = req.clientAddress
         let reservations = try await SignInAttempts.reserve(limiter, [
-            (RateLimiter.signInPerIP, req.remoteAddress?.ipAddress ?? "unknown"),
-            (RateLimiter.signInPerAccount, app.store + "|" + EmailAddress.normalize(email)),
+            (RateLimiter.signInPerIP, ip),
+            (RateLimiter.signInPerAccount, app.store + "|" + EmailAddress.normalize(email) + "|" + ip),
         ], on: req.db)
 
         let account = try await AccountModel.query(on: req.db).filter(\.$store == app.store)
