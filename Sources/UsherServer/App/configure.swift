@@ -44,6 +44,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M001_CreateSchema())
     app.migrations.add(M002_RetiredLinks())
     app.migrations.add(M003_InvitationListIndexes())
+    app.migrations.add(M004_OutboxSecrets())
     app.migrations.add(M007_EmailVerification())
 
     do {
@@ -99,7 +100,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
 
     let worker = OutboxWorker(
         db: app.db, transport: try makeMailTransport(config, app: app), owner: app.usher.instanceId,
-        settings: .init(leaseDuration: config.mailLease, retryBase: config.mailRetryBase), logger: app.logger)
+        settings: .init(leaseDuration: config.mailLease, retryBase: config.mailRetryBase), logger: app.logger, secrets: secrets)
     app.usher.outbox = worker
     if config.runMailWorker { app.lifecycle.use(OutboxLifecycle(worker: worker, signal: app.usher.mailSignal)) }
     if config.demo {

@@ -153,10 +153,11 @@ extension ConsoleRoutes {
         guard let id = UUID(uuidString: req.parameters.get("id") ?? ""), let m = try await OutboxMessageModel.find(id, on: req.db) else {
             throw UsherError.notFound("email", req.parameters.get("id") ?? "")
         }
-        let c: [String: Any] = ["to": m.recipient, "subject": m.subject, "text": m.textBody, "status": m.status, "lastError": m.lastError ?? "",
+        let bodies = try await LocalMailboxReading.bodies(of: m, localMailbox: req.usher.config.smtpURL == nil, secrets: req.usher.secrets, on: req.db)
+        let c: [String: Any] = ["to": m.recipient, "subject": bodies.subject, "text": bodies.text, "status": m.status, "lastError": m.lastError ?? "",
                                 "created": Self.date(m.createdAt), "sentAt": Self.date(m.sentAt), "attempts": m.attempts,
-                                "html": m.htmlBody]
-        return page(req, "console/mail", m.subject, c, section: "mailbox")
+                                "html": bodies.html]
+        return page(req, "console/mail", bodies.subject, c, section: "mailbox")
     }
 
     func audit(_ req: Request) async throws -> Response {

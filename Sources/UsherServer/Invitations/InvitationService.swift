@@ -141,7 +141,8 @@ struct InvitationService {
             invitation: invitation, applicationName: target.applicationName, inviter: actor.displayName, link: link,
             recipientName: request.profile.fullName, templates: context.templates)
 
-        let message = Outbox.message(email, invitationId: invitation.id!, store: storeName, retryPeriod: context.config.mailRetryPeriod, now: now)
+        let message = try Outbox.message(email, linkToken: token, sealer: OutboxLinkSealer(secrets: context.secrets), invitationId: invitation.id!,
+                                         store: storeName, retryPeriod: context.config.mailRetryPeriod, now: now)
         invitation.lastEmailId = message.id
         do {
             try await db.write { tx in
@@ -427,7 +428,8 @@ struct InvitationService {
                                                     recipientName: profile.fullName, templates: self.context.templates)
             // An older email still waiting carries a dead link: it is not sent any more.
             try await Outbox.cancelQueued(invitationId: invitationId, reason: "superseded by a resend", on: tx)
-            let message = Outbox.message(email, invitationId: invitationId, store: store, retryPeriod: self.context.config.mailRetryPeriod, now: now)
+            let message = try Outbox.message(email, linkToken: token, sealer: OutboxLinkSealer(secrets: self.context.secrets), invitationId: invitationId,
+                                             store: store, retryPeriod: self.context.config.mailRetryPeriod, now: now)
             try await message.insert(on: tx)
             fresh.lastEmailId = message.id
             try await fresh.save(on: tx)

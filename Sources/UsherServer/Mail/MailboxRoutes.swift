@@ -59,10 +59,34 @@ struct MailboxRoutes: RouteCollection {
         }
     }
 
+    /// Security: an API caller never reads a usable link (a `read:account` token would accept
+    /// someone else's invitation with it): `login_hint=[hidden]`.
     static func view(_ m: OutboxMessageModel) -> MailboxMessageView {
-        MailboxMessageView(
-            id: m.id!.idString, to: m.recipient, toName: m.recipientName, subject: m.subject, text: m.textBody, html: m.htmlBody,
+        let id = m.id!
+        return MailboxMessageView(
+            id: id.idString, to: m.recipient, toName: m.recipientName, subject: OutboxLink.masked(m.subject, messageId: id),
+            text: OutboxLink.masked(m.textBody, messageId: id), html: OutboxLink.masked(m.htmlBody, messageId: id),
             language: m.language, messageId: m.messageId, invitationId: m.invitationId?.idString, store: m.store, status: m.status,
             attempts: m.attempts, lastError: m.lastError, transport: m.transport, created: m.createdAt, sentAt: m.sentAt)
+    }
+}
+
+/// The console's local mailbox: with no SMTP server configured, reading the email there is how
+/// the administrator hands on the invitation (README: "open the invitation email and click its
+/// link"), so it shows the live link — opened at display time, and only while the invitation is
+/// pending with that very token. Otherwise, and with SMTP, it shows what the API shows.
+enum LocalMailboxReading {
+    struct Bodies { var subject: String; var text: String; var html: String }
+
+    static func bodies(of m: OutboxMessageModel, localMailbox: Bool, secrets: ServerSecrets, on db: any Database, now: Date = Date()) async throws -> Bodies {
+        let id = m.id!
+        if localMailbox, let sealed = m.linkSecret, let token = OutboxLinkSealer(secrets: secrets).open(sealed, messageId: id),
+            let invitation = try await InvitationService.find(token: token, on: db), invitation.id == m.invitationId,
+            invitation.status == InvitationStatus.pending.rawValue, invitation.validUntil > now {
+            return Bodies(subject: OutboxLink.reveal(token, in: m.subject, messageId: id), text: OutboxLink.reveal(token, in: m.textBody, messageId: id),
+                          html: OutboxLink.reveal(token, in: m.htmlBody, messageId: id))
+        }
+        let view = MailboxRoutes.view(m)
+        return Bodies(subject: view.subject, text: view.text, html: view.html)
     }
 }

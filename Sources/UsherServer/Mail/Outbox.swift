@@ -21,17 +21,24 @@ enum OutboxStatus: String, Sendable {
 /// that causes them, so an invitation never exists without its email, nor an email without
 /// its invitation. The OutboxWorker delivers them.
 enum Outbox {
-    static func message(_ email: ComposedEmail, invitationId: UUID?, store: String?, retryPeriod: TimeInterval, now: Date) -> OutboxMessageModel {
+    /// The row of one email. `linkToken`, the secret part of the email's link, is not kept in
+    /// its text: it is sealed apart and put back at send time (see `OutboxLinkSealer`).
+    static func message(
+        _ email: ComposedEmail, linkToken: String, sealer: OutboxLinkSealer, invitationId: UUID?, store: String?, retryPeriod: TimeInterval, now: Date
+    ) throws -> OutboxMessageModel {
         let m = OutboxMessageModel()
-        m.id = UUID()
+        let id = UUID()
+        m.id = id
         m.kind = "invitation"
         m.invitationId = invitationId
         m.store = store
         m.recipient = email.to
         m.recipientName = email.toName
-        m.subject = email.subject
-        m.textBody = email.text
-        m.htmlBody = email.html
+        let hidden = OutboxLink.hide(linkToken, in: email, messageId: id)
+        m.subject = hidden.subject
+        m.textBody = hidden.text
+        m.htmlBody = hidden.html
+        m.linkSecret = try sealer.seal(token: linkToken, messageId: id)
         m.language = email.language
         m.messageId = "<\(m.id!.idString)@usher>"
         m.status = OutboxStatus.queued.rawValue
@@ -42,11 +49,35 @@ enum Outbox {
         return m
     }
 
-    /// Stops queued emails of an invitation from going out (a resend or revoke made their link dead).
+    /// Stops queued emails of an invitation from going out (a resend or revoke made their link
+    /// dead), and forgets the sealed link of every email it had so far.
     static func cancelQueued(invitationId: UUID, reason: String, on tx: any Database) async throws {
         try await tx.sql.raw("""
             UPDATE outbox SET status = 'cancelled', last_error = \(bind: reason)
             WHERE invitation_id = \(bind: invitationId) AND status = 'queued'
             """).run()
+        try await forgetLinks(invitationId: invitationId, on: tx)
+    }
+
+    /// Security: a dead link need not be kept, even sealed.
+    static func forgetLinks(invitationId: UUID, on tx: any Database) async throws {
+        try await tx.sql.raw("UPDATE outbox SET link_secret = NULL WHERE invitation_id = \(bind: invitationId) AND link_secret IS NOT NULL").run()
+    }
+
+    /// Security: drops every sealed link no email needs any more — failed or cancelled emails,
+    /// and those whose invitation was accepted, revoked or has expired. (Sent ones lose theirs
+    /// when sent, except in the local mailbox, where reading the email is the delivery.)
+    /// The email worker's periodic sweep runs this.
+    @discardableResult
+    static func dropDeadLinks(now: Date, on db: any Database) async throws -> Int {
+        struct Row: Decodable { var id: UUID }
+        return try await db.writeStatement { sql in
+            try await sql.raw("""
+                UPDATE outbox SET link_secret = NULL
+                WHERE link_secret IS NOT NULL AND (status IN ('failed', 'cancelled') OR invitation_id IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM invitations i WHERE i.id = outbox.invitation_id AND i.status = 'PENDING' AND i.valid_until > \(bind: now)))
+                RETURNING id
+                """).all(decoding: Row.self).count
+        }
     }
 }

@@ -18,13 +18,21 @@ enum DeliveryOutcome: Sendable, Equatable {
 /// mailbox when none is configured.
 protocol MailTransport: Sendable {
     var name: String { get }
+    /// True when a delivered email stays here to be read (the local mailbox): its sealed link
+    /// is then kept while the invitation is pending, for the console to show.
+    var keepsDeliveredEmails: Bool { get }
     func deliver(_ batch: [OutboxMessageModel]) async -> [DeliveryOutcome]
+}
+
+extension MailTransport {
+    var keepsDeliveredEmails: Bool { false }
 }
 
 /// With no SMTP server configured, an email is "delivered" by keeping it: the mailbox API and
 /// console show it (SPEC: a local mailbox when no SMTP server is configured).
 struct LocalMailbox: MailTransport {
     var name: String { "mailbox" }
+    var keepsDeliveredEmails: Bool { true }
     func deliver(_ batch: [OutboxMessageModel]) async -> [DeliveryOutcome] {
         batch.map { _ in .sent("kept in the local mailbox") }
     }
@@ -52,10 +60,12 @@ final class OutboxWorker: Sendable {
     let owner: String
     let settings: Settings
     let logger: Logger
+    let sealer: OutboxLinkSealer
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    init(db: any Database, transport: any MailTransport, owner: String, settings: Settings, logger: Logger) {
+    init(db: any Database, transport: any MailTransport, owner: String, settings: Settings, logger: Logger, secrets: ServerSecrets) {
         self.db = db
+        self.sealer = OutboxLinkSealer(secrets: secrets)
         self.transport = transport
         self.owner = owner
         self.settings = settings
@@ -71,6 +81,9 @@ final class OutboxWorker: Sendable {
                     lastSweep = Date()
                     do { try await Housekeeping.sweep(db) } catch {
                         logger.warning("Housekeeping could not delete expired sessions and codes: \(String(reflecting: error))")
+                    }
+                    do { try await Outbox.dropDeadLinks(now: Date(), on: db) } catch {
+                        logger.warning("The outbox could not drop the sealed links it no longer needs: \(String(reflecting: error))")
                     }
                 }
                 do {
@@ -96,7 +109,19 @@ final class OutboxWorker: Sendable {
     func runOnce(now: Date = Date()) async throws -> Int {
         let batch = try await lease(now: now)
         guard !batch.isEmpty else { return 0 }
-        let outcomes = await transport.deliver(batch)
+        // Each email gets its link back just before it leaves; one whose link cannot be restored
+        // fails rather than going out with a dead one.
+        var outcomes = [DeliveryOutcome](repeating: .transient("no answer"), count: batch.count)
+        var ready: [(index: Int, message: OutboxMessageModel)] = []
+        for (index, message) in batch.enumerated() {
+            if let complete = withLink(message) { ready.append((index, complete)) } else {
+                outcomes[index] = .permanent("the link of this email is no longer kept (its invitation was resent, revoked or accepted, or the server secret changed)")
+            }
+        }
+        if !ready.isEmpty {
+            let delivered = await transport.deliver(ready.map(\.message))
+            for (k, entry) in ready.enumerated() where k < delivered.count { outcomes[entry.index] = delivered[k] }
+        }
         let now = Date()
         // The sent ones in one statement; the others each have their own reason and retry time.
         var sent: [OutboxMessageModel] = []
@@ -105,6 +130,35 @@ final class OutboxWorker: Sendable {
         }
         if !sent.isEmpty { try await recordSent(sent, now: now) }
         return batch.count
+    }
+
+    /// The email as it is sent: a copy (never saved) with the token where its placeholder stands.
+    func withLink(_ m: OutboxMessageModel) -> OutboxMessageModel? {
+        guard let id = m.id else { return nil }
+        guard let sealed = m.linkSecret else {
+            // No link to restore: fine for an email without one, not for one that had it.
+            let placeholder = OutboxLink.placeholder(messageId: id)
+            return [m.subject, m.textBody, m.htmlBody].contains { $0.contains(placeholder) } ? nil : m
+        }
+        guard let token = sealer.open(sealed, messageId: id) else { return nil }
+        let copy = OutboxMessageModel()
+        copy.id = id
+        copy.kind = m.kind
+        copy.invitationId = m.invitationId
+        copy.store = m.store
+        copy.recipient = m.recipient
+        copy.recipientName = m.recipientName
+        copy.subject = OutboxLink.reveal(token, in: m.subject, messageId: id)
+        copy.textBody = OutboxLink.reveal(token, in: m.textBody, messageId: id)
+        copy.htmlBody = OutboxLink.reveal(token, in: m.htmlBody, messageId: id)
+        copy.language = m.language
+        copy.messageId = m.messageId
+        copy.status = m.status
+        copy.attempts = m.attempts
+        copy.nextAttemptAt = m.nextAttemptAt
+        copy.createdAt = m.createdAt
+        copy.giveUpAt = m.giveUpAt
+        return copy
     }
 
     private func lease(now: Date) async throws -> [OutboxMessageModel] {
@@ -130,10 +184,13 @@ final class OutboxWorker: Sendable {
     private func recordSent(_ messages: [OutboxMessageModel], now: Date) async throws {
         let transportName = transport.name
         let ids: [any Encodable & Sendable] = messages.map { $0.id! }
+        // Security: once sent, the email's sealed link is dropped — except in the local mailbox,
+        // which is where the email is read (until the invitation is no longer pending).
+        let linkSecret: SQLQueryString = transport.keepsDeliveredEmails ? "link_secret" : "NULL"
         try await db.writeStatement { sql in
             try await sql.raw("""
                 UPDATE outbox SET status = 'sent', sent_at = \(bind: now), transport = \(bind: transportName), last_error = NULL,
-                  lease_owner = NULL, lease_until = NULL
+                  lease_owner = NULL, lease_until = NULL, link_secret = \(linkSecret)
                 WHERE id IN (\(binds: ids))
                 """).run()
         }
@@ -173,7 +230,8 @@ final class OutboxWorker: Sendable {
     private func fail(_ id: UUID, reason: String, transportName: String) async throws {
         try await db.writeStatement { sql in
             try await sql.raw("""
-                UPDATE outbox SET status = 'failed', last_error = \(bind: reason), transport = \(bind: transportName), lease_owner = NULL, lease_until = NULL
+                UPDATE outbox SET status = 'failed', last_error = \(bind: reason), transport = \(bind: transportName), lease_owner = NULL, lease_until = NULL,
+                  link_secret = NULL
                 WHERE id = \(bind: id)
                 """).run()
         }

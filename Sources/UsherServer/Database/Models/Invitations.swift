@@ -121,6 +121,9 @@ final class OutboxMessageModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "sent_at") var sentAt: Date?
     @Field(key: "give_up_at") var giveUpAt: Date
+    /// The link's token, sealed; the text holds a placeholder (see OutboxLinkSealer). NULL once
+    /// no delivery or local mailbox needs it.
+    @OptionalField(key: "link_secret") var linkSecret: String?
 
     init() {}
 
@@ -130,7 +133,7 @@ final class OutboxMessageModel: Model, @unchecked Sendable {
             "id": id!, "kind": kind, "invitation_id": invitationId, "store": store, "recipient": recipient, "recipient_name": recipientName,
             "subject": subject, "text_body": textBody, "html_body": htmlBody, "language": language, "message_id": messageId, "status": status,
             "attempts": attempts, "next_attempt_at": nextAttemptAt, "lease_owner": leaseOwner, "lease_until": leaseUntil, "last_error": lastError,
-            "transport": transport, "created_at": createdAt, "sent_at": sentAt, "give_up_at": giveUpAt,
+            "transport": transport, "created_at": createdAt, "sent_at": sentAt, "give_up_at": giveUpAt, "link_secret": linkSecret,
         ])
     }
 }
