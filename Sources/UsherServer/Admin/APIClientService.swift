@@ -36,6 +36,7 @@ struct APIClientService {
         let rawScopes = r.stringArray("scopes", required: true, maxCount: 10, maxLength: 40) ?? []
         try r.validate()
         let scopes = try AdminScope.parse(rawScopes)
+        try await Self.requireHeld(scopes, by: actor, on: db)
         let secret = SecretToken.generate()
         let client = try await Self.insert(id: "api-" + String(SecretToken.generate().prefix(20)), name: name!, secret: secret, scopes: scopes, on: db, by: actor)
         return Self.view(client, secret: secret)
@@ -66,12 +67,32 @@ struct APIClientService {
         let rawScopes = r.stringArray("scopes", maxCount: 10, maxLength: 40)
         try r.validate()
         if let name { client.name = name }
-        if let rawScopes { client.scopes = try AdminScope.parse(rawScopes).map(\.rawValue).joined(separator: " ") }
+        if let rawScopes {
+            let scopes = try AdminScope.parse(rawScopes)
+            let changed = Set(scopes.map(\.rawValue)) != Set(client.scopes.split(separator: " ").map(String.init))
+            if changed, actor.kind == .apiClient, actor.id == id {
+                throw UsherError(status: 403, errorKey: "apiClient.ownScopes", title: "Forbidden",
+                                 detail: "An API client cannot change its own scopes. Ask an administrator, or another API client that holds the scopes, to change them.")
+            }
+            try await Self.requireHeld(scopes, by: actor, on: db)
+            client.scopes = scopes.map(\.rawValue).joined(separator: " ")
+        }
         try await db.write { tx in
             try await client.save(on: tx)
             try await Audit.record(on: tx, actor: actor, action: "apiClient.updated", store: nil, targetType: "apiClient", targetId: id, details: ["scopes": client.scopes])
         }
         return Self.view(client)
+    }
+
+    /// Security: an API client grants only scopes it holds itself, so `write:config` alone cannot
+    /// make a client (or a token) with `write:account`. Administrators in the console may grant any.
+    static func requireHeld(_ scopes: [AdminScope], by actor: Actor, on db: any Database) async throws {
+        guard actor.kind == .apiClient else { return }
+        let held = Set((try await APIClientModel.find(actor.id, on: db))?.scopes.split(separator: " ").map(String.init) ?? [])
+        if let missing = scopes.first(where: { !held.contains($0.rawValue) }) {
+            throw UsherError(status: 403, errorKey: "apiClient.scopeNotHeld", title: "Forbidden",
+                             detail: "An API client can grant only scopes it holds itself, and this one does not hold '\(missing.rawValue)'.")
+        }
     }
 
     func delete(_ id: String, by actor: Actor) async throws {

@@ -87,9 +87,17 @@ struct AdminTokenAuthenticator: AsyncMiddleware {
         guard token.iss.value == request.usher.config.issuer else {
             throw UsherError(status: 401, errorKey: "auth.invalidToken", title: "Unauthorized", detail: "The bearer token was issued by another server.")
         }
+        // Security: the token is only as good as its client is now. A deleted client's tokens
+        // stop at once, and a scope removed from the client stops working in tokens already
+        // issued: one primary-key read per request, no cache, so every instance agrees at once.
+        guard let client = try await APIClientModel.find(token.sub.value, on: request.db) else {
+            throw UsherError(status: 401, errorKey: "auth.invalidToken", title: "Unauthorized",
+                             detail: "The API client this token was issued to no longer exists.")
+        }
+        let current = Set(client.scopes.split(separator: " ").map(String.init))
         request.adminPrincipal = AdminPrincipal(
-            clientId: token.sub.value, name: token.name ?? token.sub.value,
-            scopes: Set(token.scope.split(separator: " ").map(String.init)))
+            clientId: token.sub.value, name: client.name,
+            scopes: Set(token.scope.split(separator: " ").map(String.init)).intersection(current))
         return try await next.respond(to: request)
     }
 }
