@@ -45,6 +45,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M002_RetiredLinks())
     app.migrations.add(M003_InvitationListIndexes())
     app.migrations.add(M004_OutboxSecrets())
+    app.migrations.add(M005_NormalizedEmailKeys())
     app.migrations.add(M007_EmailVerification())
 
     do {
