@@ -75,6 +75,6 @@ struct SignInPages: RouteCollection {
                                       "csrf": BrowserCookies.csrfToken(req, flowId: flow.id!), "email": email,
                                       "providers": providers.map { ["id": $0.id!.idString, "name": $0.name] }, "hasProviders": !providers.isEmpty]
         if let error { context["formError"] = error }
-        return Pages.render("page/signin", context, request: req, status: status)
+        return Pages.render("page/signin", context, request: req, status: status, formTargets: flow.formTargets(providers))
     }
 }
