@@ -30,6 +30,10 @@ BIN = ROOT / os.environ.get("USHER_BENCH_BINARY", ".build/release/usher")
 CLIENT, SECRET = "bench", "bench-secret-0123456789abcdef"
 PG = os.environ.get("USHER_TEST_POSTGRES_URL")
 ARGS = None
+# Deadlines of the wait loops: generous (this measures speed, the rows judge it), but finite,
+# so that a server that hangs fails the run instead of hanging CI.
+STARTUP_DEADLINE = 120
+DELIVERY_DEADLINE = 900
 ROWS = []
 FAILURES = []
 
@@ -59,6 +63,8 @@ class Usher:
         started = time.perf_counter()
         self.process = subprocess.Popen([str(BIN), "serve", "--port", str(self.port)], env=full, cwd=self.workdir,
                                         stdout=subprocess.DEVNULL, stderr=open(f"{self.workdir}/log", "w"))
+        # A deadline, so that a server that never answers fails the run instead of hanging CI.
+        deadline = started + STARTUP_DEADLINE
         while True:
             try:
                 if requests.get(self.base + "/health", timeout=0.5).status_code == 200:
@@ -67,6 +73,9 @@ class Usher:
                 if self.process.poll() is not None:
                     raise RuntimeError(open(f"{self.workdir}/log").read())
                 time.sleep(0.005)
+            if time.perf_counter() > deadline:
+                self.process.kill()
+                raise RuntimeError(f"Usher did not answer /health within {STARTUP_DEADLINE} s:\n" + open(f"{self.workdir}/log").read())
         self.startup = time.perf_counter() - started
         self.token = requests.post(self.base + "/oauth2/token", auth=(CLIENT, SECRET), data={"grant_type": "client_credentials"}).json()["access_token"]
         self.headers = {"Authorization": f"Bearer {self.token}"}
@@ -377,10 +386,15 @@ def main():
         db.close()
         start = time.perf_counter()
         usher = Usher(f"sqlite://{path}", USHER_SMTP_URL=f"smtp://127.0.0.1:{sink_port}?tls=none")
+        deadline = time.perf_counter() + DELIVERY_DEADLINE
         while True:
             left = sqlite3.connect(path).execute("SELECT COUNT(*) FROM outbox WHERE status != 'sent'").fetchone()[0]
             if left == 0:
                 break
+            if time.perf_counter() > deadline:
+                usher.stop()
+                sink.kill()
+                raise RuntimeError(f"{left} of {m} emails still not sent after {DELIVERY_DEADLINE} s")
             time.sleep(0.05)
         rate = m / (time.perf_counter() - start - usher.startup)
         row("emails delivered/s to a local SMTP sink", rate, sink_rate, "≥ 500 and ≥ 0.5 of the sink", "/s")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Self-check for e2e/upstream_op.py (not a pytest file): starts the provider, plays
+"""Self-check for e2e/upstream_op.py (run by e2e/test_upstream_op.py, or by hand): starts the provider, plays
 the relying party with requests + Authlib's OAuth2Session (code flow + PKCE S256),
 verifies ID tokens against /jwks with authlib.jose, and checks that every tamper mode
 breaks exactly the property it claims to. Exit code 0 on success.
