@@ -185,8 +185,24 @@ import Vapor
                 #expect(!page.body.contains("late@example.com"))
                 #expect(!page.body.lowercased().contains("stack"))
             }
-            // Opening a link (GET) never used anything up.
-            #expect(try await t.send(.GET, "/admin/api/v1/identityStores/default/invite?status=PENDING", token: token).jsonArray.isEmpty)
+            // Opening a live link and its form (GET, twice, as a mail scanner and then the person
+            // would) uses nothing up (SPEC journey step 5): the invitation stays PENDING and no account appears.
+            let live = try await t.invite(f, email: "live@example.com")
+            let liveId = try #require(live["id"] as? String)
+            for _ in 0..<2 {
+                var browser = Browser()
+                let opened = try await open(hint(live))
+                browser.absorb(opened)
+                #expect(opened.status == .seeOther, "\(opened.status) \(opened.body)")
+                let form = try #require(opened.headers.first(name: .location))
+                #expect(form.hasPrefix("/signup?flow="))
+                let page = try await t.send(.GET, form, headers: browser.header)
+                #expect(page.status == .ok && page.body.contains("live@example.com"))
+            }
+            let pending = try await t.send(.GET, "/admin/api/v1/identityStores/default/invite?status=PENDING", token: token).jsonArray
+            #expect(pending.compactMap { $0["id"] as? String } == [liveId])
+            #expect(try await t.send(.GET, "/admin/api/v1/identityStores/default/invite/\(liveId)", token: token)["status"] as? String == "PENDING")
+            #expect(try await t.count("accounts") == 0)
         }
     }
 

@@ -347,12 +347,9 @@ struct SMTPEndToEndTests {
 
     @Test func serverThatNeverGreetsTimesOut() async throws {
         try await withServer(["--mode", "silent"]) { server in
-            let start = ContinuousClock.now
             let outcomes = await client(server) { $0.timeout = .seconds(1) }.send([message(), message()])
-            let elapsed = ContinuousClock.now - start
             #expect(outcomes.count == 2)
             for outcome in outcomes { expectTransient(outcome, containing: "timed out after 1 s waiting for the reply to the server greeting") }
-            #expect(elapsed < .seconds(5))
         }
     }
 
