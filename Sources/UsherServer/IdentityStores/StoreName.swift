@@ -1,0 +1,9 @@
+import Foundation
+
+/// Names of things people create (stores, groups, applications, policies).
+enum Names {
+    /// Identity store names go into URL paths, so they are kept to a safe alphabet.
+    static func isValidStoreName(_ name: String) -> Bool {
+        (1...64).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+}
