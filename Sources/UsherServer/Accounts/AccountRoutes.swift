@@ -1,0 +1,45 @@
+import Vapor
+
+/// `/identityStores/{store}/accounts`: customer accounts (`*:account`).
+struct AccountRoutes: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let accounts = routes.grouped("identityStores", ":store", "accounts")
+        let read = accounts.grouped(RequireScope(.readAccount))
+        let write = accounts.grouped(RequireScope(.writeAccount))
+        read.get(use: list)
+        read.get(":id", use: get)
+        write.post(use: create)
+        for method in [HTTPMethod.PUT, .PATCH] { write.on(method, ":id", use: update) }
+        write.delete(":id", use: delete)
+    }
+
+    private func service(_ req: Request) -> AccountService { AccountService(db: req.db, passwords: req.usher.passwords) }
+
+    func list(req: Request) async throws -> Response {
+        let page = try PageRequest.from(req)
+        return try await service(req).list(store: try req.storeName(), email: req.query[String.self, at: "email"],
+                                           search: req.query[String.self, at: "search"], page: page)
+            .response(for: req, page: page)
+    }
+
+    func get(req: Request) async throws -> AccountView {
+        let service = service(req)
+        return try await service.view(try await service.require(store: try req.storeName(), id: try req.uuidParameter("id").idString))
+    }
+
+    func create(req: Request) async throws -> Response {
+        let store = try req.storeName()
+        let view = try await service(req).create(store: store, reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
+        return try Response.created(view, location: "/admin/api/v1/identityStores/\(store)/accounts/\(view.id)")
+    }
+
+    func update(req: Request) async throws -> AccountView {
+        try await service(req).update(store: try req.storeName(), id: try req.uuidParameter("id").idString,
+                                      reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
+    }
+
+    func delete(req: Request) async throws -> HTTPStatus {
+        try await service(req).delete(store: try req.storeName(), id: try req.uuidParameter("id").idString, by: try req.apiActor)
+        return .noContent
+    }
+}
