@@ -177,5 +177,35 @@ struct OIDCDriver {
             #expect(try await register(redirect: "http://127.0.0.1:8000/callback", login: "http://localhost:8000/login").status == .created)
         }
     }
-}
 
+    /// Item 9: wrong client secrets at /oauth2/token are limited per client id and address;
+    /// failures only, so the busy client with the right secret is never throttled.
+    @Test(arguments: TestDatabase.available)
+    func failedClientAuthenticationsAreLimitedButSuccessesAreNot(_ db: TestDatabase) async throws {
+        try await TestApp.with(db, configure: { $0.rateLimitsEnabled = true }) { t in
+            func basic(_ id: String, _ secret: String) -> HTTPHeaders { ["Authorization": "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()] }
+            let limit = RateLimiter.tokenClientFailures.limit
+            // A busy, healthy client: far more requests than the failure limit, all answered.
+            for _ in 0..<(limit + 5) {
+                #expect(try await t.send(.POST, "/oauth2/token", headers: basic(TestApp.adminClientId, TestApp.adminClientSecret), form: "grant_type=client_credentials").status == .ok)
+            }
+            let d = try await OIDCDriver.start(t)
+
+            // Guessing the OIDC client's secret: `limit` wrong guesses are answered, then 429.
+            for _ in 0..<limit {
+                let wrong = try await t.send(.POST, "/oauth2/token", headers: basic(d.f.clientId, "guess"), form: "grant_type=authorization_code&code=x&redirect_uri=x")
+                #expect(wrong.status == .unauthorized)
+            }
+            let limited = try await t.send(.POST, "/oauth2/token", headers: basic(d.f.clientId, "guess"), form: "grant_type=authorization_code&code=x&redirect_uri=x")
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited["error"] as? String == "invalid_client")
+            #expect(Int(limited.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
+            // Client secrets through the form body count the same way.
+            let posted = try await t.send(.POST, "/oauth2/token", form: "grant_type=client_credentials&client_id=\(d.f.clientId)&client_secret=guess")
+            #expect(posted.status == .tooManyRequests)
+
+            // Another client is not affected by the guessing.
+            #expect(try await t.send(.POST, "/oauth2/token", headers: basic(TestApp.adminClientId, TestApp.adminClientSecret), form: "grant_type=client_credentials").status == .ok)
+        }
+    }
+}

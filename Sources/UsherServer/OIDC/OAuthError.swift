@@ -8,6 +8,8 @@ struct OAuthError: Error, Sendable {
     var status: HTTPResponseStatus = .badRequest
     /// Set when the client authenticated with HTTP Basic: the 401 must then challenge Basic.
     var basicChallenge = false
+    /// Seconds to wait, for a 429.
+    var retryAfter: Int? = nil
 
     static func invalidRequest(_ d: String) -> OAuthError { OAuthError(error: "invalid_request", description: d) }
     static func invalidClient(_ d: String = "Client authentication failed: unknown client or wrong secret.", basic: Bool = false) -> OAuthError {
@@ -24,6 +26,7 @@ struct OAuthError: Error, Sendable {
         try? response.content.encode(body, as: .json)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         response.headers.replaceOrAdd(name: .pragma, value: "no-cache")
+        if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
         if status == .unauthorized {
             response.headers.replaceOrAdd(name: .wwwAuthenticate, value: basicChallenge ? #"Basic realm="usher""# : #"Bearer realm="usher""#)
         }

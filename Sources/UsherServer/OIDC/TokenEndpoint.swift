@@ -11,12 +11,14 @@ struct TokenEndpoint: RouteCollection {
     }
 
     func token(_ req: Request) async throws -> Response {
+        var credentials: ClientCredentials?
         do {
             guard req.headers.contentType == .urlEncodedForm else {
                 throw OAuthError.invalidRequest("Send the token request as application/x-www-form-urlencoded (RFC 6749 §4).")
             }
             let form = try Self.readForm(req)
-            let credentials = try ClientCredentials.from(req, form: form)
+            credentials = try ClientCredentials.from(req, form: form)
+            try await ClientAuthenticationLimit.check(credentials, req)
             switch form["grant_type"] {
             case "client_credentials":
                 return try await clientCredentials(req, form: form, credentials: credentials)
@@ -29,6 +31,9 @@ struct TokenEndpoint: RouteCollection {
                 throw OAuthError.unsupportedGrantType("The grant type '\(other)' is not supported here.")
             }
         } catch let error as OAuthError {
+            if error.error == "invalid_client", error.status == .unauthorized {
+                try await ClientAuthenticationLimit.recordFailure(credentials, req)
+            }
             return error.response()
         }
     }
