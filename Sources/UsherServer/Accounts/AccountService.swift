@@ -4,11 +4,6 @@ import Foundation
 import UsherCore
 import Vapor
 
-extension UUID {
-    /// Ids are shown in lower case, the way most JSON APIs print UUIDs.
-    var idString: String { uuidString.lowercased() }
-}
-
 struct ExternalIdentityView: Content, Equatable {
     var providerId: String
     var issuer: String

@@ -264,10 +264,4 @@ extension Request {
                                         fieldErrors: [FieldError(name, "must be true or false")])
         }
     }
-
-    func uuidParameter(_ name: String, what: String) throws -> UUID {
-        let raw = parameters.get(name) ?? ""
-        guard let id = UUID(uuidString: raw) else { throw UsherError.notFound(what, raw) }
-        return id
-    }
 }

@@ -47,3 +47,8 @@ extension Request {
             fieldErrors: [FieldError(name, problem)])
     }
 }
+
+extension UUID {
+    /// Ids are shown in lower case, the way most JSON APIs print UUIDs.
+    var idString: String { uuidString.lowercased() }
+}
