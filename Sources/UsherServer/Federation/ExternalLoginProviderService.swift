@@ -128,30 +128,3 @@ struct ExternalLoginProviderService {
         return ids.isEmpty ? [] : try await ExternalLoginProviderModel.query(on: db).filter(\.$id ~~ ids).sort(\.$name).all()
     }
 }
-
-struct ExternalLoginProviderRoutes: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let providers = routes.grouped("externalLoginProviders")
-        let read = providers.grouped(RequireScope(.readConfig))
-        let write = providers.grouped(RequireScope(.writeConfig))
-        func service(_ req: Request) -> ExternalLoginProviderService { ExternalLoginProviderService(db: req.db, client: req.client) }
-        read.get { req in
-            let page = try PageRequest.from(req)
-            return try await service(req).list(page: page).response(for: req, page: page)
-        }
-        read.get(":id") { req in ExternalLoginProviderService.view(try await service(req).require(req.parameters.get("id")!)) }
-        write.post { req in
-            let view = try await service(req).create(reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
-            return try Response.created(view, location: "/admin/api/v1/externalLoginProviders/\(view.id)")
-        }
-        for method in [HTTPMethod.PUT, .PATCH] {
-            write.on(method, ":id") { req in
-                try await service(req).update(req.parameters.get("id")!, reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
-            }
-        }
-        write.delete(":id") { req -> HTTPStatus in
-            try await service(req).delete(req.parameters.get("id")!, by: try req.apiActor)
-            return .noContent
-        }
-    }
-}
