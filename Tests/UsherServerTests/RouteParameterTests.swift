@@ -31,11 +31,12 @@ import Vapor
                 (.GET, "\(Self.api)/applications/not-a-uuid", "id"),
                 (.POST, "\(Self.api)/applications/not-a-uuid/clients/some-client/secret", "id"),
                 (.DELETE, "\(Self.api)/selfServicePolicies/not-a-uuid", "id"),
+                (.PATCH, "\(Self.api)/externalLoginProviders/not-a-uuid", "id"),
                 (.GET, "\(Self.api)/identityStores/no%20such%20store", "store"),
                 (.GET, "\(Self.api)/identityStores/b%C3%A4r/groups", "store"),
             ]
             for (method, path, parameter) in cases {
-                let json: String? = method == .PATCH ? #"{"givenName":"Ann"}"# : nil
+                let json: String? = method == .PATCH ? #"{"name":"Ann"}"# : nil
                 expectMalformed(try await t.send(method, path, json: json, token: token), parameter: parameter, "\(method) \(path)")
             }
             // The malformed requests changed nothing: the group is still there.
@@ -61,6 +62,21 @@ import Vapor
                 #expect(reply.status == .notFound, "\(path)")
                 #expect(reply.errorKey == errorKey, "\(path)")
             }
+        }
+    }
+
+    /// The console reads its path parameters the same way, and answers a person with a page.
+    @Test(arguments: TestDatabase.available)
+    func consolePagesRefuseMalformedIdsWithA400Page(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let console = try await ConsoleBrowser.signIn(t)
+            for path in ["/admin/accounts/default/not-a-uuid", "/admin/invitations/default/12345", "/admin/applications/not-a-uuid",
+                         "/admin/invitations/no%20store/\(UUID().uuidString)"] {
+                let page = try await console.get(path)
+                #expect(page.status == .badRequest, "\(path)")
+                #expect(page.headers.first(name: .contentType)?.hasPrefix("text/html") == true, "\(path)")
+            }
+            #expect(try await console.get("/admin/accounts/default/\(UUID().uuidString)").status == .notFound)
         }
     }
 

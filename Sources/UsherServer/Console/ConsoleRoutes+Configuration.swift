@@ -32,8 +32,8 @@ extension ConsoleRoutes {
     }
 
     func deleteGroup(_ req: Request) async throws -> Response {
-        let store = req.parameters.get("store")!
-        try await GroupService(db: req.db).delete(store: store, id: req.parameters.get("id")!, by: req.adminUser!.actor)
+        let store = try req.storeName()
+        try await GroupService(db: req.db).delete(store: store, id: try req.uuidParameter("id").idString, by: req.adminUser!.actor)
         return Response.seeOther("/admin/groups?store=\(store)&notice=groupDeleted")
     }
 
@@ -84,7 +84,7 @@ extension ConsoleRoutes {
 
     func application(_ req: Request) async throws -> Response {
         let service = ApplicationService(db: req.db)
-        let a = try await service.view(try await service.require(req.parameters.get("id")!))
+        let a = try await service.view(try await service.require(try req.uuidParameter("id").idString))
         let policy = try await SelfServicePolicyService(db: req.db).require(a.selfServicePolicyId)
         var c = Self.dict(a)
         c["protocolLabel"] = a.protocol.uppercased()

@@ -124,9 +124,9 @@ struct ConsoleRoutes: RouteCollection {
     }
 
     func account(_ req: Request) async throws -> Response {
-        let store = req.parameters.get("store")!
+        let store = try req.storeName()
         let service = AccountService(db: req.db, passwords: nil)
-        let a = try await service.view(try await service.require(store: store, id: req.parameters.get("id")!))
+        let a = try await service.view(try await service.require(store: store, id: try req.uuidParameter("id").idString))
         var c = Self.dict(a)
         c["name"] = [a.givenName, a.familyName].compactMap { $0 }.joined(separator: " ")
         c["createdText"] = Self.date(a.created)
@@ -227,9 +227,9 @@ struct ConsoleRoutes: RouteCollection {
     // MARK: One invitation
 
     func invitation(_ req: Request) async throws -> Response {
-        let store = req.parameters.get("store")!
+        let store = try req.storeName()
         let service = InvitationService(db: req.db, context: req.usher)
-        let i = try await service.get(store: store, id: req.parameters.get("id")!)
+        let i = try await service.get(store: store, id: try req.uuidParameter("id").idString)
         let groupIds = i.groups.compactMap { UUID(uuidString: $0.id) }
         let groups = groupIds.isEmpty ? [] : try await GroupModel.query(on: req.db).filter(\.$id ~~ groupIds).sort(\.$name).all()
         var c: [String: Any] = [
@@ -251,7 +251,7 @@ struct ConsoleRoutes: RouteCollection {
     }
 
     func resend(_ req: Request) async throws -> Response {
-        let store = req.parameters.get("store")!, id = req.parameters.get("id")!
+        let store = try req.storeName(), id = try req.uuidParameter("id").idString
         do {
             _ = try await InvitationService(db: req.db, context: req.usher).resend(store: store, id: id, by: req.adminUser!.actor)
             return Response.seeOther("/admin/invitations/\(store)/\(id)?notice=resent")
@@ -261,7 +261,7 @@ struct ConsoleRoutes: RouteCollection {
     }
 
     func revoke(_ req: Request) async throws -> Response {
-        let store = req.parameters.get("store")!, id = req.parameters.get("id")!
+        let store = try req.storeName(), id = try req.uuidParameter("id").idString
         do {
             try await InvitationService(db: req.db, context: req.usher).revoke(store: store, id: id, by: req.adminUser!.actor)
             return Response.seeOther("/admin/accounts?store=\(store)&tab=invitations&notice=revoked")
