@@ -309,4 +309,21 @@ import Vapor
             #expect(try await t.count("email_verifications") == 0)
         }
     }
+
+    /// The outbox's sweep of dead links keeps a verification email's sealed link until it is
+    /// sent (an email may wait hours for a slow SMTP server), and drops it then.
+    @Test(arguments: TestDatabase.available)
+    func theSweepKeepsAVerificationLinkUntilItIsSent(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let f = try await t.oidcApplication(token: try await t.token(), name: "Lenient", policy: Self.lenient)
+            _ = try await signUp(t, f, invited: "cy@example.com", chosen: "cy.home@example.com")
+            try await Outbox.dropDeadLinks(now: Date(), on: t.app.db)
+            let queued = try #require(try await emails(t, to: "cy.home@example.com").first)
+            _ = try verificationToken(t, queued)
+            // Once sent, it is dropped.
+            try await t.app.db.sql.raw("UPDATE outbox SET status = 'sent' WHERE id = \(bind: queued.id)").run()
+            try await Outbox.dropDeadLinks(now: Date(), on: t.app.db)
+            #expect(try await emails(t, to: "cy.home@example.com").first?.link_secret == nil)
+        }
+    }
 }
