@@ -103,3 +103,28 @@ import Testing
         #expect(w.errors.isEmpty)
     }
 }
+
+@Suite struct InvitationLinkRefusalTests {
+    typealias Facts = InvitationLinkRefusal.Facts
+
+    @Test func eachDeadEndHasItsRefusal() {
+        #expect(InvitationLinkRefusal.check(Facts(status: .pending)) == nil)
+        #expect(InvitationLinkRefusal.check(Facts(status: nil)) == .unknown)
+        #expect(InvitationLinkRefusal.check(Facts(status: nil, retiredBecause: .revoked)) == .revoked)
+        #expect(InvitationLinkRefusal.check(Facts(status: nil, retiredBecause: .replaced)) == .replaced)
+        #expect(InvitationLinkRefusal.check(Facts(status: .done)) == .used)
+        #expect(InvitationLinkRefusal.check(Facts(status: .expired)) == .expired)
+        #expect(InvitationLinkRefusal.check(Facts(status: .pending, isForItsClient: false)) == .otherApplication)
+    }
+
+    @Test func aReplacedLinkIsRefusedEvenWhileItsInvitationIsPending() {
+        #expect(InvitationLinkRefusal.check(Facts(status: .pending, isCurrentLink: false)) == .replaced)
+    }
+
+    @Test func everyRefusalHasItsOwnKeyAndMessage() {
+        let errors = InvitationLinkRefusal.allCases.map(\.error)
+        #expect(Set(errors.map(\.errorKey)).count == InvitationLinkRefusal.allCases.count)
+        #expect(Set(errors.map(\.title)).count == InvitationLinkRefusal.allCases.count)
+        #expect(errors.allSatisfy { !$0.detail.localizedCaseInsensitiveContains("account with this email") })
+    }
+}

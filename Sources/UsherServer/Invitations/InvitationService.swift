@@ -422,7 +422,7 @@ struct InvitationService {
             guard !rows.isEmpty else {
                 throw UsherError.conflict("invitation.alreadyAccepted", "This invitation was accepted a moment ago; there is nothing to resend.")
             }
-            try await RetiredLinkModel(tokenHash: oldTokenHash, reason: "replaced", invitationId: invitationId, at: now).create(on: tx)
+            try await RetiredLinkModel(tokenHash: oldTokenHash, reason: InvitationLinkRefusal.replaced.rawValue, invitationId: invitationId, at: now).create(on: tx)
             guard let fresh = try await InvitationModel.find(invitationId, on: tx) else { throw UsherError.notFound("invitation", id) }
             let email = try InvitationEmail.compose(invitation: fresh, applicationName: target.applicationName, inviter: actor.displayName, link: link,
                                                     recipientName: profile.fullName, templates: self.context.templates)
@@ -455,7 +455,7 @@ struct InvitationService {
             guard !rows.isEmpty else {
                 throw UsherError.conflict("invitation.alreadyAccepted", "This invitation was accepted a moment ago and cannot be revoked.")
             }
-            try await RetiredLinkModel(tokenHash: invitation.tokenHash, reason: "revoked", invitationId: invitationId, at: Date()).create(on: tx)
+            try await RetiredLinkModel(tokenHash: invitation.tokenHash, reason: InvitationLinkRefusal.revoked.rawValue, invitationId: invitationId, at: Date()).create(on: tx)
             try await Outbox.cancelQueued(invitationId: invitationId, reason: "invitation revoked", on: tx)
             try await LoginFlowModel.query(on: tx).filter(\.$invitationId == invitationId).delete()
             try await Audit.record(on: tx, actor: actor, action: "invitation.revoked", store: store, targetType: "invitation", targetId: id,

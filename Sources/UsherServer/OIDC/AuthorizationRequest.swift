@@ -111,7 +111,9 @@ extension Response {
 enum LoginFlows {
     static let lifetime: TimeInterval = 30 * 60
 
-    static func create(_ r: AuthorizationRequest, invitationId: UUID?, browserToken: String, on db: any Database, now: Date = Date()) async throws -> LoginFlowModel {
+    static func create(
+        _ r: AuthorizationRequest, invitationId: UUID?, invitationLinkHash: String? = nil, browserToken: String, on db: any Database, now: Date = Date()
+    ) async throws -> LoginFlowModel {
         let flow = LoginFlowModel()
         flow.id = SecretToken.generate(prefix: "f_")
         flow.browserHash = SecretToken.hash(browserToken)
@@ -123,6 +125,7 @@ enum LoginFlows {
         flow.codeChallenge = r.codeChallenge
         flow.codeChallengeMethod = r.codeChallengeMethod
         flow.invitationId = invitationId
+        flow.invitationLinkHash = invitationLinkHash
         flow.loginHint = invitationId == nil ? r.loginHint : nil
         flow.createdAt = now
         flow.expiresAt = now.addingTimeInterval(lifetime)

@@ -21,20 +21,8 @@ struct SignUpPages: RouteCollection {
 
     static func load(_ req: Request, flowId: String?) async throws -> Context {
         let flow = try await LoginFlows.find(flowId, request: req)
-        guard let invitationId = flow.invitationId, let invitation = try await InvitationModel.find(invitationId, on: req.db) else {
-            throw UsherError(status: 410, errorKey: "invitation.revoked", title: "This invitation was withdrawn",
-                             detail: "The invitation is no longer available. If you still need access, ask the person who invited you for a new invitation.")
-        }
-        // The invitation may have been used, revoked or expired since the form was opened.
-        switch InvitationRules.status(storedDone: invitation.status == InvitationStatus.done.rawValue, validUntil: invitation.validUntil, now: Date()) {
-        case .done:
-            throw UsherError(status: 410, errorKey: "invitation.used", title: "This invitation has already been used",
-                             detail: "An account was already created with this invitation. Sign in to the application instead.")
-        case .expired:
-            throw UsherError(status: 410, errorKey: "invitation.expired", title: "This invitation has expired",
-                             detail: "Ask the person who invited you to send the invitation again.")
-        case .pending: break
-        }
+        // The invitation may have been used, resent, revoked or expired since the form was opened.
+        let invitation = try await InvitationLink.usableInvitation(for: flow, on: req.db)
         guard let application = try await ApplicationModel.find(invitation.applicationId, on: req.db), let invited = EmailAddress(invitation.email) else {
             throw UsherError.notFound("application", invitation.applicationId.idString)
         }

@@ -32,14 +32,15 @@ struct SignUpService {
 
         return try await db.write { tx in
             struct Row: Decodable { var id: UUID }
+            // Only while the form's link is still the invitation's link: a resend retires it.
+            let sameLink: SQLQueryString = flow.invitationLinkHash.map { " AND token_hash = \(bind: $0)" } ?? ""
             let claimed = try await tx.sql.raw("""
-                UPDATE invitations SET status = 'DONE', accepted_at = \(bind: now), account_id = \(bind: accountId)
-                WHERE id = \(bind: invitationId) AND status = 'PENDING' AND valid_until > \(bind: now) RETURNING id
+                UPDATE invitations SET status = \(bind: InvitationStatus.done.rawValue), accepted_at = \(bind: now), account_id = \(bind: accountId)
+                WHERE id = \(bind: invitationId) AND status = \(bind: InvitationStatus.pending.rawValue) AND valid_until > \(bind: now)\(sameLink) RETURNING id
                 """).all(decoding: Row.self)
             guard !claimed.isEmpty else {
-                // Someone else accepted it a moment ago, or it expired or was revoked meanwhile.
-                throw UsherError(status: 410, errorKey: "invitation.used", title: "This invitation has already been used",
-                                 detail: "This invitation can no longer be used: an account was already created with it, or it expired or was withdrawn. Sign in to the application instead, or ask for a new invitation.")
+                // Someone else accepted it a moment ago, or it expired, was resent or revoked meanwhile.
+                throw try await InvitationLink.refusalAfterLostClaim(flow: flow, on: tx, now: now)
             }
             if store.supportsEmail, let email = address.accountEmail, try await AccountService.emailTaken(email, store: store.id!, on: tx) {
                 // Only reachable with allowEmailMismatch (rule 5 refuses the rest at invitation time). Never for

@@ -34,6 +34,8 @@ final class LoginFlowModel: Model, @unchecked Sendable {
     @OptionalField(key: "code_challenge_method") var codeChallengeMethod: String?
     @OptionalField(key: "response_mode") var responseMode: String?
     @OptionalField(key: "invitation_id") var invitationId: UUID?
+    /// SHA-256 of the invitation link the form was opened with (a resend retires that link).
+    @OptionalField(key: "invitation_link_hash") var invitationLinkHash: String?
     @OptionalField(key: "login_hint") var loginHint: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
