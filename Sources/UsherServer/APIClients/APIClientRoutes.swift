@@ -34,7 +34,8 @@ struct APIClientRoutes: RouteCollection {
     }
 
     func update(req: Request) async throws -> APIClientView {
-        try await service(req).update(try req.parameter("id", as: String.self), reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
+        let id = try req.parameter("id", as: String.self)
+        return try await service(req).update(id, reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
     }
 
     func delete(req: Request) async throws -> HTTPStatus {

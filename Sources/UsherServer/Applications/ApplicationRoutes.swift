@@ -35,7 +35,8 @@ struct ApplicationRoutes: RouteCollection {
     }
 
     func update(req: Request) async throws -> ApplicationView {
-        try await service(req).update(try req.uuidParameter("id").idString, reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
+        let id = try req.uuidParameter("id").idString
+        return try await service(req).update(id, reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
     }
 
     func rotateSecret(req: Request) async throws -> ClientView {

@@ -30,7 +30,8 @@ struct ExternalLoginProviderRoutes: RouteCollection {
     }
 
     func update(req: Request) async throws -> ExternalLoginProviderView {
-        try await service(req).update(try req.uuidParameter("id").idString, reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
+        let id = try req.uuidParameter("id").idString
+        return try await service(req).update(id, reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
     }
 
     func delete(req: Request) async throws -> HTTPStatus {

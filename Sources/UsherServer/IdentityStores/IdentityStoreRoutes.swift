@@ -29,7 +29,8 @@ struct IdentityStoreRoutes: RouteCollection {
     }
 
     func update(req: Request) async throws -> IdentityStoreView {
-        try await IdentityStoreService(db: req.db).update(try req.storeName(), reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
+        let store = try req.storeName()
+        return try await IdentityStoreService(db: req.db).update(store, reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
     }
 
     func delete(req: Request) async throws -> HTTPStatus {
