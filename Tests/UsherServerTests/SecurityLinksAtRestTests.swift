@@ -193,6 +193,32 @@ import Vapor
         }
     }
 
+    /// The sweep forgets links no email needs, and only those: a queued email keeps its link
+    /// while its invitation is pending, and so does one of no invitation (an email verification).
+    @Test(arguments: TestDatabase.available)
+    func theSweepKeepsTheLinksStillNeeded(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let pending = try await t.invite(f, email: "pending@example.com")
+            let orphan = try await t.invite(f, email: "orphan@example.com")
+            let expired = try await t.invite(f, email: "expired@example.com")
+            try await t.app.db.sql.raw("UPDATE outbox SET invitation_id = NULL WHERE recipient = 'orphan@example.com'").run()
+            try await t.app.db.sql.raw("UPDATE invitations SET valid_until = \(bind: Date().addingTimeInterval(-1)) WHERE email = 'expired@example.com'").run()
+            #expect(try await Outbox.dropDeadLinks(now: Date(), on: t.app.db) == 1)
+            let transport = CapturingTransport()
+            #expect(try await smtpWorker(t, transport).runOnce() == 3)
+            let texts = transport.delivered.map(\.text)
+            for created in [pending, orphan] {
+                let link = try #require(created["link"] as? String)
+                #expect(texts.contains { $0.contains(link) })
+            }
+            #expect(transport.delivered.count == 2)  // the expired one failed instead of going out dead
+            _ = expired
+            #expect(try await outboxSecrets(t).allSatisfy { $0.link_secret == nil })
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func aResentEmailWorksAndTheOldOneIsDead(_ db: TestDatabase) async throws {
         try await TestApp.with(db) { t in

@@ -65,17 +65,20 @@ enum Outbox {
     }
 
     /// Security: drops every sealed link no email needs any more — failed or cancelled emails,
-    /// and those whose invitation was accepted, revoked or has expired. (Sent ones lose theirs
-    /// when sent, except in the local mailbox, where reading the email is the delivery.)
-    /// The email worker's periodic sweep runs this.
+    /// those whose invitation was accepted, revoked or has expired, and sent ones of no
+    /// invitation. (Sent ones lose theirs when sent, except in the local mailbox, where reading
+    /// the email is the delivery.) An email of no invitation (an email verification) keeps its
+    /// link until it is sent. The email worker's periodic sweep runs this.
     @discardableResult
     static func dropDeadLinks(now: Date, on db: any Database) async throws -> Int {
         struct Row: Decodable { var id: UUID }
         return try await db.writeStatement { sql in
             try await sql.raw("""
                 UPDATE outbox SET link_secret = NULL
-                WHERE link_secret IS NOT NULL AND (status IN ('failed', 'cancelled') OR invitation_id IS NULL OR NOT EXISTS (
-                  SELECT 1 FROM invitations i WHERE i.id = outbox.invitation_id AND i.status = 'PENDING' AND i.valid_until > \(bind: now)))
+                WHERE link_secret IS NOT NULL AND (status IN ('failed', 'cancelled')
+                  OR (invitation_id IS NULL AND status = 'sent')
+                  OR (invitation_id IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM invitations i WHERE i.id = outbox.invitation_id AND i.status = 'PENDING' AND i.valid_until > \(bind: now))))
                 RETURNING id
                 """).all(decoding: Row.self).count
         }
