@@ -1,0 +1,39 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+/// The console's groups page: list, create and delete groups of a store.
+extension ConsoleRoutes {
+    func groups(_ req: Request) async throws -> Response {
+        try await renderGroups(req, store: selectedStore(req), error: nil, name: "")
+    }
+
+    private func renderGroups(_ req: Request, store: String, error: String?, name: String, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let listing = try await GroupService(db: req.db).list(store: store, page: PageRequest(page: 0, size: 200), name: nil)
+        var c: [String: Any] = ["store": store, "stores": try await stores(req, selected: store), "name": name,
+                                "groups": listing.items.map { ["id": $0.id, "name": $0.name, "description": $0.description ?? "", "members": $0.memberCount ?? 0, "store": store] }]
+        if let error { c["formError"] = error }
+        return page(req, "console/groups", "Groups", c, section: "groups", status: status)
+    }
+
+    func createGroup(_ req: Request) async throws -> Response {
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let store = form["store"] ?? Bootstrap.defaultStore
+        var body: [String: JSONValue] = ["name": .string(form["name"] ?? "")]
+        if let d = form["description"], !d.isEmpty { body["description"] = .string(d) }
+        do {
+            _ = try await GroupService(db: req.db).create(store: store, reader: JSONObjectReader(body), by: req.adminUser!.actor)
+            return Response.seeOther("/admin/groups?store=\(store)&notice=groupCreated")
+        } catch let error as UsherError where error.status < 500 {
+            return try await renderGroups(req, store: store, error: error.fieldErrors.first.map { "\($0.field): \($0.message)" } ?? error.detail,
+                                          name: form["name"] ?? "", status: HTTPResponseStatus(statusCode: error.status))
+        }
+    }
+
+    func deleteGroup(_ req: Request) async throws -> Response {
+        let store = try req.storeName()
+        try await GroupService(db: req.db).delete(store: store, id: try req.uuidParameter("id").idString, by: req.adminUser!.actor)
+        return Response.seeOther("/admin/groups?store=\(store)&notice=groupDeleted")
+    }
+}
