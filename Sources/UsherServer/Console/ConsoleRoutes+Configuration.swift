@@ -5,63 +5,6 @@ import Vapor
 
 /// Groups, applications, policies, the mailbox and the audit log.
 extension ConsoleRoutes {
-    func applications(_ req: Request) async throws -> Response {
-        try await renderApplications(req, values: [:], error: nil)
-    }
-
-    private func renderApplications(_ req: Request, values: [String: String], error: String?, created: ApplicationView? = nil,
-                                    status: HTTPResponseStatus = .ok) async throws -> Response {
-        let listing = try await ApplicationService(db: req.db).list(store: nil, page: PageRequest(page: 0, size: 200))
-        let policies = try await SelfServicePolicyModel.query(on: req.db).sort(\.$name).all()
-        var c: [String: Any] = [
-            "applications": listing.items.map { a -> [String: Any] in
-                ["id": a.id, "name": a.name, "store": a.store, "protocol": a.protocol.uppercased(), "clients": a.clients.map(\.clientId).joined(separator: ", "),
-                 "loginUrl": a.clients.first?.loginUrl ?? "—"]
-            },
-            "stores": try await stores(req, selected: values["store"] ?? Bootstrap.defaultStore),
-            "policies": policies.map { ["id": $0.id!.idString, "name": $0.name, "selected": values["policy"] == $0.id!.idString] },
-            "name": values["name"] ?? "", "redirectUri": values["redirectUri"] ?? "", "loginUrl": values["loginUrl"] ?? "",
-            "oidcSelected": values["protocol"] != "saml2", "samlSelected": values["protocol"] == "saml2",
-        ]
-        if let error { c["formError"] = error }
-        if let created {
-            c["createdClient"] = created.clients.first.map { ["clientId": $0.clientId, "clientSecret": $0.clientSecret ?? "(public client: no secret)"] } ?? [:]
-        }
-        return page(req, "console/applications", "Applications", c, section: "applications", status: status)
-    }
-
-    func createApplication(_ req: Request) async throws -> Response {
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
-        let proto = form["protocol"] == "saml2" ? "saml2" : "oidc"
-        var body: [String: JSONValue] = ["name": .string(form["name"] ?? ""), "store": .string(form["store"] ?? Bootstrap.defaultStore), "protocol": .string(proto)]
-        if let p = form["policy"], !p.isEmpty { body["selfServicePolicyId"] = .string(p) }
-        if proto == "oidc" {
-            var client: [String: JSONValue] = ["redirectUris": .array((form["redirectUri"] ?? "").split(whereSeparator: \.isWhitespace).map { .string(String($0)) })]
-            if let l = form["loginUrl"], !l.isEmpty { client["loginUrl"] = .string(l) }
-            body["clients"] = .array([.object(client)])
-        }
-        do {
-            let view = try await ApplicationService(db: req.db).create(reader: JSONObjectReader(body), by: req.adminUser!.actor)
-            // The secret is shown once, on this answer, as in the API.
-            return try await renderApplications(req, values: [:], error: nil, created: view, status: .created)
-        } catch let error as UsherError where error.status < 500 {
-            let detail = error.fieldErrors.isEmpty ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
-            return try await renderApplications(req, values: form, error: detail, status: HTTPResponseStatus(statusCode: error.status))
-        }
-    }
-
-    func application(_ req: Request) async throws -> Response {
-        let service = ApplicationService(db: req.db)
-        let a = try await service.view(try await service.require(try req.uuidParameter("id").idString))
-        let policy = try await SelfServicePolicyService(db: req.db).require(a.selfServicePolicyId)
-        var c = Self.dict(a)
-        c["protocolLabel"] = a.protocol.uppercased()
-        c["policyName"] = policy.name
-        c["groupNames"] = a.groups.map(\.name).joined(separator: ", ")
-        c["isSaml"] = a.protocol == "saml2"
-        return page(req, "console/application", a.name, c, section: "applications")
-    }
-
     func policies(_ req: Request) async throws -> Response {
         let all = try await SelfServicePolicyModel.query(on: req.db).sort(\.$name).all()
         let c: [String: Any] = ["policies": all.map { p -> [String: Any] in
