@@ -5,46 +5,6 @@ import Vapor
 
 /// Groups, applications, policies, the mailbox and the audit log.
 extension ConsoleRoutes {
-    func policies(_ req: Request) async throws -> Response {
-        let all = try await SelfServicePolicyModel.query(on: req.db).sort(\.$name).all()
-        let c: [String: Any] = ["policies": all.map { p -> [String: Any] in
-            let o = p.invitationOptions
-            return ["id": p.id!.idString, "name": p.name, "enabled": o.enabled, "allowEmailMismatch": o.allowEmailMismatch,
-                    "forceUsingExternalLogin": o.forceUsingExternalLogin, "linkMaxAgeHours": o.linkMaxAgeHours,
-                    "fields": ProfileAttribute.allCases.map { a in
-                        ["name": a.rawValue, "label": a.label,
-                         "modes": FieldMode.allCases.map { ["mode": $0.rawValue, "selected": p.fields[a] == $0] }] as [String: Any]
-                    }]
-        }]
-        return page(req, "console/policies", "Self-service policies", c, section: "policies")
-    }
-
-    func savePolicy(_ req: Request) async throws -> Response {
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
-        var fields: [String: JSONValue] = [:]
-        for a in ProfileAttribute.allCases { if let m = form["field_" + a.rawValue] { fields[a.rawValue] = .string(m) } }
-        let options: JSONValue = .object([
-            "accountInvitation": .object([
-                "enabled": .bool(form["enabled"] == "on"), "allowEmailMismatch": .bool(form["allowEmailMismatch"] == "on"),
-                "forceUsingExternalLogin": .bool(form["forceUsingExternalLogin"] == "on"),
-                "linkMaxAgeHours": .number(Double(form["linkMaxAgeHours"] ?? "") ?? 0),
-            ]),
-            "registration": .object(["fields": .object(fields)]),
-        ])
-        let service = SelfServicePolicyService(db: req.db)
-        do {
-            if let id = form["id"], !id.isEmpty {
-                _ = try await service.update(id, reader: JSONObjectReader(["options": options]), by: req.adminUser!.actor)
-            } else {
-                _ = try await service.create(reader: JSONObjectReader(["name": .string(form["name"] ?? ""), "options": options]), by: req.adminUser!.actor)
-            }
-        } catch let error as UsherError where error.status < 500 {
-            throw UsherError(status: error.status, errorKey: error.errorKey, title: "The policy was not saved",
-                             detail: error.fieldErrors.isEmpty ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
-        }
-        return Response.seeOther("/admin/policies?notice=policySaved")
-    }
-
     func mailbox(_ req: Request) async throws -> Response {
         let page = try PageRequest.from(req)
         let query = OutboxMessageModel.query(on: req.db)
