@@ -3,7 +3,7 @@ import Foundation
 import UsherCore
 import Vapor
 
-/// Groups, applications, policies, the mailbox and the audit log.
+/// The console's mailbox: the emails Usher queued, and one email as it was (or will be) sent.
 extension ConsoleRoutes {
     func mailbox(_ req: Request) async throws -> Response {
         let page = try PageRequest.from(req)
