@@ -86,66 +86,7 @@ struct ConsoleRoutes: RouteCollection {
         return result
     }
 
-    // MARK: Accounts and Invitations
-
-    func accounts(_ req: Request) async throws -> Response {
-        let store = selectedStore(req)
-        _ = try await IdentityStoreService(db: req.db).require(store)
-        let tab = req.query[String.self, at: "tab"] == "invitations" ? "invitations" : "accounts"
-        let page = try PageRequest.from(req)
-        var context: [String: Any] = ["stores": try await stores(req, selected: store), "store": store, "tab_" + tab: true]
-        let search = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
-        context["q"] = search ?? ""
-        if tab == "invitations" {
-            var filter = InvitationFilter()
-            let status = req.query[String.self, at: "status"] ?? ""
-            if let s = InvitationStatus(rawValue: status) { filter.statuses = [s] }
-            if let search, !search.isEmpty { filter.search = search }
-            let listing = try await InvitationService(db: req.db, context: req.usher).list(
-                store: store, filter: filter, sort: SortOrder(field: "created", ascending: false), page: page)
-            context["invitations"] = listing.items.map { i -> [String: Any] in
-                ["id": i.id, "email": i.email, "status": InvitationStatus(rawValue: i.status)?.label ?? i.status, "statusClass": i.status.lowercased(),
-                 "application": i.applicationName ?? i.clientId, "sent": Self.date(i.sent), "validUntil": Self.date(i.validUntil), "store": store]
-            }
-            context["statuses"] = InvitationStatus.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0.rawValue == status] }
-            context["pager"] = Self.pager(req, page: page, listing: listing)
-            context["empty"] = listing.items.isEmpty
-        } else {
-            let listing = try await AccountService(db: req.db, passwords: nil).list(store: store, email: nil, search: search, page: page)
-            context["accounts"] = listing.items.map { a -> [String: Any] in
-                ["id": a.id, "email": a.email ?? a.username ?? "—", "name": [a.givenName, a.familyName].compactMap { $0 }.joined(separator: " "),
-                 "groups": a.groups.map(\.name).joined(separator: ", "), "created": Self.date(a.created), "store": store,
-                 "invited": a.invitationId != nil]
-            }
-            context["pager"] = Self.pager(req, page: page, listing: listing)
-            context["empty"] = listing.items.isEmpty
-        }
-        return self.page(req, "console/accounts", "Accounts", context, section: "accounts")
-    }
-
-    func account(_ req: Request) async throws -> Response {
-        let store = try req.storeName()
-        let service = AccountService(db: req.db, passwords: nil)
-        let a = try await service.view(try await service.require(store: store, id: try req.uuidParameter("id").idString))
-        var c = Self.dict(a)
-        c["name"] = [a.givenName, a.familyName].compactMap { $0 }.joined(separator: " ")
-        c["createdText"] = Self.date(a.created)
-        c["lastSignInText"] = Self.date(a.lastSignIn)
-        c["profile"] = ProfileAttribute.allCases.compactMap { attr -> [String: String]? in
-            let v: String? = switch attr {
-            case .givenName: a.givenName
-            case .familyName: a.familyName
-            case .displayName: a.displayName
-            case .phoneNumber: a.phoneNumber
-            case .locale: a.locale
-            }
-            return v.map { ["label": attr.label, "value": $0] }
-        }
-        c["store"] = store
-        return page(req, "console/account", a.email ?? "Account", c, section: "accounts")
-    }
-
-    // MARK: Invite Customer
+    // MARK: Invite Customer (the accounts pages live in Accounts/AccountConsolePages.swift)
 
     func inviteForm(_ req: Request) async throws -> Response {
         try await renderInviteForm(req, store: selectedStore(req), values: [:], groupRows: [""], errors: [], message: nil)
