@@ -1,0 +1,84 @@
+import Fluent
+import Foundation
+import SQLKit
+import UsherCore
+import Vapor
+
+struct DeliveryView: Content, Equatable {
+    /// queued, sending, sent, failed, cancelled.
+    var status: String
+    var attempts: Int
+    var lastError: String?
+    var sentAt: Date?
+    var transport: String?
+    var emailId: String
+}
+
+struct InvitationView: Content, Equatable {
+    var id: String
+    var store: String
+    var applicationId: String
+    var applicationName: String?
+    var clientId: String
+    var email: String
+    var groups: [IdOnly]
+    var language: String
+    var metadata: [String: JSONValue]
+    var status: String
+    var accepted: Bool
+    var sent: Date
+    var validUntil: Date
+    var sendCount: Int
+    var createdBy: String
+    var created: Date
+    var acceptedAt: Date?
+    var accountId: String?
+    var delivery: DeliveryView?
+    /// The invitation link. Only in the answer to create and resend: Usher keeps no copy.
+    var link: String?
+}
+
+extension InvitationService {
+    func view(_ invitation: InvitationModel, now: Date = Date()) async throws -> InvitationView {
+        try await views([invitation], now: now)[0]
+    }
+
+    /// Views with their applications and email delivery states, in two queries for the page;
+    /// what the caller already holds (just written) is not read again.
+    func views(_ invitations: [InvitationModel], now: Date = Date(), knownApplicationNames: [UUID: String] = [:],
+               knownEmails: [OutboxMessageModel] = []) async throws -> [InvitationView] {
+        var appNames = knownApplicationNames
+        let appIds = Array(Set(invitations.map(\.applicationId)).filter { appNames[$0] == nil })
+        if !appIds.isEmpty {
+            struct AppName: Decodable { var id: UUID; var name: String }
+            for app in try await db.sql.raw("SELECT id, name FROM applications WHERE id IN (\(binds: appIds))").all(decoding: AppName.self) {
+                appNames[app.id] = app.name
+            }
+        }
+        var deliveries: [UUID: DeliveryView] = [:]
+        for email in knownEmails {
+            deliveries[email.id!] = DeliveryView(status: email.status, attempts: email.attempts, lastError: email.lastError, sentAt: email.sentAt,
+                                                 transport: email.transport, emailId: email.id!.idString)
+        }
+        let emailIds = invitations.compactMap(\.lastEmailId).filter { deliveries[$0] == nil }
+        if !emailIds.isEmpty {
+            struct Delivery: Decodable { var id: UUID; var status: String; var attempts: Int; var last_error: String?; var sent_at: Date?; var transport: String? }
+            let rows = try await db.sql.raw("SELECT id, status, attempts, last_error, sent_at, transport FROM outbox WHERE id IN (\(binds: emailIds))")
+                .all(decoding: Delivery.self)
+            for d in rows {
+                deliveries[d.id] = DeliveryView(status: d.status, attempts: d.attempts, lastError: d.last_error, sentAt: d.sent_at, transport: d.transport,
+                                                emailId: d.id.idString)
+            }
+        }
+        return invitations.map { i in
+            let status = InvitationRules.status(storedDone: i.status == InvitationStatus.done.rawValue, validUntil: i.validUntil, now: now)
+            return InvitationView(
+                id: i.id!.idString, store: i.store, applicationId: i.applicationId.idString, applicationName: appNames[i.applicationId],
+                clientId: i.clientId, email: i.email, groups: (JSONText.decode([String].self, i.groups) ?? []).map { IdOnly(id: $0) },
+                language: i.language, metadata: JSONText.decode([String: JSONValue].self, i.metadata) ?? [:],
+                status: status.rawValue, accepted: status == .done, sent: i.sentAt, validUntil: i.validUntil, sendCount: i.sendCount,
+                createdBy: i.createdBy, created: i.createdAt, acceptedAt: i.acceptedAt, accountId: i.accountId?.idString,
+                delivery: i.lastEmailId.flatMap { deliveries[$0] }, link: nil)
+        }
+    }
+}
