@@ -13,7 +13,8 @@ enum SMTPDeliveryOutcome: Sendable, Equatable {
     case permanentFailure(String)
 }
 
-/// Sends batches of messages to one relay, one connection per batch.
+/// Sends batches of messages to one relay, one connection per batch. The API the rest of
+/// Usher uses (SMTPTransport); the protocol is `SMTPStateMachine`, the socket `SMTPConnection`.
 ///
 /// The connection is reused for every message of a batch; a message refused by the relay
 /// is followed by RSET so the remaining messages still go out on the same connection.
@@ -46,9 +47,9 @@ struct SMTPClient: Sendable {
         }
         guard !pending.isEmpty else { return outcomes.map { $0 ?? .permanentFailure("not rendered") } }
 
-        let session: SMTPConnection
+        let connection: SMTPConnection
         do {
-            session = try await SMTPConnection.open(configuration: configuration, group: eventLoopGroup, logger: logger)
+            connection = try await SMTPConnection.open(configuration: configuration, group: eventLoopGroup, logger: logger)
         } catch {
             let outcome = SMTPSessionError.from(error).outcome
             logger.warning("SMTP session setup failed", metadata: ["smtp.error": "\(outcome)"])
@@ -63,7 +64,7 @@ struct SMTPClient: Sendable {
                 continue
             }
             do {
-                let reply = try await session.deliver(item.message, data: item.data)
+                let reply = try await connection.deliver(item.message, data: item.data)
                 outcomes[item.index] = .sent(reply: reply.description)
             } catch {
                 let sessionError = SMTPSessionError.from(error)
@@ -75,14 +76,14 @@ struct SMTPClient: Sendable {
                 }
                 // The relay refused this transaction; reset it so the next message starts clean.
                 do {
-                    try await session.reset()
+                    try await connection.reset()
                 } catch {
                     connectionLost = "RSET after a refused message failed (\(SMTPSessionError.from(error).message))"
                 }
             }
         }
 
-        await session.quit(politely: connectionLost == nil)
+        await connection.quit(politely: connectionLost == nil)
         return outcomes.map { $0 ?? .transientFailure("not attempted") }
     }
 }

@@ -1,8 +1,9 @@
 import NIOCore
 
-/// Turns inbound bytes into replies and hands them, one per request, to the conversation.
+/// The channel handler: turns inbound bytes into replies (with `SMTPReplyParser`) and hands
+/// them, one per request, to `SMTPConnection`.
 ///
-/// Lives on the event loop; the conversation reaches it only through `eventLoop.flatSubmit`.
+/// Lives on the event loop; the connection reaches it only through `eventLoop.flatSubmit`.
 /// Every wait has its own timeout, after which the connection is closed, because a reply
 /// arriving late would be taken as the answer to the next command.
 final class SMTPReplyHandler: ChannelInboundHandler {
