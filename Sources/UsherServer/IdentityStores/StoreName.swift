@@ -1,6 +1,6 @@
 import Foundation
 
-/// Names of things people create (stores, groups, applications, policies).
+/// The rules for names people give things; for now, identity store names.
 enum Names {
     /// Identity store names go into URL paths, so they are kept to a safe alphabet.
     static func isValidStoreName(_ name: String) -> Bool {
