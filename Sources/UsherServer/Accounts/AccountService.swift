@@ -58,6 +58,23 @@ struct AccountService {
         return account
     }
 
+    static let usernameMaxLength = 64
+
+    /// What is wrong with a username, if anything: the one owner of the rule (admin API, invitations).
+    static func usernameProblem(_ username: String) -> String? {
+        if username.isEmpty || username.count > usernameMaxLength { return "must be 1 to \(usernameMaxLength) characters" }
+        guard username.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) else {
+            return "may hold only letters, digits, '.', '_', '-' and '@'"
+        }
+        return nil
+    }
+
+    /// Whether an account in `store` has this username (case-insensitive, as the unique key is).
+    static func usernameTaken(_ username: String, store: String, on db: any Database) async throws -> Bool {
+        try await db.sql.raw("SELECT 1 AS taken FROM accounts WHERE store = \(bind: store) AND username_key = \(bind: username.lowercased()) LIMIT 1")
+            .first() != nil
+    }
+
     /// Whether an account in `store` has this email (SPEC rule 5 asks this).
     static func emailTaken(_ email: EmailAddress, store: String, on db: any Database) async throws -> Bool {
         try await db.sql.raw("SELECT 1 AS taken FROM accounts WHERE store = \(bind: store) AND email_key = \(bind: email.normalized) LIMIT 1")
@@ -197,10 +214,8 @@ struct AccountService {
         let rawEmail = r.string("email", max: EmailAddress.maxLength)
         let email = rawEmail.flatMap(EmailAddress.init)
         if rawEmail != nil && email == nil { r.sink.add("email", "is not a valid email address") }
-        let username = r.string("username", max: 64)
-        if let username, !username.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) {
-            r.sink.add("username", "may hold only letters, digits, '.', '_', '-' and '@'")
-        }
+        let username = r.string("username", max: Self.usernameMaxLength)
+        if let username, let problem = Self.usernameProblem(username) { r.sink.add("username", problem) }
         let needsEmail = store.supportsEmail && !store.supportsUsername
         let needsUsername = store.supportsUsername && !store.supportsEmail
         if needsEmail && rawEmail == nil { r.sink.add("email", "is required: the identity store identifies accounts by email") }

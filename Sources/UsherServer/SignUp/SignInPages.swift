@@ -35,8 +35,8 @@ struct SignInPages: RouteCollection {
             (RateLimiter.signInPerAccount, app.store + "|" + EmailAddress.normalize(email) + "|" + ip),
         ], on: req.db)
 
-        let account = try await AccountModel.query(on: req.db).filter(\.$store == app.store)
-            .filter(\.$emailKey == EmailAddress.normalize(email)).first()
+        let store = try await IdentityStoreModel.find(app.store, on: req.db)
+        let account: AccountModel? = if let store { try await Self.account(named: email, in: store, on: req.db) } else { nil }
         var valid = false
         var rehash: String?
         if let hash = account?.passwordHash, password.count <= 256 {
@@ -67,12 +67,35 @@ struct SignInPages: RouteCollection {
         return response
     }
 
+    /// The account `identifier` names in `store`: by email key where the store identifies accounts
+    /// by email, else (or if none has it) by username where the store uses usernames — so an
+    /// account of a USERNAME-only store can sign in (issue 24 item 7).
+    static func account(named identifier: String, in store: IdentityStoreModel, on db: any Database) async throws -> AccountModel? {
+        let inStore = AccountModel.query(on: db).filter(\.$store == store.id!)
+        if store.supportsEmail, let account = try await inStore.copy().filter(\.$emailKey == EmailAddress.normalize(identifier)).first() {
+            return account
+        }
+        guard store.supportsUsername else { return nil }
+        return try await inStore.filter(\.$usernameKey == identifier.lowercased()).first()
+    }
+
+    /// What the identifier field asks for, as the store identifies accounts.
+    static func identifierField(_ store: IdentityStoreModel?) -> (label: String, type: String) {
+        switch (store?.supportsEmail ?? true, store?.supportsUsername ?? false) {
+        case (true, false): ("Email", "email")
+        case (false, true): ("Username", "text")
+        default: ("Email or username", "text")
+        }
+    }
+
     private func render(_ req: Request, flow: LoginFlowModel, email: String, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let client = try await OIDCClientModel.find(flow.clientId, on: req.db)
         let app: ApplicationModel? = if let client { try await ApplicationModel.find(client.applicationId, on: req.db) } else { nil }
+        let identifier = Self.identifierField(app == nil ? nil : try await IdentityStoreModel.find(app!.store, on: req.db))
         let providers = app == nil ? [] : try await ExternalLoginProviderService.enabled(for: app!.id!, on: req.db)
         var context: [String: Any] = ["title": "Sign in", "applicationName": app?.name ?? "the application", "flow": flow.id!,
                                       "csrf": BrowserCookies.csrfToken(req, flowId: flow.id!), "email": email,
+                                      "identifierLabel": identifier.label, "identifierType": identifier.type,
                                       "providers": providers.map { ["id": $0.id!.idString, "name": $0.name] }, "hasProviders": !providers.isEmpty]
         if let error { context["formError"] = error }
         return Pages.render("page/signin", context, request: req, status: status, formTargets: flow.formTargets(providers))

@@ -40,8 +40,8 @@ enum SignUpTemplates {
         <form method="post" action="/signin">
         <input type="hidden" name="flow" value="{{flow}}">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        <label for="email">Email</label>
-        <input id="email" name="email" type="email" value="{{email}}" autocomplete="username" required>
+        <label for="email">{{identifierLabel}}</label>
+        <input id="email" name="email" type="{{identifierType}}" value="{{email}}" autocomplete="username" required>
         <label for="password">Password</label>
         <input id="password" name="password" type="password" autocomplete="current-password" required>
         <button type="submit" id="sign-in">Sign in</button>
