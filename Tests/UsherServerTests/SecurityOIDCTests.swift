@@ -209,3 +209,31 @@ struct OIDCDriver {
         }
     }
 }
+
+/// Issue 14 item 12: what one address or one idle connection can hold.
+@Suite struct SecurityConnectionLimitTests {
+    @Test(arguments: TestDatabase.available)
+    func anonymousAuthorizeRequestsAreLimitedPerAddress(_ db: TestDatabase) async throws {
+        try await TestApp.with(db, configure: { $0.rateLimitsEnabled = true }) { t in
+            let d = try await OIDCDriver.start(t)
+            let path = "/oauth2/authorize?" + d.query([("response_type", "code"), ("client_id", d.f.clientId), ("redirect_uri", OIDCDriver.redirect), ("scope", "openid")])
+            let before = try await t.count("login_flows")
+            let limit = RateLimiter.authorizePerAddress.limit
+            for _ in 0..<limit {
+                #expect(try await t.send(.GET, path).status == .seeOther)
+            }
+            let refused = try await t.send(.GET, path)
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers.first(name: .retryAfter) != nil)
+            // The flood added at most `limit` rows, and the refused request none.
+            #expect(try await t.count("login_flows") - before == limit)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func idleConnectionsAreClosed(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            #expect(t.app.http.server.configuration.idleTimeout == .seconds(30))
+        }
+    }
+}

@@ -87,6 +87,9 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
         rateLimiter: RateLimiter(enabled: config.rateLimitsEnabled, overrides: try config.rateLimitOverrides.map(RateLimiter.parseOverrides) ?? [:]))
 
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodyBytes)
+    // Security: a connection that neither sends nor receives for this long is closed (Vapor's
+    // IdleStateHandler), so idle or half-open connections cannot pile up. See docs/security.md.
+    app.http.server.configuration.idleTimeout = HTTPLimits.idleTimeout
     app.middleware = Middlewares()
     let drain = RequestDrain()
     app.middleware.use(drain.middleware)
