@@ -42,6 +42,14 @@ struct ConsoleRoutes: RouteCollection {
         return Pages.render(template, c, request: req, status: status)
     }
 
+    /// Renders a console page whose content is typed (see `ConsolePage`).
+    func page<Content>(_ req: Request, _ template: String, _ title: String, _ content: Content, section: String,
+                       status: HTTPResponseStatus = .ok) -> Response {
+        let page = ConsolePage(title: title, csrf: req.consoleCSRF, adminEmail: req.adminUser?.email ?? "", section: section,
+                               notice: req.query[String.self, at: "notice"].flatMap { Self.notices[$0] }, content: content)
+        return Pages.render(template, page, request: req, status: status)
+    }
+
     static let notices = [
         "invited": "Invitation sent.", "resent": "Invitation sent again with a new link.", "revoked": "Invitation revoked.",
         "groupCreated": "Group created.", "groupDeleted": "Group deleted.", "applicationCreated": "Application created.", "policySaved": "Policy saved.",
@@ -59,13 +67,13 @@ struct ConsoleRoutes: RouteCollection {
         return DateText.short(d)
     }
 
-    func stores(_ req: Request, selected: String) async throws -> [[String: Any]] {
-        try await IdentityStoreService(db: req.db).list().map { ["name": $0.name, "selected": $0.name == selected] }
+    func stores(_ req: Request, selected: String) async throws -> [StoreOption] {
+        try await IdentityStoreService(db: req.db).list().map { StoreOption(name: $0.name, selected: $0.name == selected) }
     }
 
     func selectedStore(_ req: Request) -> String { req.query[String.self, at: "store"] ?? Bootstrap.defaultStore }
 
-    static func pager<Item>(_ req: Request, page: PageRequest, listing: Listing<Item>) -> [String: Any] {
+    static func pager<Item>(_ req: Request, page: PageRequest, listing: Listing<Item>) -> ConsolePager {
         var components = URLComponents(string: req.url.string) ?? URLComponents()
         func link(_ p: Int) -> String {
             var items = (components.queryItems ?? []).filter { $0.name != "page" && $0.name != "notice" }
@@ -73,16 +81,13 @@ struct ConsoleRoutes: RouteCollection {
             components.queryItems = items
             return components.string ?? ""
         }
-        var result: [String: Any] = ["page": page.page + 1]
+        var result = ConsolePager(page: page.page + 1, pages: "many", total: "more than \(Listing<Item>.countCap)")
         if let total = listing.total {
-            result["pages"] = max(0, (total - 1) / page.size) + 1
-            result["total"] = total
-        } else {
-            result["pages"] = "many"
-            result["total"] = "more than \(Listing<Item>.countCap)"
+            result.pages = String(max(0, (total - 1) / page.size) + 1)
+            result.total = String(total)
         }
-        if page.page > 0 { result["prev"] = link(page.page - 1) }
-        if listing.hasNext(after: page) { result["next"] = link(page.page + 1) }
+        if page.page > 0 { result.prev = link(page.page - 1) }
+        if listing.hasNext(after: page) { result.next = link(page.page + 1) }
         return result
     }
 

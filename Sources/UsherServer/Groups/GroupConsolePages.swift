@@ -11,9 +11,10 @@ extension ConsoleRoutes {
 
     private func renderGroups(_ req: Request, store: String, error: String?, name: String, status: HTTPResponseStatus = .ok) async throws -> Response {
         let listing = try await GroupService(db: req.db).list(store: store, page: PageRequest(page: 0, size: 200), name: nil)
-        var c: [String: Any] = ["store": store, "stores": try await stores(req, selected: store), "name": name,
-                                "groups": listing.items.map { ["id": $0.id, "name": $0.name, "description": $0.description ?? "", "members": $0.memberCount ?? 0, "store": store] }]
-        if let error { c["formError"] = error }
+        let c = GroupsConsolePage(
+            store: store, stores: try await stores(req, selected: store), name: name,
+            groups: listing.items.map { .init(id: $0.id, name: $0.name, description: $0.description ?? "", members: $0.memberCount ?? 0, store: store) },
+            formError: error)
         return page(req, "console/groups", "Groups", c, section: "groups", status: status)
     }
 
@@ -36,4 +37,22 @@ extension ConsoleRoutes {
         try await GroupService(db: req.db).delete(store: store, id: try req.uuidParameter("id").idString, by: req.adminUser!.actor)
         return Response.seeOther("/admin/groups?store=\(store)&notice=groupDeleted")
     }
+}
+
+/// `console/groups`: a store's groups and the form that creates one.
+struct GroupsConsolePage {
+    struct Group {
+        var id: String
+        var name: String
+        var description: String
+        var members: Int
+        var store: String
+    }
+
+    var store: String
+    var stores: [StoreOption]
+    /// The name typed into the create form, kept when it was refused.
+    var name: String
+    var groups: [Group]
+    var formError: String?
 }

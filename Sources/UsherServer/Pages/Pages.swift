@@ -9,11 +9,21 @@ enum Pages {
     /// itself and to `formTargets` (URLs a form's answer redirects to: the application's
     /// redirect URI, an upstream provider), so injected markup cannot post to another host.
     static func render(
+        _ template: String, _ context: some PageContext, request: Request, status: HTTPResponseStatus = .ok, formTargets: [String] = []
+    ) -> Response {
+        response(html: request.usher.templates.render(template, context), status: status, formTargets: formTargets)
+    }
+
+    /// A page still fed with a dictionary (the pages not yet given a `PageContext`).
+    static func render(
         _ template: String, _ context: [String: Any], request: Request, status: HTTPResponseStatus = .ok, formTargets: [String] = []
     ) -> Response {
         var context = context
         context["lang"] = context["lang"] ?? "en"
-        let html = request.usher.templates.render(template, context)
+        return response(html: request.usher.templates.render(template, context), status: status, formTargets: formTargets)
+    }
+
+    private static func response(html: String, status: HTTPResponseStatus, formTargets: [String]) -> Response {
         let response = Response(status: status, body: .init(string: html))
         response.headers.contentType = .html
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -48,12 +58,31 @@ enum Pages {
 
     /// A readable page for a person who hit an error: what happened and what to do, never a trace.
     static func errorPage(_ error: UsherError, request: Request) -> Response {
-        var context: [String: Any] = ["title": error.title, "detail": error.detail, "status": error.status]
-        if !error.fieldErrors.isEmpty {
-            context["fieldErrors"] = error.fieldErrors.map { ["field": $0.field, "message": $0.message] }
-        }
+        let context = ErrorPage(error)
         let response = render("page/error", context, request: request, status: HTTPResponseStatus(statusCode: error.status))
         if let retryAfter = error.retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
         return response
+    }
+}
+
+/// `page/error`: what went wrong and, for a refused form, which fields.
+struct ErrorPage: PageContext {
+    struct FieldMessage {
+        var field: String
+        var message: String
+    }
+
+    var title: String
+    var lang = "en"
+    var detail: String
+    var status: Int
+    /// Nil when no field was at fault, so `{{#fieldErrors}}` shows nothing.
+    var fieldErrors: [FieldMessage]?
+
+    init(_ error: UsherError) {
+        title = error.title
+        detail = error.detail
+        status = error.status
+        fieldErrors = error.fieldErrors.isEmpty ? nil : error.fieldErrors.map { FieldMessage(field: $0.field, message: $0.message) }
     }
 }

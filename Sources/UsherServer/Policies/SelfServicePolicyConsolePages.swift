@@ -7,15 +7,14 @@ import Vapor
 extension ConsoleRoutes {
     func policies(_ req: Request) async throws -> Response {
         let all = try await SelfServicePolicyModel.query(on: req.db).sort(\.$name).all()
-        let c: [String: Any] = ["policies": all.map { p -> [String: Any] in
+        let c = PoliciesConsolePage(policies: all.map { p in
             let o = p.invitationOptions
-            return ["id": p.id!.idString, "name": p.name, "enabled": o.enabled, "allowEmailMismatch": o.allowEmailMismatch,
-                    "forceUsingExternalLogin": o.forceUsingExternalLogin, "linkMaxAgeHours": o.linkMaxAgeHours,
-                    "fields": ProfileAttribute.allCases.map { a in
-                        ["name": a.rawValue, "label": a.label,
-                         "modes": FieldMode.allCases.map { ["mode": $0.rawValue, "selected": p.fields[a] == $0] }] as [String: Any]
-                    }]
-        }]
+            return .init(id: p.id!.idString, name: p.name, enabled: o.enabled, allowEmailMismatch: o.allowEmailMismatch,
+                         forceUsingExternalLogin: o.forceUsingExternalLogin, linkMaxAgeHours: o.linkMaxAgeHours,
+                         fields: ProfileAttribute.allCases.map { a in
+                             .init(name: a.rawValue, label: a.label, modes: FieldMode.allCases.map { .init(mode: $0.rawValue, selected: p.fields[a] == $0) })
+                         })
+        })
         return page(req, "console/policies", "Self-service policies", c, section: "policies")
     }
 
@@ -44,4 +43,31 @@ extension ConsoleRoutes {
         }
         return Response.seeOther("/admin/policies?notice=policySaved")
     }
+}
+
+/// `console/policies`: every self-service policy with its invitation options and field modes.
+struct PoliciesConsolePage {
+    struct Policy {
+        var id: String
+        var name: String
+        var enabled: Bool
+        var allowEmailMismatch: Bool
+        var forceUsingExternalLogin: Bool
+        var linkMaxAgeHours: Int
+        var fields: [Field]
+    }
+
+    /// A profile field and the modes it can take, the policy's own one selected.
+    struct Field {
+        var name: String
+        var label: String
+        var modes: [Mode]
+    }
+
+    struct Mode {
+        var mode: String
+        var selected: Bool
+    }
+
+    var policies: [Policy]
 }

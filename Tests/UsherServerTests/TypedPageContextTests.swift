@@ -1,0 +1,72 @@
+import Foundation
+import Mustache
+import Testing
+@testable import UsherServer
+
+/// Issue 15 point 5: pages are fed typed contexts. swift-mustache reads a struct through
+/// `Mirror`, so a typed context must render every section and inverted section exactly as the
+/// dictionary it replaced did (operators' templates depend on it).
+@Suite struct TypedPageContextTests {
+    static let template = """
+        {{title}}|{{#flag}}on{{/flag}}{{^flag}}off{{/flag}}|{{#off}}on{{/off}}{{^off}}off{{/off}}|\
+        {{#rows}}[{{name}}{{#error}}!{{error}}{{/error}}{{^error}}ok{{/error}}]{{/rows}}{{^rows}}none{{/rows}}|\
+        {{#empty}}x{{/empty}}{{^empty}}empty{{/empty}}|{{#missing}}m{{/missing}}{{^missing}}nothing{{/missing}}|\
+        {{#pager}}{{page}} of {{pages}}{{#next}} next={{next}}{{/next}}{{/pager}}|{{count}}
+        """
+
+    struct Row {
+        var name: String
+        var error: String?
+    }
+
+    struct Pager {
+        var page: Int
+        var pages: String
+        var next: String?
+    }
+
+    struct Context: PageContext {
+        var title: String
+        var lang = "en"
+        var flag: Bool
+        var off: Bool
+        var rows: [Row]
+        var empty: [Row]
+        var missing: String?
+        var pager: Pager
+        var count: Int
+    }
+
+    static func render(_ context: Any) throws -> String {
+        var library = MustacheLibrary()
+        try library.register(template, named: "t")
+        return library.render(context, withTemplate: "t") ?? ""
+    }
+
+    @Test func aStructRendersSectionsAndInvertedSectionsAsTheDictionaryDid() throws {
+        let typed = Context(
+            title: "T", flag: true, off: false, rows: [Row(name: "a", error: "bad"), Row(name: "b", error: nil)], empty: [], missing: nil,
+            pager: Pager(page: 2, pages: "3", next: nil), count: 7)
+        let dictionary: [String: Any] = [
+            "title": "T", "lang": "en", "flag": true, "off": false, "rows": [["name": "a", "error": "bad"], ["name": "b"]],
+            "empty": [[String: Any]](), "pager": ["page": 2, "pages": 3] as [String: Any], "count": 7,
+        ]
+        let html = try Self.render(typed)
+        #expect(html == "T|on|off|[a!bad][bok]|empty|nothing|2 of 3|7")
+        #expect(html == (try Self.render(dictionary)))
+    }
+
+    @Test func aConsolePageReadsItsChromeAndItsContentAtTheTopLevel() throws {
+        var library = MustacheLibrary()
+        try library.register(
+            "{{title}}/{{csrf}}/{{adminEmail}}/{{#nav_groups}}groups{{/nav_groups}}{{#nav_audit}}audit{{/nav_audit}}/"
+                + "{{#notice}}{{notice}}{{/notice}}{{^notice}}no notice{{/notice}}/{{store}}/{{#formError}}{{formError}}{{/formError}}"
+                + "{{#stores}}({{name}}{{#selected}}*{{/selected}}){{/stores}}",
+            named: "c")
+        let content = GroupsConsolePage(
+            store: "default", stores: [StoreOption(name: "default", selected: true), StoreOption(name: "b", selected: false)], name: "",
+            groups: [], formError: nil)
+        let page = ConsolePage(title: "Groups", csrf: "tok", adminEmail: "a@x", section: "groups", notice: nil, content: content)
+        #expect(library.render(page, withTemplate: "c") == "Groups/tok/a@x/groups/no notice/default/(default*)(b)")
+    }
+}
