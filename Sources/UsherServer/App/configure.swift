@@ -98,6 +98,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.middleware.use(HeaderHygieneMiddleware())
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(InputHygieneMiddleware(maxBodyBytes: config.maxBodyBytes))
+    app.middleware.use(CustomerSessionRotation())
 
     try routes(app)
     try await Bootstrap.run(app)

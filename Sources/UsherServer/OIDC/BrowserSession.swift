@@ -69,14 +69,19 @@ struct CustomerSession: Sendable {
         response.cookies[BrowserCookies.session] = BrowserCookies.cookie(signed, request: request, maxAge: Int(BrowserCookies.sessionLifetime))
     }
 
+    /// The token inside a signed session cookie value, if its MAC checks out.
+    static func token(fromCookie raw: String, kind: String, request: Request) -> String? {
+        guard let dot = raw.lastIndex(of: ".") else { return nil }
+        let token = String(raw[..<dot])
+        let mac = String(raw[raw.index(after: dot)...])
+        return request.usher.secrets.verify(kind == "customer" ? "session" : "admin-session", token, mac: mac) ? token : nil
+    }
+
     /// The session the request's cookie names, if it is valid and unexpired.
     static func current(_ request: Request, kind: String = "customer") async throws -> CustomerSession? {
         guard let raw = request.cookies[kind == "customer" ? BrowserCookies.session : AdminSession.cookieName]?.string,
-            let dot = raw.lastIndex(of: ".")
+            let token = token(fromCookie: raw, kind: kind, request: request)
         else { return nil }
-        let token = String(raw[..<dot])
-        let mac = String(raw[raw.index(after: dot)...])
-        guard request.usher.secrets.verify(kind == "customer" ? "session" : "admin-session", token, mac: mac) else { return nil }
         guard let model = try await SessionModel.find(SecretToken.hash(token), on: request.db), model.kind == kind, model.expiresAt > Date() else {
             return nil
         }
@@ -90,6 +95,23 @@ struct CustomerSession: Sendable {
             }
         }
         response.cookies[BrowserCookies.session] = BrowserCookies.cookie("", request: request, maxAge: 0)
+    }
+}
+
+/// Security: one browser, one customer session. When a response starts a new session (a new
+/// sign-in or sign-up) in a browser that still carries an older one, the older one ends, so a
+/// copy of the old cookie is worth nothing afterwards (session rotation, OWASP ASVS 3.3).
+struct CustomerSessionRotation: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        guard let fresh = response.cookies[BrowserCookies.session]?.string, !fresh.isEmpty,
+            let old = request.cookies[BrowserCookies.session]?.string, old != fresh,
+            let oldToken = CustomerSession.token(fromCookie: old, kind: "customer", request: request)
+        else { return response }
+        try await request.db.write { tx in
+            try await SessionModel.query(on: tx).filter(\.$id == SecretToken.hash(oldToken)).filter(\.$kind == "customer").delete()
+        }
+        return response
     }
 }
 

@@ -4,14 +4,14 @@ import JWTKit
 import UsherCore
 import Vapor
 
-/// Discovery, JWKS, userinfo and RP-initiated logout.
+/// Discovery, JWKS and userinfo (RP-initiated logout: `LogoutRoutes`).
 struct DiscoveryRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(".well-known", "openid-configuration", use: discovery)
         routes.get("oauth2", "jwks", use: jwks)
         routes.get("oauth2", "userinfo", use: userinfo)
         routes.post("oauth2", "userinfo", use: userinfo)
-        routes.get("oauth2", "logout", use: endSession)
+        try LogoutRoutes().boot(routes: routes)
     }
 
     func discovery(_ req: Request) async throws -> Response {
@@ -67,29 +67,6 @@ struct DiscoveryRoutes: RouteCollection {
         return try Self.json(claims.userInfo(scope: token.scope), cache: "no-store")
     }
 
-    /// RP-initiated logout: ends the session; goes back only to a registered post-logout URI.
-    func endSession(_ req: Request) async throws -> Response {
-        let postLogout = req.query[String.self, at: "post_logout_redirect_uri"]
-        let state = req.query[String.self, at: "state"]
-        var clientId = req.query[String.self, at: "client_id"]
-        if clientId == nil, let hint = req.query[String.self, at: "id_token_hint"],
-            let token = try? await req.usher.keys.verifyIgnoringExpiry(hint, as: IDToken.self) {
-            clientId = token.aud.value.first
-        }
-        var target: String?
-        if let postLogout {
-            guard let clientId, let client = try await OIDCClientModel.find(clientId, on: req.db),
-                (JSONText.decode([String].self, client.postLogoutRedirectURIs) ?? []).contains(postLogout)
-            else {
-                throw UsherError.badRequest("logout.unknownRedirect", "The application asked to send you back to an address that is not registered for it. You are not signed out yet; close this page and sign out from the application again.")
-            }
-            target = state.map { RedirectURI.appending([("state", $0)], to: postLogout) } ?? postLogout
-        }
-        let response = target.map { Response.seeOther($0) } ?? Pages.render("page/signed-out", ["title": "You are signed out"], request: req)
-        try await CustomerSession.end(req, response: response)
-        return response
-    }
-
     static func json(_ body: [String: JSONValue], cache: String) throws -> Response {
         let response = Response(status: .ok)
         try response.content.encode(body, as: .json)
@@ -99,15 +76,17 @@ struct DiscoveryRoutes: RouteCollection {
 }
 
 extension SigningKeys {
-    /// For logout hints: an ID token of ours, even an expired one, names its client.
+    /// For logout hints: an ID token of ours, even an expired one (RP-Initiated Logout §2), names
+    /// its client and subject.
     func verifyIgnoringExpiry(_ token: String, as type: IDToken.Type) async throws -> IDToken {
         struct Lenient: JWTPayload {
             var aud: AudienceClaim
             var iss: IssuerClaim
+            var sub: SubjectClaim
             func verify(using algorithm: some JWTAlgorithm) async throws {}
         }
         let lenient = try await verifyWithoutClaims(token, as: Lenient.self)
-        return IDToken(iss: lenient.iss, sub: .init(value: ""), aud: lenient.aud, exp: .init(value: Date()), iat: .init(value: Date()),
+        return IDToken(iss: lenient.iss, sub: lenient.sub, aud: lenient.aud, exp: .init(value: Date()), iat: .init(value: Date()),
                        auth_time: 0, nonce: nil, azp: lenient.aud.value.first ?? "")
     }
 }
