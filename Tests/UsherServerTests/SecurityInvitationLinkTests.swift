@@ -49,7 +49,7 @@ import Vapor
             let old = try await openForm(t, f, link: try #require(created["link"] as? String), browser: &oldBrowser)
 
             let resent = try await t.send(.POST, "\(Self.invite)/\(id)/resend", token: token)
-            #expect(resent.status == .ok)
+            #expect(resent.status == .ok, "\(resent.body)")
 
             // The old form: shown as replaced, and its submission accepts nothing.
             let page = try await t.send(.GET, "/signup?flow=\(old.flow)", headers: Self.html(oldBrowser))

@@ -52,7 +52,7 @@ struct APIClientService {
         do {
             try await db.write { tx in
                 try await client.create(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: "apiClient.created", store: nil, targetType: "apiClient", targetId: id,
+                try await Audit.record(on: tx, actor: actor, action: .apiClientCreated, store: nil, targetType: "apiClient", targetId: id,
                                        details: ["name": name, "scopes": client.scopes])
             }
         } catch let error where error.isConstraintViolation {
@@ -79,7 +79,7 @@ struct APIClientService {
         }
         try await db.write { tx in
             try await client.save(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "apiClient.updated", store: nil, targetType: "apiClient", targetId: id, details: ["scopes": client.scopes])
+            try await Audit.record(on: tx, actor: actor, action: .apiClientUpdated, store: nil, targetType: "apiClient", targetId: id, details: ["scopes": client.scopes])
         }
         return Self.view(client)
     }
@@ -99,7 +99,7 @@ struct APIClientService {
         let client = try await require(id)
         try await db.write { tx in
             try await client.delete(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "apiClient.deleted", store: nil, targetType: "apiClient", targetId: id)
+            try await Audit.record(on: tx, actor: actor, action: .apiClientDeleted, store: nil, targetType: "apiClient", targetId: id)
         }
     }
 }

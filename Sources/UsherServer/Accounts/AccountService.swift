@@ -241,7 +241,7 @@ struct AccountService {
                              emailVerified: emailVerified, passwordHash: hash, invitationId: nil, groupIds: groups.map { $0.id! })
         let account = try await db.write { tx in
             let account = try await Self.insert(new, on: tx, now: Date())
-            try await Audit.record(on: tx, actor: actor, action: "account.created", store: storeName, targetType: "account", targetId: account.id!.idString)
+            try await Audit.record(on: tx, actor: actor, action: .accountCreated, store: storeName, targetType: "account", targetId: account.id!.idString)
             return account
         }
         return try await view(account)
@@ -293,7 +293,7 @@ struct AccountService {
                     try await MembershipModel.query(on: tx).filter(\.$accountId == account.id!).delete()
                     for g in groups { try await MembershipModel(accountId: account.id!, groupId: g.id!, createdAt: Date()).create(on: tx) }
                 }
-                try await Audit.record(on: tx, actor: actor, action: "account.updated", store: store, targetType: "account", targetId: id,
+                try await Audit.record(on: tx, actor: actor, action: .accountUpdated, store: store, targetType: "account", targetId: id,
                                        details: password != nil ? ["password": "changed"] : [:])
             }
         } catch let error where error.isConstraintViolation {
@@ -312,7 +312,7 @@ struct AccountService {
             try await SessionModel.query(on: tx).filter(\.$kind == "customer").filter(\.$subjectId == account.id!).delete()
             try await RefreshTokenModel.query(on: tx).filter(\.$accountId == account.id!).delete()
             try await account.delete(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "account.deleted", store: store, targetType: "account", targetId: id)
+            try await Audit.record(on: tx, actor: actor, action: .accountDeleted, store: store, targetType: "account", targetId: id)
         }
     }
 }

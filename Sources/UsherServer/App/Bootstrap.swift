@@ -21,7 +21,7 @@ enum Bootstrap {
                     store.identifiers = "EMAIL"
                     store.createdAt = Date()
                     try await store.create(on: tx)
-                    try await Audit.record(on: tx, actor: .system, action: "identityStore.created", store: defaultStore, targetType: "identityStore", targetId: defaultStore)
+                    try await Audit.record(on: tx, actor: .system, action: .identityStoreCreated, store: defaultStore, targetType: "identityStore", targetId: defaultStore)
                 }
             }
         }
@@ -35,7 +35,7 @@ enum Bootstrap {
                 policy.apply(AccountInvitationOptions(), RegistrationFields())
                 try await db.write { tx in
                     try await policy.create(on: tx)
-                    try await Audit.record(on: tx, actor: .system, action: "selfServicePolicy.created", store: nil, targetType: "selfServicePolicy", targetId: policy.id!.idString, details: ["name": policy.name])
+                    try await Audit.record(on: tx, actor: .system, action: .selfServicePolicyCreated, store: nil, targetType: "selfServicePolicy", targetId: policy.id!.idString, details: ["name": policy.name])
                 }
             }
         }
@@ -52,7 +52,7 @@ enum Bootstrap {
             let created = try await ignoringRace {
                 try await db.write { tx in
                     try await admin.create(on: tx)
-                    try await Audit.record(on: tx, actor: .system, action: "administrator.created", store: nil, targetType: "administrator", targetId: admin.id!.idString, details: ["email": email])
+                    try await Audit.record(on: tx, actor: .system, action: .administratorCreated, store: nil, targetType: "administrator", targetId: admin.id!.idString, details: ["email": email])
                 }
             }
             if created && config.adminPassword == nil {

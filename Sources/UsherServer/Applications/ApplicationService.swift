@@ -163,7 +163,7 @@ struct ApplicationService {
             for c in clientModels { try await c.create(on: tx) }
             for g in groups { try await ApplicationGroupModel(applicationId: app.id!, groupId: g.id!).create(on: tx) }
             for p in providers { try await ApplicationProviderModel(applicationId: app.id!, providerId: p).create(on: tx) }
-            try await Audit.record(on: tx, actor: actor, action: "application.created", store: app.store, targetType: "application", targetId: app.id!.idString,
+            try await Audit.record(on: tx, actor: actor, action: .applicationCreated, store: app.store, targetType: "application", targetId: app.id!.idString,
                                    details: ["name": app.name, "protocol": app.protocolKind])
         }
         return try await view(app, secrets: secrets)
@@ -250,7 +250,7 @@ struct ApplicationService {
                 try await ApplicationProviderModel.query(on: tx).filter(\.$applicationId == app.id!).delete()
                 for p in providers { try await ApplicationProviderModel(applicationId: app.id!, providerId: p).create(on: tx) }
             }
-            try await Audit.record(on: tx, actor: actor, action: "application.updated", store: app.store, targetType: "application", targetId: id)
+            try await Audit.record(on: tx, actor: actor, action: .applicationUpdated, store: app.store, targetType: "application", targetId: id)
         }
         return try await view(app, secrets: secrets)
     }
@@ -266,7 +266,7 @@ struct ApplicationService {
         client.secretHash = SecretToken.hash(secret)
         try await db.write { tx in
             try await client.save(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "client.secretRotated", store: app.store, targetType: "client", targetId: clientId)
+            try await Audit.record(on: tx, actor: actor, action: .clientSecretRotated, store: app.store, targetType: "client", targetId: clientId)
         }
         return Self.clientView(client, secret: secret)
     }
@@ -282,7 +282,7 @@ struct ApplicationService {
             try await ApplicationGroupModel.query(on: tx).filter(\.$applicationId == app.id!).delete()
             try await ApplicationProviderModel.query(on: tx).filter(\.$applicationId == app.id!).delete()
             try await app.delete(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "application.deleted", store: app.store, targetType: "application", targetId: id, details: ["name": app.name])
+            try await Audit.record(on: tx, actor: actor, action: .applicationDeleted, store: app.store, targetType: "application", targetId: id, details: ["name": app.name])
         }
     }
 }

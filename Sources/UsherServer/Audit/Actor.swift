@@ -25,12 +25,12 @@ enum Audit {
     /// Appends one entry to the audit log, inside the caller's transaction so that the log and
     /// the change it describes land together. `details` must never hold secrets.
     static func record(
-        on db: any Database, actor: Actor, action: String, store: String?, targetType: String, targetId: String,
+        on db: any Database, actor: Actor, action: AuditAction, store: String?, targetType: String, targetId: String,
         details: [String: String] = [:], at: Date = Date()
     ) async throws {
         // Every write of Usher records one: written directly, not through Fluent's reflection.
         try await db.sql.insertRow(into: AuditEventModel.schema, [
-            "id": UUID(), "at": at, "actor": actor.auditName, "action": action, "store": store, "target_type": targetType,
+            "id": UUID(), "at": at, "actor": actor.auditName, "action": action.rawValue, "store": store, "target_type": targetType,
             "target_id": targetId, "details": JSONText.encode(details),
         ])
     }

@@ -136,7 +136,7 @@ struct ConsoleAuthRoutes: RouteCollection {
             if let newHash { admin.passwordHash = newHash }
             try await admin.save(on: tx)
             try await Audit.record(on: tx, actor: Actor(kind: .administrator, id: admin.id!.idString, displayName: admin.email),
-                                   action: "administrator.signedIn", store: nil, targetType: "administrator", targetId: admin.id!.idString)
+                                   action: .administratorSignedIn, store: nil, targetType: "administrator", targetId: admin.id!.idString)
         }
         try await SignInAttempts.release(limiter, reservations, on: req.db)
         let response = Response.seeOther(Self.safeNext(form.next))

@@ -83,7 +83,7 @@ struct ExternalLoginProviderService {
         do {
             try await db.write { tx in
                 try await p.create(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: "externalLoginProvider.created", store: nil, targetType: "externalLoginProvider",
+                try await Audit.record(on: tx, actor: actor, action: .externalLoginProviderCreated, store: nil, targetType: "externalLoginProvider",
                                        targetId: p.id!.idString, details: ["name": p.name, "issuer": p.issuer])
             }
         } catch let error where error.isConstraintViolation {
@@ -108,7 +108,7 @@ struct ExternalLoginProviderService {
         if let mapping { p.claimMapping = JSONText.encode(mapping) }
         try await db.write { tx in
             try await p.save(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "externalLoginProvider.updated", store: nil, targetType: "externalLoginProvider", targetId: id)
+            try await Audit.record(on: tx, actor: actor, action: .externalLoginProviderUpdated, store: nil, targetType: "externalLoginProvider", targetId: id)
         }
         return Self.view(p)
     }
@@ -118,7 +118,7 @@ struct ExternalLoginProviderService {
         try await db.write { tx in
             try await ApplicationProviderModel.query(on: tx).filter(\.$providerId == p.id!).delete()
             try await p.delete(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "externalLoginProvider.deleted", store: nil, targetType: "externalLoginProvider", targetId: id)
+            try await Audit.record(on: tx, actor: actor, action: .externalLoginProviderDeleted, store: nil, targetType: "externalLoginProvider", targetId: id)
         }
     }
 

@@ -78,7 +78,7 @@ struct GroupService {
         do {
             try await db.write { tx in
                 try await group.create(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: "group.created", store: store, targetType: "group", targetId: group.id!.uuidString.lowercased(), details: ["name": group.name])
+                try await Audit.record(on: tx, actor: actor, action: .groupCreated, store: store, targetType: "group", targetId: group.id!.uuidString.lowercased(), details: ["name": group.name])
             }
         } catch let error where error.isConstraintViolation {
             throw UsherError.conflict("group.exists", "A group named '\(name!)' already exists in the identity store '\(store)'.")
@@ -96,7 +96,7 @@ struct GroupService {
         do {
             try await db.write { tx in
                 try await group.save(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: "group.updated", store: store, targetType: "group", targetId: id)
+                try await Audit.record(on: tx, actor: actor, action: .groupUpdated, store: store, targetType: "group", targetId: id)
             }
         } catch let error where error.isConstraintViolation {
             throw UsherError.conflict("group.exists", "A group named '\(group.name)' already exists in the identity store '\(store)'.")
@@ -110,7 +110,7 @@ struct GroupService {
             try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).delete()
             try await ApplicationGroupModel.query(on: tx).filter(\.$groupId == group.id!).delete()
             try await group.delete(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "group.deleted", store: store, targetType: "group", targetId: id, details: ["name": group.name])
+            try await Audit.record(on: tx, actor: actor, action: .groupDeleted, store: store, targetType: "group", targetId: id, details: ["name": group.name])
         }
     }
 
@@ -130,7 +130,7 @@ struct GroupService {
             let exists = try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).filter(\.$accountId == account.id!).count() > 0
             guard !exists else { return }
             try await MembershipModel(accountId: account.id!, groupId: group.id!, createdAt: Date()).create(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "group.memberAdded", store: store, targetType: "group", targetId: id, details: ["accountId": accountId])
+            try await Audit.record(on: tx, actor: actor, action: .groupMemberAdded, store: store, targetType: "group", targetId: id, details: ["accountId": accountId])
         }
     }
 
@@ -141,7 +141,7 @@ struct GroupService {
             let removed = try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).filter(\.$accountId == accountUUID).count()
             guard removed > 0 else { throw UsherError.notFound("member", accountId) }
             try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).filter(\.$accountId == accountUUID).delete()
-            try await Audit.record(on: tx, actor: actor, action: "group.memberRemoved", store: store, targetType: "group", targetId: id, details: ["accountId": accountId])
+            try await Audit.record(on: tx, actor: actor, action: .groupMemberRemoved, store: store, targetType: "group", targetId: id, details: ["accountId": accountId])
         }
     }
 }

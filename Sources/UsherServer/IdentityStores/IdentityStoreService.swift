@@ -56,7 +56,7 @@ struct IdentityStoreService {
         do {
             try await db.write { tx in
                 try await model.create(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: "identityStore.created", store: request.name, targetType: "identityStore", targetId: request.name,
+                try await Audit.record(on: tx, actor: actor, action: .identityStoreCreated, store: request.name, targetType: "identityStore", targetId: request.name,
                                        details: ["identifiers": model.identifiers])
             }
         } catch let error where error.isConstraintViolation {
@@ -78,7 +78,7 @@ struct IdentityStoreService {
         if r.has("description") { store.storeDescription = description?.isEmpty == true ? nil : description }
         try await db.write { tx in
             try await store.save(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "identityStore.updated", store: name, targetType: "identityStore", targetId: name)
+            try await Audit.record(on: tx, actor: actor, action: .identityStoreUpdated, store: name, targetType: "identityStore", targetId: name)
         }
         return Self.view(store)
     }
@@ -100,7 +100,7 @@ struct IdentityStoreService {
         }
         try await db.write { tx in
             try await store.delete(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "identityStore.deleted", store: name, targetType: "identityStore", targetId: name)
+            try await Audit.record(on: tx, actor: actor, action: .identityStoreDeleted, store: name, targetType: "identityStore", targetId: name)
         }
     }
 }

@@ -42,15 +42,15 @@ extension InvitationService {
         if !filter.statuses.isEmpty {
             let any = filter.statuses.map { status -> SQLQueryString in
                 switch status {
-                case .done: "status = \(bind: InvitationStatus.done.rawValue)"
-                case .pending: "(status = \(bind: InvitationStatus.pending.rawValue) AND valid_until > \(bind: now))"
-                case .expired: "(status = \(bind: InvitationStatus.pending.rawValue) AND valid_until <= \(bind: now))"
+                case .done: "status = \(InvitationStatus.done)"
+                case .pending: "(status = \(InvitationStatus.pending) AND valid_until > \(bind: now))"
+                case .expired: "(status = \(InvitationStatus.pending) AND valid_until <= \(bind: now))"
                 }
             }
             conditions.append("(" + any.joined(separator: " OR ") + ")")
         }
         if let accepted = filter.accepted {
-            conditions.append(accepted ? "status = \(bind: InvitationStatus.done.rawValue)" : "status <> \(bind: InvitationStatus.done.rawValue)")
+            conditions.append(accepted ? "status = \(InvitationStatus.done)" : "status <> \(InvitationStatus.done)")
         }
         if let email = filter.email { conditions.append("email_key = \(bind: EmailAddress.normalize(email))") }
         if let search = filter.search, !search.isEmpty {

@@ -30,7 +30,7 @@ extension InvitationService {
             let rows = try await tx.sql.raw("""
                 UPDATE invitations SET token_hash = \(bind: tokenHash), valid_until = \(bind: validUntil), sent_at = \(bind: now),
                   send_count = send_count + 1
-                WHERE id = \(bind: invitationId) AND status = 'PENDING' RETURNING id
+                WHERE id = \(bind: invitationId) AND status = \(InvitationStatus.pending) RETURNING id
                 """).all()
             guard !rows.isEmpty else {
                 throw UsherError.conflict("invitation.alreadyAccepted", "This invitation was accepted a moment ago; there is nothing to resend.")
@@ -46,7 +46,7 @@ extension InvitationService {
             try await message.insert(on: tx)
             fresh.lastEmailId = message.id
             try await fresh.save(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "invitation.resent", store: store, targetType: "invitation", targetId: id,
+            try await Audit.record(on: tx, actor: actor, action: .invitationResent, store: store, targetType: "invitation", targetId: id,
                                    details: ["email": fresh.email, "sendCount": String(fresh.sendCount)])
             return fresh
         }

@@ -11,14 +11,14 @@ extension InvitationService {
         try InvitationRules.checkRevocable(InvitationRules.status(storedDone: invitation.status == InvitationStatus.done.rawValue, validUntil: invitation.validUntil, now: Date()))
         let invitationId = invitation.id!
         try await db.write { tx in
-            let rows = try await tx.sql.raw("DELETE FROM invitations WHERE id = \(bind: invitationId) AND status = 'PENDING' RETURNING id").all()
+            let rows = try await tx.sql.raw("DELETE FROM invitations WHERE id = \(bind: invitationId) AND status = \(InvitationStatus.pending) RETURNING id").all()
             guard !rows.isEmpty else {
                 throw UsherError.conflict("invitation.alreadyAccepted", "This invitation was accepted a moment ago and cannot be revoked.")
             }
             try await RetiredLinkModel(tokenHash: invitation.tokenHash, reason: InvitationLinkRefusal.revoked.rawValue, invitationId: invitationId, at: Date()).create(on: tx)
             try await Outbox.cancelQueued(invitationId: invitationId, reason: "invitation revoked", on: tx)
             try await LoginFlowModel.query(on: tx).filter(\.$invitationId == invitationId).delete()
-            try await Audit.record(on: tx, actor: actor, action: "invitation.revoked", store: store, targetType: "invitation", targetId: id,
+            try await Audit.record(on: tx, actor: actor, action: .invitationRevoked, store: store, targetType: "invitation", targetId: id,
                                    details: ["email": invitation.email, "applicationId": invitation.applicationId.idString, "createdBy": invitation.createdBy])
         }
     }

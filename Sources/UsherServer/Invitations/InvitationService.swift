@@ -61,7 +61,7 @@ struct InvitationService {
 
                 try await invitation.insert(on: tx)
                 try await message.insert(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: "invitation.created", store: storeName, targetType: "invitation",
+                try await Audit.record(on: tx, actor: actor, action: .invitationCreated, store: storeName, targetType: "invitation",
                                        targetId: invitation.id!.idString,
                                        details: ["email": request.email.value, "applicationId": applicationId.idString, "clientId": invitation.clientId])
             }
@@ -144,7 +144,7 @@ struct InvitationService {
 
     func pendingInvitationId(email: EmailAddress, store: String, on db: any Database) async throws -> UUID? {
         try await db.sql.raw("""
-            SELECT id FROM invitations WHERE store = \(bind: store) AND email_key = \(bind: email.normalized) AND status = 'PENDING' LIMIT 1
+            SELECT id FROM invitations WHERE store = \(bind: store) AND email_key = \(bind: email.normalized) AND status = \(InvitationStatus.pending) LIMIT 1
             """).first()?.decode(column: "id", as: UUID.self)
     }
 

@@ -53,8 +53,8 @@ enum Outbox {
     /// dead), and forgets the sealed link of every email it had so far.
     static func cancelQueued(invitationId: UUID, reason: String, on tx: any Database) async throws {
         try await tx.sql.raw("""
-            UPDATE outbox SET status = 'cancelled', last_error = \(bind: reason)
-            WHERE invitation_id = \(bind: invitationId) AND status = 'queued'
+            UPDATE outbox SET status = \(OutboxStatus.cancelled), last_error = \(bind: reason)
+            WHERE invitation_id = \(bind: invitationId) AND status = \(OutboxStatus.queued)
             """).run()
         try await forgetLinks(invitationId: invitationId, on: tx)
     }
@@ -75,10 +75,10 @@ enum Outbox {
         return try await db.writeStatement { sql in
             try await sql.raw("""
                 UPDATE outbox SET link_secret = NULL
-                WHERE link_secret IS NOT NULL AND (status IN ('failed', 'cancelled')
-                  OR (invitation_id IS NULL AND status = 'sent')
+                WHERE link_secret IS NOT NULL AND (status IN (\(OutboxStatus.failed), \(OutboxStatus.cancelled))
+                  OR (invitation_id IS NULL AND status = \(OutboxStatus.sent))
                   OR (invitation_id IS NOT NULL AND NOT EXISTS (
-                    SELECT 1 FROM invitations i WHERE i.id = outbox.invitation_id AND i.status = 'PENDING' AND i.valid_until > \(bind: now))))
+                    SELECT 1 FROM invitations i WHERE i.id = outbox.invitation_id AND i.status = \(InvitationStatus.pending) AND i.valid_until > \(bind: now))))
                 RETURNING id
                 """).all(decoding: Row.self).count
         }

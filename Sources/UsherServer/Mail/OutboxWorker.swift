@@ -169,10 +169,10 @@ final class OutboxWorker: Sendable {
         let lock: SQLQueryString = db.isSQLite ? "" : "FOR UPDATE SKIP LOCKED"
         let ids = try await db.writeStatement { sql -> [UUID] in
             try await sql.raw("""
-                UPDATE outbox SET status = 'sending', lease_owner = \(bind: owner), lease_until = \(bind: until), attempts = attempts + 1
+                UPDATE outbox SET status = \(OutboxStatus.sending), lease_owner = \(bind: owner), lease_until = \(bind: until), attempts = attempts + 1
                 WHERE id IN (
                   SELECT id FROM outbox
-                  WHERE (status = 'queued' AND next_attempt_at <= \(bind: now)) OR (status = 'sending' AND lease_until < \(bind: now))
+                  WHERE (status = \(OutboxStatus.queued) AND next_attempt_at <= \(bind: now)) OR (status = \(OutboxStatus.sending) AND lease_until < \(bind: now))
                   ORDER BY next_attempt_at LIMIT \(literal: limit) \(lock))
                 RETURNING id
                 """).all(decoding: Row.self).map(\.id)
@@ -189,7 +189,7 @@ final class OutboxWorker: Sendable {
         let linkSecret: SQLQueryString = transport.keepsDeliveredEmails ? "link_secret" : "NULL"
         try await db.writeStatement { sql in
             try await sql.raw("""
-                UPDATE outbox SET status = 'sent', sent_at = \(bind: now), transport = \(bind: transportName), last_error = NULL,
+                UPDATE outbox SET status = \(OutboxStatus.sent), sent_at = \(bind: now), transport = \(bind: transportName), last_error = NULL,
                   lease_owner = NULL, lease_until = NULL, link_secret = \(linkSecret)
                 WHERE id IN (\(binds: ids))
                 """).run()
@@ -214,9 +214,9 @@ final class OutboxWorker: Sendable {
             } else {
                 try await db.writeStatement { sql in
                     try await sql.raw("""
-                        UPDATE outbox SET status = 'queued', next_attempt_at = \(bind: next), last_error = \(bind: reason), transport = \(bind: transportName),
+                        UPDATE outbox SET status = \(OutboxStatus.queued), next_attempt_at = \(bind: next), last_error = \(bind: reason), transport = \(bind: transportName),
                           lease_owner = NULL, lease_until = NULL
-                        WHERE id = \(bind: id) AND status = 'sending'
+                        WHERE id = \(bind: id) AND status = \(OutboxStatus.sending)
                         """).run()
                 }
                 logger.notice("Email not delivered yet; retrying in \(Int(delay)) s", metadata: ["email": .string(id.idString), "reason": .string(reason)])
@@ -230,7 +230,7 @@ final class OutboxWorker: Sendable {
     private func fail(_ id: UUID, reason: String, transportName: String) async throws {
         try await db.writeStatement { sql in
             try await sql.raw("""
-                UPDATE outbox SET status = 'failed', last_error = \(bind: reason), transport = \(bind: transportName), lease_owner = NULL, lease_until = NULL,
+                UPDATE outbox SET status = \(OutboxStatus.failed), last_error = \(bind: reason), transport = \(bind: transportName), lease_owner = NULL, lease_until = NULL,
                   link_secret = NULL
                 WHERE id = \(bind: id)
                 """).run()

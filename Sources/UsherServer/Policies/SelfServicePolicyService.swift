@@ -112,7 +112,7 @@ struct SelfServicePolicyService {
         do {
             try await db.write { tx in
                 try await policy.create(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: "selfServicePolicy.created", store: nil, targetType: "selfServicePolicy", targetId: policy.id!.idString, details: ["name": policy.name])
+                try await Audit.record(on: tx, actor: actor, action: .selfServicePolicyCreated, store: nil, targetType: "selfServicePolicy", targetId: policy.id!.idString, details: ["name": policy.name])
             }
         } catch let error where error.isConstraintViolation {
             throw UsherError.conflict("selfServicePolicy.exists", "A self-service policy named '\(name!)' already exists.")
@@ -130,7 +130,7 @@ struct SelfServicePolicyService {
         do {
             try await db.write { tx in
                 try await policy.save(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: "selfServicePolicy.updated", store: nil, targetType: "selfServicePolicy", targetId: id,
+                try await Audit.record(on: tx, actor: actor, action: .selfServicePolicyUpdated, store: nil, targetType: "selfServicePolicy", targetId: id,
                                        details: ["options": JSONText.encode(options)])
             }
         } catch let error where error.isConstraintViolation {
@@ -147,7 +147,7 @@ struct SelfServicePolicyService {
         }
         try await db.write { tx in
             try await policy.delete(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: "selfServicePolicy.deleted", store: nil, targetType: "selfServicePolicy", targetId: id)
+            try await Audit.record(on: tx, actor: actor, action: .selfServicePolicyDeleted, store: nil, targetType: "selfServicePolicy", targetId: id)
         }
     }
 

@@ -159,7 +159,7 @@ struct EmailVerification: Sendable {
                 throw superseded
             }
             try await Audit.record(on: tx, actor: Actor(kind: .customer, id: link.account_id.idString, displayName: link.email),
-                                   action: "account.email_verified", store: link.store, targetType: "account",
+                                   action: .accountEmailVerified, store: link.store, targetType: "account",
                                    targetId: link.account_id.idString, details: ["email": link.email], at: now)
             return link
         }
