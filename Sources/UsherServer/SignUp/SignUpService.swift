@@ -54,10 +54,11 @@ struct SignUpService {
             let existingIds = Set(existingGroups.compactMap(\.id))
             let groupIds = InvitationRules.groupsOnAcceptance(invited: invitedGroups.map(\.idString), application: applicationGroups.map(\.idString))
                 .compactMap(UUID.init(uuidString:)).filter(existingIds.contains)
-            let metadata = (JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:])
-                .filter { ProfileAttribute(rawValue: $0.key) == nil }
+            let invited = JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:]
+            let metadata = InvitedUsername.accountMetadata(invited, store: store).filter { ProfileAttribute(rawValue: $0.key) == nil }
+            // A store without EMAIL identifies the account by the invitation's username (issue 24 item 7).
             let account = try await AccountService.insert(
-                NewAccount(store: store, email: address.accountEmail, username: nil, profile: submission.profile, metadata: metadata,
+                NewAccount(store: store, email: address.accountEmail, username: InvitedUsername.of(invited, store: store), profile: submission.profile, metadata: metadata,
                            emailVerified: submission.emailVerified, passwordHash: passwordHash, invitationId: invitationId, groupIds: groupIds),
                 id: accountId, on: tx, now: now)
             if let externalIdentity {
