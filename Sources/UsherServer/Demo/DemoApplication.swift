@@ -56,6 +56,7 @@ struct DemoRoutes: RouteCollection {
     }
 
     private static let cookie = "usher_demo"
+    private static let idTokenCookie = "usher_demo_id"
 
     func home(_ req: Request) async throws -> Response {
         let base = req.usher.config.publicURL
@@ -64,10 +65,17 @@ struct DemoRoutes: RouteCollection {
             let claims = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             context["signedIn"] = true
             context["claims"] = claims.keys.sorted().map { ["name": $0, "value": "\(claims[$0]!)"] }
-            context["logoutURL"] = RedirectURI.appending([("client_id", DemoApplication.clientId), ("post_logout_redirect_uri", base + "/demo")], to: base + "/oauth2/logout")
+            // The ID token as id_token_hint: Usher signs the person out at once only with it
+            // (without it, it asks them to confirm, so no other site can sign them out).
+            var items = [("client_id", DemoApplication.clientId), ("post_logout_redirect_uri", base + "/demo"), ("state", "signedout")]
+            if let idToken = req.cookies[Self.idTokenCookie]?.string { items.append(("id_token_hint", idToken)) }
+            context["logoutURL"] = RedirectURI.appending(items, to: base + "/oauth2/logout")
         }
         let response = Pages.render("page/demo", context, request: req)
-        if req.query[String.self, at: "signedout"] != nil { response.cookies["usher_demo_user"] = .expired }
+        if req.query[String.self, at: "state"] == "signedout" {
+            response.cookies["usher_demo_user"] = .expired
+            response.cookies[Self.idTokenCookie] = .expired
+        }
         return response
     }
 
@@ -120,6 +128,7 @@ struct DemoRoutes: RouteCollection {
         let data = try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys])
         let response = Response.seeOther("/demo")
         response.cookies["usher_demo_user"] = BrowserCookies.cookie(data.base64URLEncodedString(), request: req, maxAge: 3600)
+        response.cookies[Self.idTokenCookie] = BrowserCookies.cookie(tokens.id_token, request: req, maxAge: 3600)
         response.cookies[Self.cookie] = .expired
         return response
     }
