@@ -36,16 +36,16 @@ struct InvitationRoutes: RouteCollection {
         let page = try PageRequest.from(req)
         let sort = try SortOrder.from(req, allowed: InvitationService.sortFields, default: SortOrder(field: "created", ascending: false))
         let after = try InvitationCursor.from(req.query[String.self, at: "after"], sort: sort)
-        let listing = try await service(req).list(store: req.parameters.get("store")!, filter: filter, sort: sort, page: page, after: after)
+        let listing = try await service(req).list(store: try req.storeName(), filter: filter, sort: sort, page: page, after: after)
         return try listing.response(for: req, page: page)
     }
 
     func get(req: Request) async throws -> InvitationView {
-        try await service(req).get(store: req.parameters.get("store")!, id: req.parameters.get("id")!)
+        try await service(req).get(store: try req.storeName(), id: try req.uuidParameter("id").idString)
     }
 
     func create(req: Request) async throws -> Response {
-        let store = req.parameters.get("store")!
+        let store = try req.storeName()
         _ = try await IdentityStoreService(db: req.db).require(store)
         let request = try InvitationRequest.read(try JSONObjectReader.body(of: req))
         let view = try await service(req).create(store: store, request, by: try req.apiActor)
@@ -57,7 +57,7 @@ struct InvitationRoutes: RouteCollection {
     }
 
     func resend(req: Request) async throws -> Response {
-        let view = try await service(req).resend(store: req.parameters.get("store")!, id: req.parameters.get("id")!, by: try req.apiActor)
+        let view = try await service(req).resend(store: try req.storeName(), id: try req.uuidParameter("id").idString, by: try req.apiActor)
         let response = Response(status: .ok)
         try response.content.encode(view, as: .json)
         response.headers.cacheControl = .init(noStore: true)
@@ -65,7 +65,7 @@ struct InvitationRoutes: RouteCollection {
     }
 
     func revoke(req: Request) async throws -> HTTPStatus {
-        try await service(req).revoke(store: req.parameters.get("store")!, id: req.parameters.get("id")!, by: try req.apiActor)
+        try await service(req).revoke(store: try req.storeName(), id: try req.uuidParameter("id").idString, by: try req.apiActor)
         return .noContent
     }
 }
