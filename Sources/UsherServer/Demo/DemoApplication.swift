@@ -37,7 +37,7 @@ enum DemoApplication {
             try await app.db.write { tx in
                 try await application.create(on: tx)
                 try await client.create(on: tx)
-                try await Audit.record(on: tx, actor: .system, action: "application.created", store: Bootstrap.defaultStore,
+                try await Audit.record(on: tx, actor: .system, action: .applicationCreated, store: Bootstrap.defaultStore,
                                        targetType: "application", targetId: application.id!.idString, details: ["name": name, "demo": "true"])
             }
             app.logger.notice("Seeded the demo application '\(name)' (client \(clientId)); invite yourself to it and open \(base)/demo")
