@@ -10,32 +10,33 @@ extension ConsoleRoutes {
         _ = try await IdentityStoreService(db: req.db).require(store)
         let tab = req.query[String.self, at: "tab"] == "invitations" ? "invitations" : "accounts"
         let page = try PageRequest.from(req)
-        var context: [String: Any] = ["stores": try await stores(req, selected: store), "store": store, "tab_" + tab: true]
         let search = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
-        context["q"] = search ?? ""
+        var context = AccountsConsolePage(stores: try await stores(req, selected: store), store: store, q: search ?? "")
         if tab == "invitations" {
+            context.tab_invitations = true
             var filter = InvitationFilter()
             let status = req.query[String.self, at: "status"] ?? ""
             if let s = InvitationStatus(rawValue: status) { filter.statuses = [s] }
             if let search, !search.isEmpty { filter.search = search }
             let listing = try await InvitationService(db: req.db, context: req.usher).list(
                 store: store, filter: filter, sort: SortOrder(field: "created", ascending: false), page: page)
-            context["invitations"] = listing.items.map { i -> [String: Any] in
-                ["id": i.id, "email": i.email, "status": InvitationStatus(rawValue: i.status)?.label ?? i.status, "statusClass": i.status.lowercased(),
-                 "application": i.applicationName ?? i.clientId, "sent": Self.date(i.sent), "validUntil": Self.date(i.validUntil), "store": store]
+            context.invitations = listing.items.map { i in
+                .init(id: i.id, email: i.email, status: InvitationStatus(rawValue: i.status)?.label ?? i.status, statusClass: i.status.lowercased(),
+                      application: i.applicationName ?? i.clientId, sent: Self.date(i.sent), validUntil: Self.date(i.validUntil), store: store)
             }
-            context["statuses"] = InvitationStatus.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0.rawValue == status] }
-            context["pager"] = Self.pager(req, page: page, listing: listing)
-            context["empty"] = listing.items.isEmpty
+            context.statuses = InvitationStatus.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == status) }
+            context.pager = Self.pager(req, page: page, listing: listing)
+            context.empty = listing.items.isEmpty
         } else {
+            context.tab_accounts = true
             let listing = try await AccountService(db: req.db, passwords: nil).list(store: store, email: nil, search: search, page: page)
-            context["accounts"] = listing.items.map { a -> [String: Any] in
-                ["id": a.id, "email": a.email ?? a.username ?? "—", "name": [a.givenName, a.familyName].compactMap { $0 }.joined(separator: " "),
-                 "groups": a.groups.map(\.name).joined(separator: ", "), "created": Self.date(a.created), "store": store,
-                 "invited": a.invitationId != nil]
+            context.accounts = listing.items.map { a in
+                .init(id: a.id, email: a.email ?? a.username ?? "—", name: [a.givenName, a.familyName].compactMap { $0 }.joined(separator: " "),
+                      groups: a.groups.map(\.name).joined(separator: ", "), created: Self.date(a.created), store: store,
+                      invited: a.invitationId != nil)
             }
-            context["pager"] = Self.pager(req, page: page, listing: listing)
-            context["empty"] = listing.items.isEmpty
+            context.pager = Self.pager(req, page: page, listing: listing)
+            context.empty = listing.items.isEmpty
         }
         return self.page(req, "console/accounts", "Accounts", context, section: "accounts")
     }
@@ -61,4 +62,48 @@ extension ConsoleRoutes {
         c["store"] = store
         return page(req, "console/account", a.email ?? "Account", c, section: "accounts")
     }
+}
+
+/// `console/accounts`: a store's accounts, or (the invitations tab) its invitations, one page at a time.
+struct AccountsConsolePage {
+    struct Invitation {
+        var id: String
+        var email: String
+        var status: String
+        /// The status as a CSS class (`pending`, `done`, …).
+        var statusClass: String
+        var application: String
+        var sent: String
+        var validUntil: String
+        var store: String
+    }
+
+    struct Status {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct Account {
+        var id: String
+        var email: String
+        var name: String
+        var groups: String
+        var created: String
+        var store: String
+        var invited: Bool
+    }
+
+    var stores: [StoreOption]
+    var store: String
+    /// The search text, kept in the search box.
+    var q: String
+    /// Which tab is shown; the template reads them as `tab_accounts` and `tab_invitations`.
+    var tab_accounts = false
+    var tab_invitations = false
+    var invitations: [Invitation]?
+    var statuses: [Status]?
+    var accounts: [Account]?
+    var pager: ConsolePager?
+    var empty = false
 }

@@ -13,20 +13,18 @@ extension ConsoleRoutes {
                                     status: HTTPResponseStatus = .ok) async throws -> Response {
         let listing = try await ApplicationService(db: req.db).list(store: nil, page: PageRequest(page: 0, size: 200))
         let policies = try await SelfServicePolicyModel.query(on: req.db).sort(\.$name).all()
-        var c: [String: Any] = [
-            "applications": listing.items.map { a -> [String: Any] in
-                ["id": a.id, "name": a.name, "store": a.store, "protocol": a.protocol.uppercased(), "clients": a.clients.map(\.clientId).joined(separator: ", "),
-                 "loginUrl": a.clients.first?.loginUrl ?? "—"]
+        let c = ApplicationsConsolePage(
+            applications: listing.items.map { a in
+                .init(id: a.id, name: a.name, store: a.store, protocol: a.protocol.uppercased(), clients: a.clients.map(\.clientId).joined(separator: ", "),
+                      loginUrl: a.clients.first?.loginUrl ?? "—")
             },
-            "stores": try await stores(req, selected: values["store"] ?? Bootstrap.defaultStore),
-            "policies": policies.map { ["id": $0.id!.idString, "name": $0.name, "selected": values["policy"] == $0.id!.idString] },
-            "name": values["name"] ?? "", "redirectUri": values["redirectUri"] ?? "", "loginUrl": values["loginUrl"] ?? "",
-            "oidcSelected": values["protocol"] != "saml2", "samlSelected": values["protocol"] == "saml2",
-        ]
-        if let error { c["formError"] = error }
-        if let created {
-            c["createdClient"] = created.clients.first.map { ["clientId": $0.clientId, "clientSecret": $0.clientSecret ?? "(public client: no secret)"] } ?? [:]
-        }
+            stores: try await stores(req, selected: values["store"] ?? Bootstrap.defaultStore),
+            policies: policies.map { .init(id: $0.id!.idString, name: $0.name, selected: values["policy"] == $0.id!.idString) },
+            name: values["name"] ?? "", redirectUri: values["redirectUri"] ?? "", loginUrl: values["loginUrl"] ?? "",
+            oidcSelected: values["protocol"] != "saml2", samlSelected: values["protocol"] == "saml2", formError: error,
+            createdClient: created.map { view in
+                view.clients.first.map { .init(clientId: $0.clientId, clientSecret: $0.clientSecret ?? "(public client: no secret)") } ?? .init()
+            })
         return page(req, "console/applications", "Applications", c, section: "applications", status: status)
     }
 
@@ -61,4 +59,39 @@ extension ConsoleRoutes {
         c["isSaml"] = a.protocol == "saml2"
         return page(req, "console/application", a.name, c, section: "applications")
     }
+}
+
+/// `console/applications`: every application, and the create form (kept as typed when refused).
+struct ApplicationsConsolePage {
+    struct Application {
+        var id: String
+        var name: String
+        var store: String
+        var `protocol`: String
+        var clients: String
+        var loginUrl: String
+    }
+
+    struct Policy {
+        var id: String
+        var name: String
+        var selected: Bool
+    }
+
+    /// The client just created: its secret is shown on this answer only.
+    struct CreatedClient {
+        var clientId: String?
+        var clientSecret: String?
+    }
+
+    var applications: [Application]
+    var stores: [StoreOption]
+    var policies: [Policy]
+    var name: String
+    var redirectUri: String
+    var loginUrl: String
+    var oidcSelected: Bool
+    var samlSelected: Bool
+    var formError: String?
+    var createdClient: CreatedClient?
 }

@@ -10,13 +10,12 @@ extension ConsoleRoutes {
         let query = OutboxMessageModel.query(on: req.db)
         let total = try await query.count()
         let items = try await query.sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.size)).all()
-        let c: [String: Any] = [
-            "messages": items.map { m in
-                ["id": m.id!.idString, "to": m.recipient, "subject": m.subject, "status": m.status, "attempts": m.attempts,
-                 "lastError": m.lastError ?? "", "created": Self.date(m.createdAt), "transport": m.transport ?? "—"] as [String: Any]
+        let c = MailboxConsolePage(
+            messages: items.map { m in
+                .init(id: m.id!.idString, to: m.recipient, subject: m.subject, status: m.status, attempts: m.attempts,
+                      lastError: m.lastError ?? "", created: Self.date(m.createdAt), transport: m.transport ?? "—")
             },
-            "pager": Self.pager(req, page: page, listing: Listing<IdOnly>(items: [], total: total)), "localMailbox": req.usher.config.smtpURL == nil,
-        ]
+            pager: Self.pager(req, page: page, listing: Listing<IdOnly>(items: [], total: total)), localMailbox: req.usher.config.smtpURL == nil)
         return self.page(req, "console/mailbox", "Mailbox", c, section: "mailbox")
     }
 
@@ -25,9 +24,40 @@ extension ConsoleRoutes {
             throw UsherError.notFound("email", req.parameters.get("id") ?? "")
         }
         let bodies = try await LocalMailboxReading.bodies(of: m, localMailbox: req.usher.config.smtpURL == nil, secrets: req.usher.secrets, on: req.db)
-        let c: [String: Any] = ["to": m.recipient, "subject": bodies.subject, "text": bodies.text, "status": m.status, "lastError": m.lastError ?? "",
-                                "created": Self.date(m.createdAt), "sentAt": Self.date(m.sentAt), "attempts": m.attempts,
-                                "html": bodies.html]
+        let c = MailConsolePage(to: m.recipient, subject: bodies.subject, text: bodies.text, status: m.status, lastError: m.lastError ?? "",
+                                created: Self.date(m.createdAt), sentAt: Self.date(m.sentAt), attempts: m.attempts, html: bodies.html)
         return page(req, "console/mail", bodies.subject, c, section: "mailbox")
     }
+}
+
+/// `console/mailbox`: one page of the emails Usher queued, newest first.
+struct MailboxConsolePage {
+    struct Message {
+        var id: String
+        var to: String
+        var subject: String
+        var status: String
+        var attempts: Int
+        var lastError: String
+        var created: String
+        var transport: String
+    }
+
+    var messages: [Message]
+    var pager: ConsolePager
+    /// No SMTP server is configured: the mailbox is where the emails are read.
+    var localMailbox: Bool
+}
+
+/// `console/mail`: one email as it was (or will be) sent.
+struct MailConsolePage {
+    var to: String
+    var subject: String
+    var text: String
+    var status: String
+    var lastError: String
+    var created: String
+    var sentAt: String
+    var attempts: Int
+    var html: String
 }
