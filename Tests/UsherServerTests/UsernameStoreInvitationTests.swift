@@ -124,4 +124,33 @@ import Vapor
             #expect(try await signIn(t, f, "plain").reply.status == .unauthorized)
         }
     }
+    /// The console's invitation form asks for the username in a store with USERNAME (required
+    /// without EMAIL), and the invitation carries it.
+    @Test(arguments: TestDatabase.available)
+    func theConsoleAsksForTheUsername(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            try await store(t, "members", ["USERNAME"])
+            let f = try await t.oidcApplication(token: token, store: "members")
+            let console = try await ConsoleBrowser.signIn(t)
+            let form = try await console.get("/admin/invite?store=members")
+            #expect(form.body.contains(#"<input id="username" name="username" value="" autocomplete="off" required>"#), "\(form.body)")
+            #expect(!(try await console.get("/admin/invite?store=default")).body.contains(#"id="username""#))
+            let csrf = try #require(form.body.components(separatedBy: #"name="csrf" value=""#).dropFirst().first?.components(separatedBy: "\"").first)
+            func post(_ username: String) async throws -> TestApp.Reply {
+                try await t.send(.POST, "/admin/invite", headers: console.cookieHeader, form: flows.query([
+                    ("csrf", csrf), ("store", "members"), ("applicationId", f.applicationId), ("email", "con@example.com"),
+                    ("username", username), ("language", "en-US"), ("action", "send"),
+                ]))
+            }
+            let refused = try await post("")
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains(#"id="username-error""#))
+            #expect(try await t.count("invitations") == 0)
+            let sent = try await post("con.member")
+            #expect(sent.status == .seeOther, "\(sent.body)")
+            let list = try await t.send(.GET, "/admin/api/v1/identityStores/members/invite", token: token).jsonArray
+            #expect(list.map { ($0["metadata"] as? [String: Any])?["username"] as? String } == ["con.member"])
+        }
+    }
 }

@@ -99,7 +99,7 @@ struct ConsoleRoutes: RouteCollection {
 
     private func renderInviteForm(_ req: Request, store: String, values: [String: String], groupRows: [String], errors: [FieldError],
                                   message: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
-        _ = try await IdentityStoreService(db: req.db).require(store)
+        let storeModel = try await IdentityStoreService(db: req.db).require(store)
         let apps = try await ApplicationModel.query(on: req.db).filter(\.$store == store).sort(\.$name).all()
         let oidc = apps.filter { $0.protocolKind == ApplicationProtocol.oidc.rawValue }
         let saml = apps.filter { $0.protocolKind != ApplicationProtocol.oidc.rawValue }
@@ -113,6 +113,8 @@ struct ConsoleRoutes: RouteCollection {
             "applications": oidc.map { ["id": $0.id!.idString, "name": $0.name, "selected": values["applicationId"] == $0.id!.idString] },
             "samlApplications": saml.map(\.name).joined(separator: ", "), "hasSaml": !saml.isEmpty,
             "email": values["email"] ?? "",
+            // A store with USERNAME asks for the account's username (issue 24 item 7).
+            "usesUsername": storeModel.supportsUsername, "usernameRequired": !storeModel.supportsEmail, "username": values["username"] ?? "",
             "profile": ProfileAttribute.allCases.map { a -> [String: Any] in
                 var f: [String: Any] = ["name": a.rawValue, "label": a.label, "value": values[a.rawValue] ?? ""]
                 if let e = error("metadata." + a.rawValue) { f["error"] = e }
@@ -125,6 +127,7 @@ struct ConsoleRoutes: RouteCollection {
             "languages": Self.languages.map { ["tag": $0.0, "name": $0.1, "selected": (values["language"] ?? "en-US") == $0.0] },
         ]
         if let e = error("email") { context["emailError"] = e }
+        if let e = error(InvitedUsername.field) { context["usernameError"] = e }
         if let e = error("clientId") ?? error("applicationId") { context["applicationError"] = e }
         if let e = error("groups") { context["groupsError"] = e }
         if let e = error("language") { context["languageError"] = e }
@@ -152,6 +155,7 @@ struct ConsoleRoutes: RouteCollection {
         for a in ProfileAttribute.allCases {
             if let v = form[a.rawValue]?.trimmingCharacters(in: .whitespaces), !v.isEmpty { metadata[a.rawValue] = .string(v) }
         }
+        if let v = form["username"]?.trimmingCharacters(in: .whitespaces), !v.isEmpty { metadata[InvitedUsername.metadataKey] = .string(v) }
         var body: [String: JSONValue] = [
             "email": .string((form["email"] ?? "").trimmingCharacters(in: .whitespaces)),
             "language": .string(form["language"] ?? "en-US"),

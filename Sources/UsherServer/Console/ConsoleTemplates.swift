@@ -110,6 +110,8 @@ enum ConsoleTemplates {
         <label for="inviteMethod">Invite Method</label><select id="inviteMethod" name="inviteMethod"><option value="email">Email</option></select>
         <label for="email">Email</label><input id="email" name="email" type="email" value="{{email}}" required>
         {{#emailError}}<div class="field-error" id="email-error">{{emailError}}</div>{{/emailError}}
+        {{#usesUsername}}<label for="username">Username{{#usernameRequired}} *{{/usernameRequired}}</label><input id="username" name="username" value="{{username}}" autocomplete="off" {{#usernameRequired}}required{{/usernameRequired}}>
+        {{#usernameError}}<div class="field-error" id="username-error">{{usernameError}}</div>{{/usernameError}}{{/usesUsername}}
         <h2>Basic Information</h2>
         {{#profile}}<label for="{{name}}">{{label}}</label><input id="{{name}}" name="{{name}}" value="{{value}}">{{#error}}<div class="field-error">{{error}}</div>{{/error}}{{/profile}}
         <h2>Groups</h2>
