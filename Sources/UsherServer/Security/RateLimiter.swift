@@ -10,8 +10,9 @@ struct RateLimiter: Sendable {
     /// Limits the operator changed (USHER_RATE_LIMITS=name=limit/seconds,…), by rule name.
     var overrides: [String: (limit: Int, window: TimeInterval)] = [:]
 
+    /// Every rule an operator may change; a rule declared beside its feature is listed here too.
     static let allRules = [signUpPerIP, signUpPerInvitation, signInPerIP, signInPerAccount, adminSignInFailuresPerIP,
-                           adminSignInFailuresPerAccount, resendPerInvitation, tokenPerClient]
+                           adminSignInFailuresPerAccount, resendPerInvitation, tokenClientFailures, authorizePerAddress]
 
     private func effective(_ rule: Rule) -> Rule {
         guard let o = overrides[rule.name] else { return rule }
@@ -73,7 +74,6 @@ struct RateLimiter: Sendable {
     /// Failed console sign-ins of one administrator from one address: 5 free, then growing waits up to 15 minutes.
     static let adminSignInFailuresPerAccount = Rule(name: "admin-signin-account", limit: 5, window: 900, kind: .backoff)
     static let resendPerInvitation = Rule(name: "resend-invitation", limit: 5, window: 3600)
-    static let tokenPerClient = Rule(name: "token-client", limit: 100_000, window: 60)
 
     /// Counts one hit and throws 429 with Retry-After once `rule.limit` is passed.
     func hit(_ rule: Rule, key: String, on db: any Database, now: Date = Date()) async throws {
