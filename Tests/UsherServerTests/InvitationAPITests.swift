@@ -22,14 +22,15 @@ import Vapor
             let r = try await t.invite(f, email: "Jane.Doe@Example.com",
                                        extra: #","groups":[{"id":"\#(group)"}],"language":"de-DE","metadata":{"givenName":"Jane","familyName":"Doe","plan":"gold"}"#)
             #expect(r.status == .created)
-            #expect(r["status"] as? String == "PENDING")
-            #expect(r["email"] as? String == "Jane.Doe@Example.com")
-            #expect(r["clientId"] as? String == f.clientId)
-            #expect(r["language"] as? String == "de-DE")
-            #expect((r["groups"] as? [[String: Any]])?.first?["id"] as? String == group)
-            #expect((r["metadata"] as? [String: Any])?["plan"] as? String == "gold")
-            #expect(r.headers.first(name: .location) == "\(Self.invite)/\(r["id"] as! String)")
-            let link = try #require(r["link"] as? String)
+            let v = try r.decode(InvitationView.self)
+            #expect(v.status == "PENDING")
+            #expect(v.email == "Jane.Doe@Example.com")
+            #expect(v.clientId == f.clientId)
+            #expect(v.language == "de-DE")
+            #expect(v.groups.first?.id == group)
+            #expect(v.metadata["plan"] == .string("gold"))
+            #expect(r.headers.first(name: .location) == "\(Self.invite)/\(v.id)")
+            let link = try #require(v.link)
             #expect(link.hasPrefix("https://shop.example.com/login?iss=http://usher.test&login_hint=inv_"))
 
             // The token is 256 random bits; only its SHA-256 is stored.
@@ -38,19 +39,22 @@ import Vapor
             struct Row: Decodable { var token_hash: String }
             let stored = try await t.app.db.sql.raw("SELECT token_hash FROM invitations").all(decoding: Row.self)
             #expect(stored.map(\.token_hash) == [SecretToken.hash(hint)])
-            #expect(try await InvitationService.find(token: hint, on: t.app.db)?.id?.idString == r["id"] as? String)
+            #expect(try await InvitationService.find(token: hint, on: t.app.db)?.id?.idString == v.id)
 
             // Get shows the same invitation, without the link (Usher keeps no copy of it).
-            let g = try await t.send(.GET, "\(Self.invite)/\(r["id"] as! String)", token: token)
+            let g = try await t.send(.GET, "\(Self.invite)/\(v.id)", token: token)
             #expect(g.status == .ok)
-            #expect(g["link"] == nil)
-            #expect((g["delivery"] as? [String: Any])?["status"] as? String == "queued")
+            let got = try g.decode(InvitationView.self)
+            #expect(got.id == v.id)
+            #expect(got.link == nil)
+            #expect(!g.body.contains("\"link\""), "no link key at all, not even null")
+            #expect(got.delivery?.status == "queued")
 
             #expect(try await t.count("outbox") == 1)
-            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.created", token: token)
-            #expect(audit.jsonArray.count == 1)
-            #expect(audit.jsonArray.first?["actor"] as? String == "apiClient:\(TestApp.adminClientId)")
-            #expect(audit.jsonArray.first?["targetId"] as? String == r["id"] as? String)
+            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.created", token: token).decode([AuditEventView].self)
+            #expect(audit.count == 1)
+            #expect(audit.first?.actor == "apiClient:\(TestApp.adminClientId)")
+            #expect(audit.first?.targetId == v.id)
         }
     }
 
@@ -61,7 +65,7 @@ import Vapor
             let f = try await t.oidcApplication(token: token)
             let r = try await t.send(.POST, Self.invite, json: #"{"applicationId":"\#(f.applicationId)","email":"a@example.com"}"#, token: token)
             #expect(r.status == .created)
-            #expect(r["clientId"] as? String == f.clientId)
+            #expect(try r.decode(InvitationView.self).clientId == f.clientId)
         }
     }
 
@@ -71,11 +75,13 @@ import Vapor
             let token = try await t.token()
             let app = try await t.send(.POST, "/admin/api/v1/applications", json: #"{"name":"Legacy","store":"default","protocol":"saml2"}"#, token: token)
             #expect(app.status == .created)
-            let r = try await t.send(.POST, Self.invite, json: #"{"applicationId":"\#(app["id"] as! String)","email":"a@example.com"}"#, token: token)
+            let appId = try app.decode(IdOnly.self).id
+            let r = try await t.send(.POST, Self.invite, json: #"{"applicationId":"\#(appId)","email":"a@example.com"}"#, token: token)
             #expect(r.status == .badRequest)
             #expect(r.headers.contentType?.description.hasPrefix("application/problem+json") == true)
-            #expect((r["detail"] as? String)?.contains("SAML2 applications do not support customer invitation") == true)
-            #expect(r.errorKey == "invitation.unsupportedProtocol")
+            let problem = try r.decode(Problem.self)
+            #expect(problem.detail.contains("SAML2 applications do not support customer invitation"))
+            #expect(problem.errorKey == "invitation.unsupportedProtocol")
             #expect(try await t.count("invitations") == 0)
         }
     }
@@ -87,12 +93,12 @@ import Vapor
             let noLogin = try await t.oidcApplication(token: token, name: "NoLogin", loginUrl: nil)
             let r1 = try await t.invite(noLogin, email: "a@example.com")
             #expect(r1.status == .badRequest)
-            #expect(r1.errorKey == "invitation.noLoginUrl")
+            #expect(try r1.decode(Problem.self).errorKey == "invitation.noLoginUrl")
 
             let disabled = try await t.oidcApplication(token: token, name: "Disabled", policy: #"{"accountInvitation":{"enabled":false}}"#)
             let r2 = try await t.invite(disabled, email: "a@example.com")
             #expect(r2.status == .badRequest)
-            #expect(r2.errorKey == "invitation.disabled")
+            #expect(try r2.decode(Problem.self).errorKey == "invitation.disabled")
             #expect(try await t.count("invitations") == 0)
             #expect(try await t.count("outbox") == 0)
         }
@@ -109,11 +115,11 @@ import Vapor
 
             let foreignApp = try await t.invite(partnerApp, email: "a@example.com")
             #expect(foreignApp.status == .badRequest)
-            #expect(foreignApp.errorKey == "invitation.applicationNotInStore")
+            #expect(try foreignApp.decode(Problem.self).errorKey == "invitation.applicationNotInStore")
 
             let foreignGroup = try await t.invite(f, email: "a@example.com", extra: #","groups":[{"id":"\#(partnerGroup)"}]"#)
             #expect(foreignGroup.status == .badRequest)
-            #expect(foreignGroup.fieldNames.contains("groups[0].id"))
+            #expect(try foreignGroup.decode(Problem.self).fieldErrors.map(\.field).contains("groups[0].id"))
 
             let unknownGroup = try await t.invite(f, email: "a@example.com", extra: #","groups":[{"id":"\#(UUID().uuidString)"}]"#)
             #expect(unknownGroup.status == .notFound)
@@ -136,7 +142,7 @@ import Vapor
             let strict = try await t.oidcApplication(token: token, name: "Strict")
             let denied = try await t.invite(strict, email: "TAKEN@example.com")
             #expect(denied.status == .conflict)
-            #expect(denied.errorKey == "account.emailExists")
+            #expect(try denied.decode(Problem.self).errorKey == "account.emailExists")
             #expect(try await t.count("invitations") == 0)
 
             let lenient = try await t.oidcApplication(token: token, name: "Lenient", policy: #"{"accountInvitation":{"allowEmailMismatch":true}}"#)
@@ -153,8 +159,9 @@ import Vapor
             let first = try await t.invite(f, email: "dup@example.com")
             let second = try await t.invite(f, email: "Dup@Example.com")
             #expect(second.status == .conflict)
-            #expect(second.errorKey == "invitation.pendingExists")
-            #expect(second["conflictingId"] as? String == first["id"] as? String)
+            let problem = try second.decode(Problem.self)
+            #expect(problem.errorKey == "invitation.pendingExists")
+            #expect(problem.conflictingId == (try first.decode(InvitationView.self).id))
             #expect(try await t.count("invitations") == 1)
 
             // Another store is another population: the same email may be invited there.
@@ -184,23 +191,22 @@ import Vapor
         try await TestApp.with(db) { t in
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token)
-            let old = try await t.invite(f, email: "old@example.com")
+            let old = try await t.invite(f, email: "old@example.com").decode(InvitationView.self)
             _ = try await t.invite(f, email: "new@example.com")
-            let oldId = UUID(uuidString: old["id"] as! String)!
+            let oldId = try #require(UUID(uuidString: old.id))
             try await t.app.db.sql.raw("UPDATE invitations SET valid_until = \(bind: Date().addingTimeInterval(-60)) WHERE id = \(bind: oldId)").run()
 
-            let got = try await t.send(.GET, "\(Self.invite)/\(old["id"] as! String)", token: token)
-            #expect(got["status"] as? String == "EXPIRED")
-            let expired = try await t.send(.GET, "\(Self.invite)?status=EXPIRED", token: token)
-            #expect(expired.jsonArray.map { $0["email"] as? String } == ["old@example.com"])
-            let pending = try await t.send(.GET, "\(Self.invite)?status=PENDING", token: token)
-            #expect(pending.jsonArray.map { $0["email"] as? String } == ["new@example.com"])
-            let byEmail = try await t.send(.GET, "\(Self.invite)?email=NEW@example.com", token: token)
-            #expect(byEmail.jsonArray.count == 1)
-            let notAccepted = try await t.send(.GET, "\(Self.invite)?accepted=false", token: token)
-            #expect(notAccepted.jsonArray.count == 2)
-            #expect(try await t.send(.GET, "\(Self.invite)?accepted=true", token: token).jsonArray.isEmpty)
-            #expect(try await t.send(.GET, "\(Self.invite)?clientId=\(f.clientId)", token: token).jsonArray.count == 2)
+            func list(_ query: String) async throws -> [InvitationView] {
+                try await t.send(.GET, "\(Self.invite)?\(query)", token: token).decode([InvitationView].self)
+            }
+            let got = try await t.send(.GET, "\(Self.invite)/\(old.id)", token: token).decode(InvitationView.self)
+            #expect(got.status == "EXPIRED")
+            #expect(try await list("status=EXPIRED").map(\.email) == ["old@example.com"])
+            #expect(try await list("status=PENDING").map(\.email) == ["new@example.com"])
+            #expect(try await list("email=NEW@example.com").count == 1)
+            #expect(try await list("accepted=false").count == 2)
+            #expect(try await list("accepted=true").isEmpty)
+            #expect(try await list("clientId=\(f.clientId)").count == 2)
             #expect(try await t.send(.GET, "\(Self.invite)?status=LOST", token: token).status == .badRequest)
         }
     }
@@ -212,13 +218,13 @@ import Vapor
             let f = try await t.oidcApplication(token: token)
             for i in 0..<5 { #expect(try await t.invite(f, email: "p\(i)@example.com").status == .created) }
             let page0 = try await t.send(.GET, "\(Self.invite)?size=2&page=0&sort=email,asc", token: token)
-            #expect(page0.jsonArray.map { $0["email"] as? String } == ["p0@example.com", "p1@example.com"])
+            #expect(try page0.decode([InvitationView].self).map(\.email) == ["p0@example.com", "p1@example.com"])
             #expect(page0.headers.first(name: "X-Total-Count") == "5")
             #expect(page0.headers.first(name: "Link")?.contains("rel=\"next\"") == true)
             let page2 = try await t.send(.GET, "\(Self.invite)?size=2&page=2&sort=email,asc", token: token)
-            #expect(page2.jsonArray.map { $0["email"] as? String } == ["p4@example.com"])
+            #expect(try page2.decode([InvitationView].self).map(\.email) == ["p4@example.com"])
             let desc = try await t.send(.GET, "\(Self.invite)?size=1&sort=email,desc", token: token)
-            #expect(desc.jsonArray.first?["email"] as? String == "p4@example.com")
+            #expect(try desc.decode([InvitationView].self).map(\.email) == ["p4@example.com"])
             #expect(try await t.send(.GET, "\(Self.invite)?sort=password", token: token).status == .badRequest)
             #expect(try await t.send(.GET, "\(Self.invite)?size=0", token: token).status == .badRequest)
         }
@@ -233,19 +239,19 @@ import Vapor
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token)
             var created: [String] = []
-            for i in 0..<7 { created.append(try #require(try await t.invite(f, email: "c\(i)@example.com")["id"] as? String)) }
+            for i in 0..<7 { created.append(try await t.invite(f, email: "c\(i)@example.com").decode(InvitationView.self).id) }
             // Ties: three invitations with exactly the same creation time.
             let tie = Date(timeIntervalSince1970: 1_800_000_000.123456)
             for id in created.prefix(3) {
                 try await t.app.db.sql.raw("UPDATE invitations SET created_at = \(bind: tie) WHERE id = \(bind: UUID(uuidString: id)!)").run()
             }
-            func ids(_ r: TestApp.Reply) -> [String] { r.jsonArray.compactMap { $0["id"] as? String } }
+            func ids(_ r: TestApp.Reply) throws -> [String] { try r.decode([InvitationView].self).map(\.id) }
             for sort in ["created,desc", "created,asc", "email,asc", "sent,desc", "status,asc", "validUntil,desc"] {
                 let all = try await t.send(.GET, "\(Self.invite)?size=200&sort=\(sort)", token: token)
                 #expect(all.headers.first(name: "X-Next-Cursor") == nil)
                 var walked: [String] = []
                 var r = try await t.send(.GET, "\(Self.invite)?size=3&sort=\(sort)", token: token)
-                walked += ids(r)
+                walked += try ids(r)
                 while let cursor = r.headers.first(name: "X-Next-Cursor") {
                     #expect(r.headers.first(name: "Link")?.contains("page=1>; rel=\"next\"") == true || walked.count > 3)
                     r = try await t.send(.GET, "\(Self.invite)?size=3&sort=\(sort)&after=\(cursor)", token: token)
@@ -253,22 +259,22 @@ import Vapor
                     if r.headers.first(name: "X-Next-Cursor") != nil {
                         #expect(r.headers.first(name: "Link")?.contains("after=") == true)
                     }
-                    walked += ids(r)
+                    walked += try ids(r)
                 }
-                #expect(walked == ids(all), "sort \(sort)")
+                #expect(walked == (try ids(all)), "sort \(sort)")
                 #expect(walked.count == 7)
             }
             // A cursor whose row is revoked still leads on to the rows after it.
             let first = try await t.send(.GET, "\(Self.invite)?size=2&sort=email,asc", token: token)
             let cursor = try #require(first.headers.first(name: "X-Next-Cursor"))
-            let revoked = try #require(ids(first).last)
+            let revoked = try #require(try ids(first).last)
             #expect(try await t.send(.DELETE, "\(Self.invite)/\(revoked)", token: token).status == .noContent)
             let next = try await t.send(.GET, "\(Self.invite)?size=2&sort=email,asc&after=\(cursor)", token: token)
-            #expect(next.jsonArray.map { $0["email"] as? String } == ["c2@example.com", "c3@example.com"])
+            #expect(try next.decode([InvitationView].self).map(\.email) == ["c2@example.com", "c3@example.com"])
             // A cursor from another order, or none at all, is refused with a clear 400.
             let other = try await t.send(.GET, "\(Self.invite)?size=2&sort=created,desc&after=\(cursor)", token: token)
             #expect(other.status == .badRequest)
-            #expect(other.errorKey == "request.invalidQuery")
+            #expect(try other.decode(Problem.self).errorKey == "request.invalidQuery")
             #expect(try await t.send(.GET, "\(Self.invite)?after=not-a-cursor", token: token).status == .badRequest)
         }
     }
@@ -296,17 +302,17 @@ import Vapor
                 }
             }
             let first = try await t.send(.GET, "\(Self.invite)?size=3", token: token)
-            #expect(first.jsonArray.map { $0["email"] as? String } == ["bulk0@example.com", "bulk1@example.com", "bulk2@example.com"])
+            #expect(try first.decode([InvitationView].self).map(\.email) == ["bulk0@example.com", "bulk1@example.com", "bulk2@example.com"])
             #expect(first.headers.first(name: "X-Total-Count") == nil)
             #expect(first.headers.first(name: "X-Total-Count-At-Least") == String(cap + 1))
             #expect(first.headers.first(name: "Link")?.contains("page=1>; rel=\"next\"") == true)
             // Under the cap the count is exact again: half of them are PENDING.
             let pending = try await t.send(.GET, "\(Self.invite)?status=PENDING&size=200&page=25", token: token)
             #expect(pending.headers.first(name: "X-Total-Count") == String(cap / 2))
-            #expect(pending.jsonArray.count == 0)
+            #expect(try pending.decode([InvitationView].self).isEmpty)
             #expect(pending.headers.first(name: "Link")?.contains("rel=\"next\"") == false)
             let last = try await t.send(.GET, "\(Self.invite)?status=PENDING&size=200&page=24", token: token)
-            #expect(last.jsonArray.count == cap / 2 - 24 * 200)
+            #expect(try last.decode([InvitationView].self).count == cap / 2 - 24 * 200)
             #expect(last.headers.first(name: "Link")?.contains("rel=\"next\"") == false)
         }
     }
@@ -316,33 +322,31 @@ import Vapor
         try await TestApp.with(db) { t in
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token, policy: #"{"accountInvitation":{"linkMaxAgeHours":10}}"#)
-            let created = try await t.invite(f, email: "again@example.com")
-            let id = created["id"] as! String
-            let oldHint = try #require(loginHint(created["link"] as? String))
+            let created = try await t.invite(f, email: "again@example.com").decode(InvitationView.self)
+            let id = created.id
+            let oldHint = try #require(loginHint(created.link))
             // Let it expire: resend works on EXPIRED too.
             try await t.app.db.sql.raw("UPDATE invitations SET valid_until = \(bind: Date().addingTimeInterval(-5)), sent_at = \(bind: Date().addingTimeInterval(-3600)) WHERE id = \(bind: UUID(uuidString: id)!)").run()
 
             let before = Date()
             let resent = try await t.send(.POST, "\(Self.invite)/\(id)/resend", token: token)
             #expect(resent.status == .ok)
-            #expect(resent["status"] as? String == "PENDING")
-            #expect(resent["sendCount"] as? Int == 2)
-            let newHint = try #require(loginHint(resent["link"] as? String))
+            let view = try resent.decode(InvitationView.self)
+            #expect(view.status == "PENDING")
+            #expect(view.sendCount == 2)
+            let newHint = try #require(loginHint(view.link))
             #expect(newHint != oldHint)
             #expect(try await InvitationService.find(token: oldHint, on: t.app.db) == nil)
             #expect(try await InvitationService.find(token: newHint, on: t.app.db)?.id?.idString == id)
 
-            let formatter = ISO8601DateFormatter()
-            let validUntil = try #require(formatter.date(from: resent["validUntil"] as? String ?? ""))
-            #expect(abs(validUntil.timeIntervalSince(before.addingTimeInterval(10 * 3600))) < 5)
-            let sent = try #require(formatter.date(from: resent["sent"] as? String ?? ""))
-            #expect(sent >= before.addingTimeInterval(-1))
+            #expect(abs(view.validUntil.timeIntervalSince(before.addingTimeInterval(10 * 3600))) < 5)
+            #expect(view.sent >= before.addingTimeInterval(-1))
 
             // A second email, and the first one (with the dead link) is not sent any more.
-            let mails = try await t.send(.GET, "/admin/api/v1/mailbox?invitationId=\(id)", token: token)
-            #expect(mails.jsonArray.count == 2)
-            #expect(Set(mails.jsonArray.compactMap { $0["status"] as? String }) == ["queued", "cancelled"])
-            #expect(try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.resent", token: token).jsonArray.count == 1)
+            let mails = try await t.send(.GET, "/admin/api/v1/mailbox?invitationId=\(id)", token: token).decode([MailboxMessageView].self)
+            #expect(mails.count == 2)
+            #expect(Set(mails.map(\.status)) == ["queued", "cancelled"])
+            #expect(try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.resent", token: token).decode([AuditEventView].self).count == 1)
         }
     }
 
@@ -351,15 +355,14 @@ import Vapor
         try await TestApp.with(db) { t in
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token)
-            let created = try await t.invite(f, email: "done@example.com")
-            let id = created["id"] as! String
+            let id = try await t.invite(f, email: "done@example.com").decode(InvitationView.self).id
             try await t.app.db.sql.raw("UPDATE invitations SET status = 'DONE' WHERE id = \(bind: UUID(uuidString: id)!)").run()
             let resend = try await t.send(.POST, "\(Self.invite)/\(id)/resend", token: token)
             #expect(resend.status == .conflict)
-            #expect(resend.errorKey == "invitation.alreadyAccepted")
+            #expect(try resend.decode(Problem.self).errorKey == "invitation.alreadyAccepted")
             let revoke = try await t.send(.DELETE, "\(Self.invite)/\(id)", token: token)
             #expect(revoke.status == .conflict)
-            #expect(try await t.send(.GET, "\(Self.invite)/\(id)", token: token)["status"] as? String == "DONE")
+            #expect(try await t.send(.GET, "\(Self.invite)/\(id)", token: token).decode(InvitationView.self).status == "DONE")
             #expect(try await t.count("outbox") == 1)
         }
     }
@@ -369,24 +372,24 @@ import Vapor
         try await TestApp.with(db) { t in
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token)
-            let created = try await t.invite(f, email: "gone@example.com")
-            let id = created["id"] as! String
-            let hint = try #require(loginHint(created["link"] as? String))
+            let created = try await t.invite(f, email: "gone@example.com").decode(InvitationView.self)
+            let id = created.id
+            let hint = try #require(loginHint(created.link))
 
             let revoke = try await t.send(.DELETE, "\(Self.invite)/\(id)", token: token)
             #expect(revoke.status == .noContent)
             #expect(try await t.send(.GET, "\(Self.invite)/\(id)", token: token).status == .notFound)
-            #expect(try await t.send(.GET, Self.invite, token: token).jsonArray.isEmpty)
+            #expect(try await t.send(.GET, Self.invite, token: token).decode([InvitationView].self).isEmpty)
             #expect(try await t.send(.DELETE, "\(Self.invite)/\(id)", token: token).status == .notFound)
             #expect(try await t.send(.POST, "\(Self.invite)/\(id)/resend", token: token).status == .notFound)
             #expect(try await InvitationService.find(token: hint, on: t.app.db) == nil)
-            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.revoked", token: token).jsonArray
+            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.revoked", token: token).decode([AuditEventView].self)
             #expect(audit.count == 1)
-            #expect(audit.first?["targetId"] as? String == id)
-            #expect((audit.first?["details"] as? [String: Any])?["email"] as? String == "gone@example.com")
+            #expect(audit.first?.targetId == id)
+            #expect(audit.first?.details["email"] == "gone@example.com")
             // Its email, still queued, will not go out with a dead link.
-            let mails = try await t.send(.GET, "/admin/api/v1/mailbox?to=gone@example.com", token: token).jsonArray
-            #expect(mails.first?["status"] as? String == "cancelled")
+            let mails = try await t.send(.GET, "/admin/api/v1/mailbox?to=gone@example.com", token: token).decode([MailboxMessageView].self)
+            #expect(mails.first?.status == "cancelled")
             // The email may be invited again.
             #expect(try await t.invite(f, email: "gone@example.com").status == .created)
         }
@@ -415,8 +418,11 @@ import Vapor
                 let r = try await t.send(.POST, Self.invite, json: body, token: token)
                 #expect(r.status == .badRequest, "\(body) → \(r.status)")
                 #expect(r.headers.contentType?.description.hasPrefix("application/problem+json") == true)
-                #expect(r["title"] != nil && r["detail"] != nil && r.errorKey != nil)
-                if !field.isEmpty { #expect(r.fieldNames.contains(field), "\(body) → \(r.fieldNames)") }
+                // Decoding fails unless title, detail and errorKey are all there.
+                let problem = try r.decode(Problem.self)
+                #expect(!problem.title.isEmpty && !problem.detail.isEmpty && !problem.errorKey.isEmpty)
+                let fields = problem.fieldErrors.map(\.field)
+                if !field.isEmpty { #expect(fields.contains(field), "\(body) → \(fields)") }
             }
             #expect(try await t.count("invitations") == 0)
             #expect(try await t.count("outbox") == 0)

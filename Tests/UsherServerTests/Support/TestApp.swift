@@ -114,6 +114,15 @@ final class TestApp: @unchecked Sendable {
         subscript(key: String) -> Any? { json[key] }
         var errorKey: String? { json["errorKey"] as? String }
         var fieldNames: [String] { (json["fieldErrors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String } }
+
+        /// The body as one of the API's own types (`InvitationView`, `[InvitationView]`,
+        /// `Problem`, …), read with the server's date strategy: a renamed or retyped field
+        /// fails here instead of reading as nil.
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(T.self, from: Data(body.utf8))
+        }
     }
 
     func send(_ method: HTTPMethod, _ path: String, json: String? = nil, token: String? = nil, headers extra: HTTPHeaders = [:], form: String? = nil) async throws -> Reply {
