@@ -54,31 +54,31 @@ public enum InvitationRules {
         // SPEC rule 3: the application must belong to the invitation's identity store.
         guard target.applicationStore == store else {
             throw UsherError.badRequest(
-                "invitation.applicationNotInStore",
+                .invitationApplicationNotInStore,
                 "The application '\(target.applicationName)' belongs to the identity store '\(target.applicationStore)', not '\(store)'. Invite to an application of this store.",
                 fieldErrors: [FieldError("clientId", "belongs to another identity store")])
         }
         guard target.protocolKind == .oidc else {
             throw UsherError.badRequest(
-                "invitation.unsupportedProtocol",
+                .invitationUnsupportedProtocol,
                 "SAML2 applications do not support customer invitation. Only OAuth2/OIDC applications can be invited to.",
                 fieldErrors: [FieldError("clientId", "SAML2 applications do not support customer invitation")])
         }
         guard let client = target.clientId, !client.isEmpty else {
             throw UsherError.badRequest(
-                "invitation.noClient",
+                .invitationNoClient,
                 "The application '\(target.applicationName)' has no OIDC client to invite to.",
                 fieldErrors: [FieldError("applicationId", "has no OIDC client")])
         }
         guard let login = target.loginURL, !login.isEmpty else {
             throw UsherError.badRequest(
-                "invitation.noLoginUrl",
+                .invitationNoLoginUrl,
                 "The application '\(target.applicationName)' has no login URL, so an invitation link would have nowhere to go. Set the client's loginUrl first.",
                 fieldErrors: [FieldError("clientId", "the client has no login URL")])
         }
         guard target.options.enabled else {
             throw UsherError.badRequest(
-                "invitation.disabled",
+                .invitationDisabled,
                 "Customer invitation is disabled in the self-service policy of '\(target.applicationName)'. Enable accountInvitation in the policy first.",
                 fieldErrors: [FieldError("clientId", "invitations are disabled for this application")])
         }
@@ -90,7 +90,7 @@ public enum InvitationRules {
         let foreign = groups.enumerated().filter { $0.element.store != store }
         guard foreign.isEmpty else {
             throw UsherError.badRequest(
-                "invitation.groupNotInStore",
+                .invitationGroupNotInStore,
                 "Groups \(foreign.map { "'\($0.element.id)'" }.joined(separator: ", ")) belong to another identity store than '\(store)'.",
                 fieldErrors: foreign.map { FieldError("groups[\($0.offset)].id", "belongs to another identity store") })
         }
@@ -101,7 +101,7 @@ public enum InvitationRules {
     public static func checkExistingAccount(emailTaken: Bool, options: AccountInvitationOptions) throws {
         if emailTaken && !options.allowEmailMismatch {
             throw UsherError(
-                status: 409, errorKey: "account.emailExists", title: "Conflict",
+                status: 409, errorKey: .accountEmailExists, title: "Conflict",
                 detail: "An account with this email address already exists in this identity store, and the application's self-service policy does not allow a different email address at sign-up.",
                 fieldErrors: [FieldError("email", "already belongs to an account")])
         }
@@ -111,7 +111,7 @@ public enum InvitationRules {
     public static func checkNoPendingDuplicate(existingPendingId: String?) throws {
         if let existingPendingId {
             throw UsherError(
-                status: 409, errorKey: "invitation.pendingExists", title: "Conflict",
+                status: 409, errorKey: .invitationPendingExists, title: "Conflict",
                 detail: "A pending invitation for this email address already exists in this identity store. Resend or revoke it instead.",
                 fieldErrors: [FieldError("email", "already has a pending invitation")],
                 conflictingId: existingPendingId)
@@ -132,7 +132,7 @@ public enum InvitationRules {
     public static func checkResendable(_ status: InvitationStatus) throws {
         if status == .done {
             throw UsherError.conflict(
-                "invitation.alreadyAccepted",
+                .invitationAlreadyAccepted,
                 "This invitation was already accepted, so there is nothing to resend. The customer can sign in with their account.")
         }
     }
@@ -141,7 +141,7 @@ public enum InvitationRules {
     public static func checkRevocable(_ status: InvitationStatus) throws {
         if status == .done {
             throw UsherError.conflict(
-                "invitation.alreadyAccepted",
+                .invitationAlreadyAccepted,
                 "This invitation was already accepted and cannot be revoked. Manage the account instead.")
         }
     }
@@ -164,7 +164,7 @@ public enum InvitationRules {
         }
         guard options.allowEmailMismatch else {
             throw UsherError.badRequest(
-                "signup.emailMismatch",
+                .signupEmailMismatch,
                 "This invitation was sent to a specific email address, and the account must use that address.",
                 fieldErrors: [FieldError("email", "must be the address the invitation was sent to")])
         }

@@ -50,22 +50,22 @@ public enum InvitationLinkRefusal: String, Sendable, CaseIterable, Error {
     public var error: UsherError {
         switch self {
         case .unknown:
-            UsherError(status: 404, errorKey: "invitation.unknown", title: "This invitation link is not valid",
+            UsherError(status: 404, errorKey: .invitationUnknown, title: "This invitation link is not valid",
                        detail: "The link may be incomplete or mistyped. Open it again from the invitation email, or ask the person who invited you for a new invitation.")
         case .revoked:
-            UsherError(status: 410, errorKey: "invitation.revoked", title: "This invitation was withdrawn",
+            UsherError(status: 410, errorKey: .invitationRevoked, title: "This invitation was withdrawn",
                        detail: "The invitation this link belonged to has been revoked. If you still need access, ask the person who invited you for a new invitation.")
         case .replaced:
-            UsherError(status: 410, errorKey: "invitation.replaced", title: "This link was replaced",
+            UsherError(status: 410, errorKey: .invitationReplaced, title: "This link was replaced",
                        detail: "A newer invitation email was sent for this invitation, and only its link works. Open the most recent invitation email, or ask for a new invitation.")
         case .used:
-            UsherError(status: 410, errorKey: "invitation.used", title: "This invitation has already been used",
+            UsherError(status: 410, errorKey: .invitationUsed, title: "This invitation has already been used",
                        detail: "An account was already created with this invitation. Sign in to the application instead; if that was not you, contact the person who invited you.")
         case .expired:
-            UsherError(status: 410, errorKey: "invitation.expired", title: "This invitation has expired",
+            UsherError(status: 410, errorKey: .invitationExpired, title: "This invitation has expired",
                        detail: "Invitation links work for a limited time, and this one has run out. Ask the person who invited you to send the invitation again.")
         case .otherApplication:
-            UsherError(status: 400, errorKey: "invitation.otherApplication", title: "This invitation is for another application",
+            UsherError(status: 400, errorKey: .invitationOtherApplication, title: "This invitation is for another application",
                        detail: "Open the invitation link from the email as it is; it takes you to the right application.")
         }
     }

@@ -6,7 +6,7 @@ import Foundation
 /// status it maps to. The mapping to HTTP happens in one place in the server.
 public struct UsherError: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: Int
-    public var errorKey: String
+    public var errorKey: ErrorKey
     public var title: String
     public var detail: String
     public var fieldErrors: [FieldError]
@@ -16,7 +16,7 @@ public struct UsherError: Error, Sendable, Equatable, CustomStringConvertible {
     public var retryAfter: Int?
 
     public init(
-        status: Int, errorKey: String, title: String, detail: String,
+        status: Int, errorKey: ErrorKey, title: String, detail: String,
         fieldErrors: [FieldError] = [], conflictingId: String? = nil, retryAfter: Int? = nil
     ) {
         self.status = status
@@ -30,40 +30,40 @@ public struct UsherError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(status) \(errorKey): \(detail)" }
 
-    public static func badRequest(_ errorKey: String, _ detail: String, fieldErrors: [FieldError] = []) -> UsherError {
+    public static func badRequest(_ errorKey: ErrorKey, _ detail: String, fieldErrors: [FieldError] = []) -> UsherError {
         UsherError(status: 400, errorKey: errorKey, title: "Bad request", detail: detail, fieldErrors: fieldErrors)
     }
 
     public static func validation(_ fieldErrors: [FieldError]) -> UsherError {
         let fields = fieldErrors.map(\.field).joined(separator: ", ")
         return UsherError(
-            status: 400, errorKey: "request.invalid", title: "Invalid request",
+            status: 400, errorKey: .requestInvalid, title: "Invalid request",
             detail: "Some fields are not valid: \(fields).", fieldErrors: fieldErrors)
     }
 
     public static func notFound(_ what: String, _ id: String) -> UsherError {
         UsherError(
-            status: 404, errorKey: "\(what).notFound", title: "Not found",
+            status: 404, errorKey: ErrorKey(rawValue: "\(what).notFound"), title: "Not found",
             detail: "No \(what) with id '\(id)' exists.")
     }
 
-    public static func conflict(_ errorKey: String, _ detail: String, conflictingId: String? = nil) -> UsherError {
+    public static func conflict(_ errorKey: ErrorKey, _ detail: String, conflictingId: String? = nil) -> UsherError {
         UsherError(status: 409, errorKey: errorKey, title: "Conflict", detail: detail, conflictingId: conflictingId)
     }
 
     public static let unauthorized = UsherError(
-        status: 401, errorKey: "auth.unauthorized", title: "Unauthorized",
+        status: 401, errorKey: .authUnauthorized, title: "Unauthorized",
         detail: "A valid bearer token is required: get one from POST /oauth2/token with the client_credentials grant.")
 
     public static func forbidden(scope: String) -> UsherError {
         UsherError(
-            status: 403, errorKey: "auth.insufficientScope", title: "Forbidden",
+            status: 403, errorKey: .authInsufficientScope, title: "Forbidden",
             detail: "This call needs the scope '\(scope)', which the token does not carry.")
     }
 
     public static func tooManyRequests(retryAfter: Int, detail: String = "Too many requests; try again later.") -> UsherError {
         UsherError(
-            status: 429, errorKey: "rateLimit.exceeded", title: "Too many requests",
+            status: 429, errorKey: .rateLimitExceeded, title: "Too many requests",
             detail: detail, retryAfter: retryAfter)
     }
 }

@@ -10,7 +10,7 @@ import Testing
     }
 
     func errorKey(_ body: () throws -> Void) -> String? {
-        do { try body(); return nil } catch let e as UsherError { return e.errorKey } catch { return "\(error)" }
+        do { try body(); return nil } catch let e as UsherError { return e.errorKey.rawValue } catch { return "\(error)" }
     }
 
     @Test func anOIDCApplicationWithALoginURLCanBeInvitedTo() throws {
@@ -67,7 +67,7 @@ import Testing
             Issue.record("duplicate accepted")
         } catch let error as UsherError {
             #expect(error.status == 409)
-            #expect(error.errorKey == "invitation.pendingExists")
+            #expect(error.errorKey == .invitationPendingExists)
             #expect(error.conflictingId == "abc")
         } catch { Issue.record("unexpected \(error)") }
     }

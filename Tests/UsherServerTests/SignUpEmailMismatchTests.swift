@@ -281,7 +281,7 @@ import Vapor
                     try await EmailVerification.verify(token: token, on: t.app.db, now: now)
                     return nil
                 } catch let error as UsherError {
-                    return error.errorKey
+                    return error.errorKey.rawValue
                 } catch {
                     return "\(error)"
                 }

@@ -56,7 +56,7 @@ struct APIClientService {
                                        details: ["name": name, "scopes": client.scopes])
             }
         } catch let error where error.isConstraintViolation {
-            throw UsherError.conflict("apiClient.exists", "An API client with the id '\(id)' already exists.")
+            throw UsherError.conflict(.apiClientExists, "An API client with the id '\(id)' already exists.")
         }
         return client
     }
@@ -71,7 +71,7 @@ struct APIClientService {
             let scopes = try AdminScope.parse(rawScopes)
             let changed = Set(scopes.map(\.rawValue)) != Set(client.scopes.split(separator: " ").map(String.init))
             if changed, actor.kind == .apiClient, actor.id == id {
-                throw UsherError(status: 403, errorKey: "apiClient.ownScopes", title: "Forbidden",
+                throw UsherError(status: 403, errorKey: .apiClientOwnScopes, title: "Forbidden",
                                  detail: "An API client cannot change its own scopes. Ask an administrator, or another API client that holds the scopes, to change them.")
             }
             try await Self.requireHeld(scopes, by: actor, on: db)
@@ -90,7 +90,7 @@ struct APIClientService {
         guard actor.kind == .apiClient else { return }
         let held = Set((try await APIClientModel.find(actor.id, on: db))?.scopes.split(separator: " ").map(String.init) ?? [])
         if let missing = scopes.first(where: { !held.contains($0.rawValue) }) {
-            throw UsherError(status: 403, errorKey: "apiClient.scopeNotHeld", title: "Forbidden",
+            throw UsherError(status: 403, errorKey: .apiClientScopeNotHeld, title: "Forbidden",
                              detail: "An API client can grant only scopes it holds itself, and this one does not hold '\(missing.rawValue)'.")
         }
     }

@@ -111,11 +111,11 @@ struct AccountService {
             // The constraint's name (PostgreSQL) or its columns (SQLite) say which one it was.
             let message = String(reflecting: error)
             if new.email != nil, message.contains("email_key") {
-                throw UsherError(status: 409, errorKey: "account.emailExists", title: "Conflict",
+                throw UsherError(status: 409, errorKey: .accountEmailExists, title: "Conflict",
                                  detail: "An account with this email address already exists in this identity store.",
                                  fieldErrors: [FieldError("email", "already belongs to an account")])
             }
-            throw UsherError(status: 409, errorKey: "account.usernameExists", title: "Conflict",
+            throw UsherError(status: 409, errorKey: .accountUsernameExists, title: "Conflict",
                              detail: "An account with this username already exists in this identity store.",
                              fieldErrors: [FieldError("username", "already belongs to an account")])
         }
@@ -297,7 +297,7 @@ struct AccountService {
                                        details: password != nil ? ["password": "changed"] : [:])
             }
         } catch let error where error.isConstraintViolation {
-            throw UsherError(status: 409, errorKey: "account.emailExists", title: "Conflict",
+            throw UsherError(status: 409, errorKey: .accountEmailExists, title: "Conflict",
                              detail: "An account with this email address already exists in this identity store.",
                              fieldErrors: [FieldError("email", "already belongs to an account")])
         }

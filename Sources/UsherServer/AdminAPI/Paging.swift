@@ -26,12 +26,12 @@ struct SortOrder: Sendable {
         let parts = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard let field = parts.first, allowed.contains(field), parts.count <= 2 else {
             throw UsherError.badRequest(
-                "request.invalidQuery", "sort must be one of \(allowed.joined(separator: ", ")), optionally followed by ,asc or ,desc.",
+                .requestInvalidQuery, "sort must be one of \(allowed.joined(separator: ", ")), optionally followed by ,asc or ,desc.",
                 fieldErrors: [FieldError("sort", "unknown sort field")])
         }
         let direction = parts.count == 2 ? parts[1].lowercased() : "asc"
         guard direction == "asc" || direction == "desc" else {
-            throw UsherError.badRequest("request.invalidQuery", "The sort direction must be asc or desc.", fieldErrors: [FieldError("sort", "direction must be asc or desc")])
+            throw UsherError.badRequest(.requestInvalidQuery, "The sort direction must be asc or desc.", fieldErrors: [FieldError("sort", "direction must be asc or desc")])
         }
         return SortOrder(field: field, ascending: direction == "asc")
     }

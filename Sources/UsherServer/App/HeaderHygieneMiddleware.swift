@@ -20,7 +20,7 @@ struct HeaderHygieneMiddleware: AsyncMiddleware {
     }
 
     static let refusal = UsherError(
-        status: 500, errorKey: "server.unsafeHeader", title: "Internal Server Error",
+        status: 500, errorKey: .serverUnsafeHeader, title: "Internal Server Error",
         detail: "The server refused to send an answer with a malformed header. The operator can find the details in the log.")
 
     /// The names of headers whose name or value contains a C0 control character or DEL.

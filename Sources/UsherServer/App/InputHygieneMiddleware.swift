@@ -24,7 +24,7 @@ struct InputHygieneMiddleware: AsyncMiddleware {
     }
 
     static let refusal = UsherError.badRequest(
-        "request.malformed", "The request contains a NUL character (%00 or \\u0000); remove it and send the request again.")
+        .requestMalformed, "The request contains a NUL character (%00 or \\u0000); remove it and send the request again.")
 
     static func containsNUL(percentEncoded text: String) -> Bool {
         guard !text.isEmpty else { return false }

@@ -83,28 +83,28 @@ final class JSONObjectReader {
     /// Reads a request's body, which must be a JSON object.
     static func body(of request: Request) throws -> JSONObjectReader {
         guard let buffer = request.body.data, buffer.readableBytes > 0 else {
-            throw UsherError.badRequest("request.malformed", "This call needs a JSON object as its body.")
+            throw UsherError.badRequest(.requestMalformed, "This call needs a JSON object as its body.")
         }
         // Vapor limits streamed bodies; this also covers bodies that arrived in one piece.
         guard buffer.readableBytes <= request.usher.config.maxBodyBytes else {
-            throw UsherError(status: 413, errorKey: "request.tooLarge", title: "Payload Too Large",
+            throw UsherError(status: 413, errorKey: .requestTooLarge, title: "Payload Too Large",
                              detail: "The request body is larger than this server accepts (USHER_MAX_BODY_BYTES).")
         }
         if let type = request.headers.contentType, !(type.type == "application" && (type.subType == "json" || type.subType.hasSuffix("+json"))) {
-            throw UsherError(status: 415, errorKey: "request.unsupportedMediaType", title: "Unsupported Media Type",
+            throw UsherError(status: 415, errorKey: .requestUnsupportedMediaType, title: "Unsupported Media Type",
                              detail: "Send the body as application/json.")
         }
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
         } catch {
-            throw UsherError.badRequest("request.malformed", "The request body is not valid JSON.")
+            throw UsherError.badRequest(.requestMalformed, "The request body is not valid JSON.")
         }
         guard case .object(let object) = value else {
-            throw UsherError.badRequest("request.malformed", "The request body must be a JSON object, not \(value.typeName).")
+            throw UsherError.badRequest(.requestMalformed, "The request body must be a JSON object, not \(value.typeName).")
         }
         guard value.depth <= 8 else {
-            throw UsherError.badRequest("request.malformed", "The request body is nested too deeply.")
+            throw UsherError.badRequest(.requestMalformed, "The request body is nested too deeply.")
         }
         return JSONObjectReader(object)
     }
@@ -248,7 +248,7 @@ extension Request {
     func queryInt(_ name: String, default def: Int, range: ClosedRange<Int>) throws -> Int {
         guard let raw = query[String.self, at: name] else { return def }
         guard let value = Int(raw), range.contains(value) else {
-            throw UsherError.badRequest("request.invalidQuery", "The query parameter '\(name)' must be a whole number between \(range.lowerBound) and \(range.upperBound).",
+            throw UsherError.badRequest(.requestInvalidQuery, "The query parameter '\(name)' must be a whole number between \(range.lowerBound) and \(range.upperBound).",
                                         fieldErrors: [FieldError(name, "must be between \(range.lowerBound) and \(range.upperBound)")])
         }
         return value
@@ -260,7 +260,7 @@ extension Request {
         case "true", "1": return true
         case "false", "0": return false
         default:
-            throw UsherError.badRequest("request.invalidQuery", "The query parameter '\(name)' must be true or false.",
+            throw UsherError.badRequest(.requestInvalidQuery, "The query parameter '\(name)' must be true or false.",
                                         fieldErrors: [FieldError(name, "must be true or false")])
         }
     }

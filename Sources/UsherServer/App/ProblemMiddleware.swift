@@ -24,10 +24,10 @@ struct ProblemMiddleware: AsyncMiddleware {
         } catch {
             var usherError = Self.usherError(from: error, request: request)
             // Vapor answers an unknown method on a known path with 404; HTTP says 405 with Allow.
-            if usherError.errorKey == "route.notFound" {
+            if usherError.errorKey == .routeNotFound {
                 let allowed = Self.allowedMethods(for: request)
                 if !allowed.isEmpty {
-                    usherError = UsherError(status: 405, errorKey: "route.methodNotAllowed", title: "Method Not Allowed",
+                    usherError = UsherError(status: 405, errorKey: .routeMethodNotAllowed, title: "Method Not Allowed",
                                             detail: "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", ")).")
                     let response = Self.wantsHTML(request) ? Pages.errorPage(usherError, request: request) : Self.problemResponse(usherError, request: request)
                     response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
@@ -72,7 +72,7 @@ struct ProblemMiddleware: AsyncMiddleware {
     static func problemResponse(_ error: UsherError, request: Request) -> Response {
         let problem = Problem(
             type: "about:blank", title: error.title, status: error.status, detail: error.detail,
-            errorKey: error.errorKey, message: "error.\(error.errorKey)", path: request.url.path,
+            errorKey: error.errorKey.rawValue, message: "error.\(error.errorKey)", path: request.url.path,
             fieldErrors: error.fieldErrors, conflictingId: error.conflictingId)
         let response = Response(status: HTTPResponseStatus(statusCode: error.status))
         do {
@@ -98,17 +98,17 @@ struct ProblemMiddleware: AsyncMiddleware {
             if usher.status >= 500 { request.logger.error("\(usher.errorKey): \(usher.detail)", metadata: ["path": .string(request.url.path)]) }
             return usher
         case let decoding as DecodingError:
-            return .badRequest("request.malformed", "The request body is not valid JSON for this call: \(describe(decoding)).")
+            return .badRequest(.requestMalformed, "The request body is not valid JSON for this call: \(describe(decoding)).")
         case let abort as any AbortError:
             let status = Int(abort.status.code)
-            let key: String
+            let key: ErrorKey
             switch status {
-            case 404: key = "route.notFound"
-            case 405: key = "route.methodNotAllowed"
-            case 413: key = "request.tooLarge"
-            case 415: key = "request.unsupportedMediaType"
-            case 429: key = "rateLimit.exceeded"
-            default: key = "http.\(status)"
+            case 404: key = .routeNotFound
+            case 405: key = .routeMethodNotAllowed
+            case 413: key = .requestTooLarge
+            case 415: key = .requestUnsupportedMediaType
+            case 429: key = .rateLimitExceeded
+            default: key = ErrorKey(rawValue: "http.\(status)")
             }
             var detail = abort.reason
             if status == 404 && detail == "Not Found" { detail = "Nothing is served at \(request.method.rawValue) \(request.url.path)." }
@@ -121,7 +121,7 @@ struct ProblemMiddleware: AsyncMiddleware {
                 "Unexpected error while serving \(request.method.rawValue) \(request.url.path): \(String(reflecting: error))",
                 metadata: ["reference": .string(String(reference))])
             return UsherError(
-                status: 500, errorKey: "server.error", title: "Internal Server Error",
+                status: 500, errorKey: .serverError, title: "Internal Server Error",
                 detail: "Something went wrong on the server. The operator can find the details in the log under reference \(reference).")
         }
     }

@@ -43,7 +43,7 @@ extension Request {
 
     private static func malformedParameter(_ name: String, _ problem: String) -> UsherError {
         UsherError.badRequest(
-            "request.invalidPath", "The path parameter '\(name)' \(problem).",
+            .requestInvalidPath, "The path parameter '\(name)' \(problem).",
             fieldErrors: [FieldError(name, problem)])
     }
 }

@@ -118,7 +118,7 @@ struct ApplicationService {
             else { missing.append(FieldError("externalLoginProviders[\(i)].id", "no external login provider with this id exists")) }
         }
         if !missing.isEmpty {
-            throw UsherError(status: 404, errorKey: "externalLoginProvider.notFound", title: "Not found", detail: "Some external login providers do not exist.", fieldErrors: missing)
+            throw UsherError(status: 404, errorKey: .externalLoginProviderNotFound, title: "Not found", detail: "Some external login providers do not exist.", fieldErrors: missing)
         }
         return Array(Set(result))
     }
@@ -215,7 +215,7 @@ struct ApplicationService {
             for (i, c) in clients.enumerated() {
                 if let cid = c.clientId {
                     guard let model = existing.first(where: { $0.id == cid }) else {
-                        throw UsherError(status: 404, errorKey: "client.notFound", title: "Not found", detail: "The application has no client '\(cid)'.",
+                        throw UsherError(status: 404, errorKey: .clientNotFound, title: "Not found", detail: "The application has no client '\(cid)'.",
                                          fieldErrors: [FieldError("clients[\(i)].clientId", "is not a client of this application")])
                     }
                     model.redirectURIs = JSONText.encode(c.redirectURIs)
@@ -259,9 +259,9 @@ struct ApplicationService {
     func rotateSecret(_ id: String, clientId: String, by actor: Actor) async throws -> ClientView {
         let app = try await require(id)
         guard let client = try await OIDCClientModel.find(clientId, on: db), client.applicationId == app.id else {
-            throw UsherError(status: 404, errorKey: "client.notFound", title: "Not found", detail: "The application has no client '\(clientId)'.")
+            throw UsherError(status: 404, errorKey: .clientNotFound, title: "Not found", detail: "The application has no client '\(clientId)'.")
         }
-        guard !client.isPublic else { throw UsherError.badRequest("client.public", "A public client has no secret; it authenticates with PKCE.") }
+        guard !client.isPublic else { throw UsherError.badRequest(.clientPublic, "A public client has no secret; it authenticates with PKCE.") }
         let secret = SecretToken.generate()
         client.secretHash = SecretToken.hash(secret)
         try await db.write { tx in
@@ -275,7 +275,7 @@ struct ApplicationService {
         let app = try await require(id)
         let pending = try await InvitationModel.query(on: db).filter(\.$applicationId == app.id!).filter(\.$status == "PENDING").count()
         guard pending == 0 else {
-            throw UsherError.conflict("application.hasPendingInvitations", "\(pending) pending invitation(s) lead to this application; revoke them first.")
+            throw UsherError.conflict(.applicationHasPendingInvitations, "\(pending) pending invitation(s) lead to this application; revoke them first.")
         }
         try await db.write { tx in
             try await OIDCClientModel.query(on: tx).filter(\.$applicationId == app.id!).delete()

@@ -83,7 +83,7 @@ struct DemoRoutes: RouteCollection {
     func login(_ req: Request) async throws -> Response {
         let base = req.usher.config.publicURL
         if let iss = req.query[String.self, at: "iss"], iss != req.usher.config.issuer {
-            throw UsherError.badRequest("demo.wrongIssuer", "This demo only signs in with \(req.usher.config.issuer), not \(iss).")
+            throw UsherError.badRequest(.demoWrongIssuer, "This demo only signs in with \(req.usher.config.issuer), not \(iss).")
         }
         let state = SecretToken.generate()
         let nonce = SecretToken.generate()
@@ -102,14 +102,14 @@ struct DemoRoutes: RouteCollection {
     func callback(_ req: Request) async throws -> Response {
         let base = req.usher.config.publicURL
         if let error = req.query[String.self, at: "error"] {
-            throw UsherError.badRequest("demo.\(error)", "The sign-in did not complete: \(req.query[String.self, at: "error_description"] ?? error).")
+            throw UsherError.badRequest(ErrorKey(rawValue: "demo.\(error)"), "The sign-in did not complete: \(req.query[String.self, at: "error_description"] ?? error).")
         }
         let parts = (req.cookies[Self.cookie]?.string ?? "").split(separator: "~").map(String.init)
         guard parts.count == 4, req.usher.secrets.verify("demo", parts[0...2].joined(separator: "~"), mac: parts[3]),
             let state = req.query[String.self, at: "state"], SecretToken.constantTimeEquals(state, parts[0]),
             let code = req.query[String.self, at: "code"]
         else {
-            throw UsherError.badRequest("demo.state", "This sign-in answer does not belong to this browser. Start again at /demo.")
+            throw UsherError.badRequest(.demoState, "This sign-in answer does not belong to this browser. Start again at /demo.")
         }
         let tokenResponse = try await req.client.post(URI(string: base + "/oauth2/token")) { out in
             try out.content.encode(["grant_type": "authorization_code", "code": code, "redirect_uri": base + "/demo/callback",
@@ -117,11 +117,11 @@ struct DemoRoutes: RouteCollection {
         }
         struct Tokens: Decodable { var id_token: String }
         guard tokenResponse.status == .ok, let tokens = try? tokenResponse.content.decode(Tokens.self) else {
-            throw UsherError.badRequest("demo.token", "The code exchange failed: \(tokenResponse.body.map { String(buffer: $0) } ?? "no answer").")
+            throw UsherError.badRequest(.demoToken, "The code exchange failed: \(tokenResponse.body.map { String(buffer: $0) } ?? "no answer").")
         }
         let idToken = try await req.usher.keys.verify(tokens.id_token, as: IDToken.self, db: req.db, logger: req.logger)
         guard idToken.nonce == parts[1], idToken.aud.value.contains(DemoApplication.clientId) else {
-            throw UsherError.badRequest("demo.nonce", "The ID token was not made for this sign-in.")
+            throw UsherError.badRequest(.demoNonce, "The ID token was not made for this sign-in.")
         }
         let claims: [String: Any] = ["sub": idToken.sub.value, "email": idToken.email ?? "", "email_verified": idToken.email_verified ?? false,
                                      "name": idToken.name ?? "", "groups": (idToken.groups ?? []).joined(separator: ", ")]

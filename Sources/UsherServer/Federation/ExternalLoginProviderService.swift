@@ -87,7 +87,7 @@ struct ExternalLoginProviderService {
                                        targetId: p.id!.idString, details: ["name": p.name, "issuer": p.issuer])
             }
         } catch let error where error.isConstraintViolation {
-            throw UsherError.conflict("externalLoginProvider.exists", "An external login provider named '\(name!)' already exists.")
+            throw UsherError.conflict(.externalLoginProviderExists, "An external login provider named '\(name!)' already exists.")
         }
         return Self.view(p)
     }

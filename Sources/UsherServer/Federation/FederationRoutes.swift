@@ -24,7 +24,7 @@ struct FederationRoutes: RouteCollection {
             let providerId = form["provider"].flatMap(UUID.init(uuidString:)),
             let provider = try await ExternalLoginProviderService.enabled(for: client.applicationId, on: req.db).first(where: { $0.id == providerId })
         else {
-            throw UsherError.badRequest("federation.unknownProvider", "This sign-in option is not available for this application.")
+            throw UsherError.badRequest(.federationUnknownProvider, "This sign-in option is not available for this application.")
         }
         let metadata = try await UpstreamOIDC.discover(provider.issuer, client: req.client)
         let state = SecretToken.generate()
@@ -52,21 +52,21 @@ struct FederationRoutes: RouteCollection {
         guard let state = req.query[String.self, at: "state"], state.count < 200,
             let stored = try await ExternalLoginStateModel.find(SecretToken.hash(state), on: req.db), stored.expiresAt > Date()
         else {
-            throw UsherError(status: 400, errorKey: "federation.stateUnknown", title: "This sign-in has expired",
+            throw UsherError(status: 400, errorKey: .federationStateUnknown, title: "This sign-in has expired",
                              detail: "The answer from the identity provider does not belong to a sign-in in progress. Go back to the application and start again.")
         }
         // One use only.
         try await req.db.write { tx in try await ExternalLoginStateModel.query(on: tx).filter(\.$id == stored.id!).delete() }
         let flow = try await LoginFlows.find(stored.flowId, request: req)
         guard let provider = try await ExternalLoginProviderModel.find(stored.providerId, on: req.db) else {
-            throw UsherError.badRequest("federation.unknownProvider", "This sign-in option no longer exists.")
+            throw UsherError.badRequest(.federationUnknownProvider, "This sign-in option no longer exists.")
         }
         if let error = req.query[String.self, at: "error"] {
-            throw UsherError(status: 400, errorKey: "federation.cancelled", title: "Sign-in with \(provider.name) did not complete",
+            throw UsherError(status: 400, errorKey: .federationCancelled, title: "Sign-in with \(provider.name) did not complete",
                              detail: "\(provider.name) answered: \(error). Go back and try again, or choose another way to continue.")
         }
         guard let code = req.query[String.self, at: "code"], !code.isEmpty else {
-            throw UsherError.badRequest("federation.noCode", "\(provider.name) sent no authorization code.")
+            throw UsherError.badRequest(.federationNoCode, "\(provider.name) sent no authorization code.")
         }
         let claims = try await UpstreamOIDC.finish(provider: provider, code: code, codeVerifier: stored.codeVerifier, nonce: stored.nonce,
                                                    redirectURI: Self.callbackURL(req), client: req.client, logger: req.logger)
@@ -84,11 +84,11 @@ struct FederationRoutes: RouteCollection {
                         mapping: [String: String], alreadyLinked: Bool) async throws -> Response {
         let context = try await SignUpPages.load(req, flowId: flow.id)
         guard !alreadyLinked else {
-            throw UsherError(status: 409, errorKey: "federation.alreadyLinked", title: "This \(provider.name) account is already in use",
+            throw UsherError(status: 409, errorKey: .federationAlreadyLinked, title: "This \(provider.name) account is already in use",
                              detail: "Another account already signs in with this \(provider.name) identity. Sign in to the application with it instead, or use another identity.")
         }
         guard let upstreamEmail = mapping["email"].flatMap(claims.string).flatMap(EmailAddress.init) else {
-            throw UsherError.badRequest("federation.noEmail", "\(provider.name) did not share an email address, which this sign-up needs. Allow it to share your email, or create a password instead.")
+            throw UsherError.badRequest(.federationNoEmail, "\(provider.name) did not share an email address, which this sign-up needs. Allow it to share your email, or create a password instead.")
         }
         let form = context.form
         var email = form.invitedEmail
@@ -96,7 +96,7 @@ struct FederationRoutes: RouteCollection {
         if upstreamEmail.normalized != form.invitedEmail.normalized {
             // SPEC journey step 3: refused unless allowEmailMismatch; then verified only if the upstream says so.
             guard form.options.allowEmailMismatch else {
-                throw UsherError(status: 403, errorKey: "signup.emailMismatch", title: "This is not the invited email address",
+                throw UsherError(status: 403, errorKey: .signupEmailMismatch, title: "This is not the invited email address",
                                  detail: "Your \(provider.name) account uses another email address than the one this invitation was sent to. Continue with the \(provider.name) account of the invited address, or create a password instead.")
             }
             email = upstreamEmail
@@ -110,7 +110,7 @@ struct FederationRoutes: RouteCollection {
             case .editable, .required:
                 profile[attribute] = mapping[attribute.rawValue].flatMap(claims.string).map { String($0.prefix(attribute.maxLength)) } ?? form.prefill[attribute]
                 if form.fields[attribute] == .required && profile[attribute] == nil {
-                    throw UsherError.badRequest("signup.missingField", "\(provider.name) did not share your \(attribute.label.lowercased()), which this sign-up requires. Create a password instead and fill it in.")
+                    throw UsherError.badRequest(.signupMissingField, "\(provider.name) did not share your \(attribute.label.lowercased()), which this sign-up requires. Create a password instead and fill it in.")
                 }
             }
         }
@@ -121,7 +121,7 @@ struct FederationRoutes: RouteCollection {
                 flow: flow, invitation: context.invitation, submission: submission, passwordHash: nil,
                 externalIdentity: ExternalIdentityInput(providerId: provider.id!, issuer: claims.issuer, subject: claims.subject, email: upstreamEmail.value))
         } catch let error where error.isConstraintViolation {
-            throw UsherError(status: 409, errorKey: "federation.alreadyLinked", title: "This \(provider.name) account is already in use",
+            throw UsherError(status: 409, errorKey: .federationAlreadyLinked, title: "This \(provider.name) account is already in use",
                              detail: "Another account already signs in with this \(provider.name) identity.")
         }
         let response = AuthorizationCodes.redirect(code: accepted.code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
@@ -134,7 +134,7 @@ struct FederationRoutes: RouteCollection {
         guard let client = try await OIDCClientModel.find(flow.clientId, on: req.db), let app = try await ApplicationModel.find(client.applicationId, on: req.db),
             let identity, let account = try await AccountModel.find(identity.accountId, on: req.db), account.store == app.store
         else {
-            throw UsherError(status: 403, errorKey: "federation.noAccount", title: "No account for this \(provider.name) identity",
+            throw UsherError(status: 403, errorKey: .federationNoAccount, title: "No account for this \(provider.name) identity",
                              detail: "There is no account here that signs in with this \(provider.name) identity. If you were invited, open the link in your invitation email to create one.")
         }
         let now = Date()

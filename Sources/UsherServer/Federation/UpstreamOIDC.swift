@@ -16,7 +16,7 @@ enum UpstreamOIDC {
     }
 
     static func failure(_ detail: String) -> UsherError {
-        UsherError(status: 502, errorKey: "federation.upstreamFailed", title: "The identity provider did not answer as expected", detail: detail)
+        UsherError(status: 502, errorKey: .federationUpstreamFailed, title: "The identity provider did not answer as expected", detail: detail)
     }
 
     static func discover(_ issuer: String, client: any Client) async throws -> Metadata {
@@ -25,15 +25,15 @@ enum UpstreamOIDC {
         do {
             response = try await client.get(URI(string: base + "/.well-known/openid-configuration")) { $0.timeout = .seconds(5) }
         } catch {
-            throw UsherError.badRequest("federation.discoveryFailed", "The identity provider at \(base) cannot be reached (\(error)). Check the issuer URL.",
+            throw UsherError.badRequest(.federationDiscoveryFailed, "The identity provider at \(base) cannot be reached (\(error)). Check the issuer URL.",
                                         fieldErrors: [FieldError("issuer", "cannot be reached")])
         }
         guard response.status == .ok, let metadata = try? response.content.decode(Metadata.self, using: JSONDecoder()) else {
-            throw UsherError.badRequest("federation.discoveryFailed", "\(base)/.well-known/openid-configuration is not an OpenID provider configuration (HTTP \(response.status.code)).",
+            throw UsherError.badRequest(.federationDiscoveryFailed, "\(base)/.well-known/openid-configuration is not an OpenID provider configuration (HTTP \(response.status.code)).",
                                         fieldErrors: [FieldError("issuer", "has no OpenID configuration")])
         }
         guard metadata.issuer == base || metadata.issuer == issuer else {
-            throw UsherError.badRequest("federation.issuerMismatch", "The provider calls itself '\(metadata.issuer)', not '\(base)'.",
+            throw UsherError.badRequest(.federationIssuerMismatch, "The provider calls itself '\(metadata.issuer)', not '\(base)'.",
                                         fieldErrors: [FieldError("issuer", "does not match the provider's own issuer")])
         }
         return metadata

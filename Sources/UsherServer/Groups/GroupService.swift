@@ -58,7 +58,7 @@ struct GroupService {
             if let g = byId[uuid] { if !result.contains(where: { $0.id == uuid }) { result.append(g) } } else { missing.append(FieldError("\(field)[\(i)].id", "no group with this id exists")) }
         }
         if !missing.isEmpty {
-            throw UsherError(status: 404, errorKey: "group.notFound", title: "Not found",
+            throw UsherError(status: 404, errorKey: .groupNotFound, title: "Not found",
                              detail: "Some groups do not exist: \(missing.map(\.field).joined(separator: ", ")).", fieldErrors: missing)
         }
         return result
@@ -81,7 +81,7 @@ struct GroupService {
                 try await Audit.record(on: tx, actor: actor, action: .groupCreated, store: store, targetType: "group", targetId: group.id!.uuidString.lowercased(), details: ["name": group.name])
             }
         } catch let error where error.isConstraintViolation {
-            throw UsherError.conflict("group.exists", "A group named '\(name!)' already exists in the identity store '\(store)'.")
+            throw UsherError.conflict(.groupExists, "A group named '\(name!)' already exists in the identity store '\(store)'.")
         }
         return Self.view(group, memberCount: 0)
     }
@@ -99,7 +99,7 @@ struct GroupService {
                 try await Audit.record(on: tx, actor: actor, action: .groupUpdated, store: store, targetType: "group", targetId: id)
             }
         } catch let error where error.isConstraintViolation {
-            throw UsherError.conflict("group.exists", "A group named '\(group.name)' already exists in the identity store '\(store)'.")
+            throw UsherError.conflict(.groupExists, "A group named '\(group.name)' already exists in the identity store '\(store)'.")
         }
         return try await get(store: store, id: id)
     }

@@ -25,7 +25,7 @@ struct IdentityStoreService {
     /// The store, or 404.
     func require(_ name: String) async throws -> IdentityStoreModel {
         guard Names.isValidStoreName(name), let store = try await IdentityStoreModel.find(name, on: db) else {
-            throw UsherError(status: 404, errorKey: "identityStore.notFound", title: "Not found", detail: "No identity store named '\(name)' exists.")
+            throw UsherError(status: 404, errorKey: .identityStoreNotFound, title: "Not found", detail: "No identity store named '\(name)' exists.")
         }
         return store
     }
@@ -60,7 +60,7 @@ struct IdentityStoreService {
                                        details: ["identifiers": model.identifiers])
             }
         } catch let error where error.isConstraintViolation {
-            throw UsherError.conflict("identityStore.exists", "An identity store named '\(request.name)' already exists.")
+            throw UsherError.conflict(.identityStoreExists, "An identity store named '\(request.name)' already exists.")
         }
         return Self.view(model)
     }
@@ -87,7 +87,7 @@ struct IdentityStoreService {
     func delete(_ name: String, by actor: Actor) async throws {
         let store = try await require(name)
         if name == "default" {
-            throw UsherError.conflict("identityStore.isDefault", "The 'default' identity store cannot be deleted.")
+            throw UsherError.conflict(.identityStoreIsDefault, "The 'default' identity store cannot be deleted.")
         }
         let accounts = try await AccountModel.query(on: db).filter(\.$store == name).count()
         let applications = try await ApplicationModel.query(on: db).filter(\.$store == name).count()
@@ -95,7 +95,7 @@ struct IdentityStoreService {
         let groups = try await GroupModel.query(on: db).filter(\.$store == name).count()
         guard accounts + applications + invitations + groups == 0 else {
             throw UsherError.conflict(
-                "identityStore.notEmpty",
+                .identityStoreNotEmpty,
                 "The identity store '\(name)' still holds \(accounts) accounts, \(groups) groups, \(applications) applications and \(invitations) invitations; delete them first.")
         }
         try await db.write { tx in

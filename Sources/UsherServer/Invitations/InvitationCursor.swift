@@ -59,7 +59,7 @@ struct InvitationCursor: Sendable, Equatable {
         guard let raw else { return nil }
         guard let cursor = InvitationCursor(encoded: raw), cursor.sort == sortKey(sort) else {
             throw UsherError.badRequest(
-                "request.invalidQuery", "after must be the X-Next-Cursor of a list with the same sort order; start again without it.",
+                .requestInvalidQuery, "after must be the X-Next-Cursor of a list with the same sort order; start again without it.",
                 fieldErrors: [FieldError("after", "is not a cursor of this list")])
         }
         return cursor

@@ -12,7 +12,7 @@ extension InvitationService {
         try InvitationRules.checkResendable(InvitationRules.status(storedDone: invitation.status == InvitationStatus.done.rawValue, validUntil: invitation.validUntil, now: now))
         try await context.rateLimiter.hit(RateLimiter.resendPerInvitation, key: invitation.id!.idString, on: db)
         guard let (applicationId, target) = try await Self.target(clientId: invitation.clientId, on: db), applicationId == invitation.applicationId else {
-            throw UsherError.conflict("invitation.applicationGone", "The application or client of this invitation no longer exists; revoke it and invite again.")
+            throw UsherError.conflict(.invitationApplicationGone, "The application or client of this invitation no longer exists; revoke it and invite again.")
         }
         let options = target.options
         try InvitationRules.checkInvitable(target, store: store)
@@ -33,7 +33,7 @@ extension InvitationService {
                 WHERE id = \(bind: invitationId) AND status = \(InvitationStatus.pending) RETURNING id
                 """).all()
             guard !rows.isEmpty else {
-                throw UsherError.conflict("invitation.alreadyAccepted", "This invitation was accepted a moment ago; there is nothing to resend.")
+                throw UsherError.conflict(.invitationAlreadyAccepted, "This invitation was accepted a moment ago; there is nothing to resend.")
             }
             try await RetiredLinkModel(tokenHash: oldTokenHash, reason: InvitationLinkRefusal.replaced.rawValue, invitationId: invitationId, at: now).create(on: tx)
             guard let fresh = try await InvitationModel.find(invitationId, on: tx) else { throw UsherError.notFound("invitation", id) }

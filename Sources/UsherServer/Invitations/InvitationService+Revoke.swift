@@ -13,7 +13,7 @@ extension InvitationService {
         try await db.write { tx in
             let rows = try await tx.sql.raw("DELETE FROM invitations WHERE id = \(bind: invitationId) AND status = \(InvitationStatus.pending) RETURNING id").all()
             guard !rows.isEmpty else {
-                throw UsherError.conflict("invitation.alreadyAccepted", "This invitation was accepted a moment ago and cannot be revoked.")
+                throw UsherError.conflict(.invitationAlreadyAccepted, "This invitation was accepted a moment ago and cannot be revoked.")
             }
             try await RetiredLinkModel(tokenHash: invitation.tokenHash, reason: InvitationLinkRefusal.revoked.rawValue, invitationId: invitationId, at: Date()).create(on: tx)
             try await Outbox.cancelQueued(invitationId: invitationId, reason: "invitation revoked", on: tx)

@@ -89,7 +89,7 @@ struct InvitationService {
     func resolveTarget(_ request: InvitationRequest) async throws -> (applicationId: UUID, target: InvitationTarget) {
         if let clientId = request.clientId {
             guard let found = try await Self.target(clientId: clientId, on: db) else {
-                throw UsherError(status: 404, errorKey: "client.notFound", title: "Not found", detail: "No OIDC client with the id '\(clientId)' exists.",
+                throw UsherError(status: 404, errorKey: .clientNotFound, title: "Not found", detail: "No OIDC client with the id '\(clientId)' exists.",
                                  fieldErrors: [FieldError("clientId", "no client with this id exists")])
             }
             return found

@@ -36,13 +36,13 @@ struct MailboxRoutes: RouteCollection {
             if let to = req.query[String.self, at: "to"] { query.filter(\.$recipient == to) }
             if let raw = req.query[String.self, at: "invitationId"] {
                 guard let id = UUID(uuidString: raw) else {
-                    throw UsherError.badRequest("request.invalidQuery", "invitationId must be an invitation id.", fieldErrors: [FieldError("invitationId", "is not an id")])
+                    throw UsherError.badRequest(.requestInvalidQuery, "invitationId must be an invitation id.", fieldErrors: [FieldError("invitationId", "is not an id")])
                 }
                 query.filter(\.$invitationId == id)
             }
             if let status = req.query[String.self, at: "status"] {
                 guard OutboxStatus(rawValue: status) != nil else {
-                    throw UsherError.badRequest("request.invalidQuery", "status must be queued, sending, sent, failed or cancelled.", fieldErrors: [FieldError("status", "unknown status")])
+                    throw UsherError.badRequest(.requestInvalidQuery, "status must be queued, sending, sent, failed or cancelled.", fieldErrors: [FieldError("status", "unknown status")])
                 }
                 query.filter(\.$status == status)
             }

@@ -29,7 +29,7 @@ struct OutboxLinkSealer: Sendable {
     func seal(token: String, messageId: UUID) throws -> String {
         let box = try AES.GCM.seal(Data(token.utf8), using: key, authenticating: Data(messageId.idString.utf8))
         guard let combined = box.combined else {
-            throw UsherError(status: 500, errorKey: "outbox.sealFailed", title: "Internal Server Error", detail: "The invitation link could not be sealed.")
+            throw UsherError(status: 500, errorKey: .outboxSealFailed, title: "Internal Server Error", detail: "The invitation link could not be sealed.")
         }
         return "\(Self.version).\(combined.base64URLEncodedString())"
     }

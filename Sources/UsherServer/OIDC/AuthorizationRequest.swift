@@ -29,20 +29,20 @@ struct AuthorizationRequest: Sendable {
 
     static func parse(_ params: [String: String], on db: any Database) async throws -> AuthorizationRequest {
         guard let clientId = params["client_id"], !clientId.isEmpty else {
-            throw UsherError.badRequest("authorize.noClient", "The application's sign-in request names no client (client_id is missing). Go back to the application and try again; if it keeps happening, tell the application's team.")
+            throw UsherError.badRequest(.authorizeNoClient, "The application's sign-in request names no client (client_id is missing). Go back to the application and try again; if it keeps happening, tell the application's team.")
         }
         guard clientId.count <= 100, let client = try await OIDCClientModel.find(clientId, on: db),
             let application = try await ApplicationModel.find(client.applicationId, on: db)
         else {
-            throw UsherError.badRequest("authorize.unknownClient", "The application that sent you here is not registered with this sign-in service. Go back to the application; if it keeps happening, tell the application's team.")
+            throw UsherError.badRequest(.authorizeUnknownClient, "The application that sent you here is not registered with this sign-in service. Go back to the application; if it keeps happening, tell the application's team.")
         }
         let registered = JSONText.decode([String].self, client.redirectURIs) ?? []
         guard let redirectURI = params["redirect_uri"], !redirectURI.isEmpty else {
-            throw UsherError.badRequest("authorize.noRedirectUri", "The application's sign-in request has no redirect_uri, so there is nowhere to send you back to.")
+            throw UsherError.badRequest(.authorizeNoRedirectUri, "The application's sign-in request has no redirect_uri, so there is nowhere to send you back to.")
         }
         // Exact string match, as OAuth 2.1 requires: no prefix, no wildcard, no normalisation.
         guard registered.contains(where: { SecretToken.constantTimeEquals($0, redirectURI) }) else {
-            throw UsherError.badRequest("authorize.redirectUriMismatch", "The application asked to send you back to an address that is not registered for it, so Usher will not. Tell the application's team that the redirect URI does not match.")
+            throw UsherError.badRequest(.authorizeRedirectUriMismatch, "The application asked to send you back to an address that is not registered for it, so Usher will not. Tell the application's team that the redirect URI does not match.")
         }
         let state = params["state"]
         func fail(_ error: String, _ description: String) -> RedirectError {
@@ -143,7 +143,7 @@ enum LoginFlows {
             let browser = request.cookies[BrowserCookies.browser]?.string,
             SecretToken.constantTimeEquals(flow.browserHash, SecretToken.hash(browser))
         else {
-            throw UsherError(status: 400, errorKey: "flow.expired", title: "This page has expired",
+            throw UsherError(status: 400, errorKey: .flowExpired, title: "This page has expired",
                              detail: "This sign-in page is no longer valid (it was open too long, or was opened in another browser). Go back to the application and start again, or open the invitation link again.")
         }
         return flow

@@ -36,7 +36,7 @@ enum BrowserCookies {
         guard let presented, request.cookies[browser] != nil,
             request.usher.secrets.verify("csrf", flowId + "|" + (request.cookies[browser]?.string ?? ""), mac: presented)
         else {
-            throw UsherError(status: 403, errorKey: "csrf.invalid", title: "This form has expired",
+            throw UsherError(status: 403, errorKey: .csrfInvalid, title: "This form has expired",
                              detail: "The form could not be verified (it may have been open too long, or cookies are blocked). Go back to the application and start again.")
         }
     }

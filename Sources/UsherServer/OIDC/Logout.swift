@@ -41,7 +41,7 @@ struct LogoutRoutes: RouteCollection {
         }
         let named = req.query[String.self, at: "client_id"]
         if let named, let hintClient, named != hintClient {
-            throw UsherError.badRequest("logout.clientMismatch", "The sign-out request names two different applications. Close this page and sign out from the application again.")
+            throw UsherError.badRequest(.logoutClientMismatch, "The sign-out request names two different applications. Close this page and sign out from the application again.")
         }
         let request = try await Self.checked(
             clientId: named ?? hintClient, postLogout: req.query[String.self, at: "post_logout_redirect_uri"],
@@ -69,7 +69,7 @@ struct LogoutRoutes: RouteCollection {
         let request = try await Self.checked(clientId: form.client_id, postLogout: form.post_logout_redirect_uri, state: form.state, hintSubject: nil, on: req.db)
         guard let session = try await CustomerSession.current(req) else { return Self.signedOut(request, req) }
         guard let csrf = form.csrf, req.usher.secrets.verify("logout", session.idHash, mac: csrf) else {
-            throw UsherError(status: 403, errorKey: "csrf.invalid", title: "This form has expired",
+            throw UsherError(status: 403, errorKey: .csrfInvalid, title: "This form has expired",
                              detail: "The sign-out could not be verified (the page may be old, or it came from another site). You are still signed in; sign out from the application again.")
         }
         return try await Self.end(request, req)
@@ -85,10 +85,10 @@ struct LogoutRoutes: RouteCollection {
             guard let clientId, clientId.count <= 100, let client = try await OIDCClientModel.find(clientId, on: db),
                 (JSONText.decode([String].self, client.postLogoutRedirectURIs) ?? []).contains(where: { SecretToken.constantTimeEquals($0, postLogout) })
             else {
-                throw UsherError.badRequest("logout.unknownRedirect", "The application asked to send you back to an address that is not registered for it. You are not signed out yet; close this page and sign out from the application again.")
+                throw UsherError.badRequest(.logoutUnknownRedirect, "The application asked to send you back to an address that is not registered for it. You are not signed out yet; close this page and sign out from the application again.")
             }
         }
-        if let state, state.count > 2048 { throw UsherError.badRequest("logout.badState", "The sign-out request's state is too long.") }
+        if let state, state.count > 2048 { throw UsherError.badRequest(.logoutBadState, "The sign-out request's state is too long.") }
         return LogoutRequest(clientId: clientId, postLogoutRedirectURI: postLogout, state: state, hintSubject: hintSubject)
     }
 

@@ -48,7 +48,7 @@ final class SigningKeys: Sendable {
 
     func sign(_ payload: some JWTPayload, with algorithm: Algorithm) async throws -> String {
         let (collection, kid) = state.withLockedValue { ($0.collection, $0.active[algorithm]) }
-        guard let kid else { throw UsherError(status: 500, errorKey: "keys.missing", title: "Internal Server Error", detail: "No \(algorithm.rawValue) signing key is loaded.") }
+        guard let kid else { throw UsherError(status: 500, errorKey: .keysMissing, title: "Internal Server Error", detail: "No \(algorithm.rawValue) signing key is loaded.") }
         var header = JWTHeader()
         header.typ = "JWT"
         return try await collection.sign(payload, kid: JWKIdentifier(string: kid), header: header)

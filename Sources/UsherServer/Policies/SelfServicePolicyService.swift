@@ -115,7 +115,7 @@ struct SelfServicePolicyService {
                 try await Audit.record(on: tx, actor: actor, action: .selfServicePolicyCreated, store: nil, targetType: "selfServicePolicy", targetId: policy.id!.idString, details: ["name": policy.name])
             }
         } catch let error where error.isConstraintViolation {
-            throw UsherError.conflict("selfServicePolicy.exists", "A self-service policy named '\(name!)' already exists.")
+            throw UsherError.conflict(.selfServicePolicyExists, "A self-service policy named '\(name!)' already exists.")
         }
         return Self.view(policy)
     }
@@ -134,7 +134,7 @@ struct SelfServicePolicyService {
                                        details: ["options": JSONText.encode(options)])
             }
         } catch let error where error.isConstraintViolation {
-            throw UsherError.conflict("selfServicePolicy.exists", "A self-service policy named '\(policy.name)' already exists.")
+            throw UsherError.conflict(.selfServicePolicyExists, "A self-service policy named '\(policy.name)' already exists.")
         }
         return Self.view(policy)
     }
@@ -143,7 +143,7 @@ struct SelfServicePolicyService {
         let policy = try await require(id)
         let users = try await ApplicationModel.query(on: db).filter(\.$policyId == policy.id!).count()
         guard users == 0 else {
-            throw UsherError.conflict("selfServicePolicy.inUse", "\(users) application(s) use this policy; give them another policy first.")
+            throw UsherError.conflict(.selfServicePolicyInUse, "\(users) application(s) use this policy; give them another policy first.")
         }
         try await db.write { tx in
             try await policy.delete(on: tx)
@@ -155,6 +155,6 @@ struct SelfServicePolicyService {
     func defaultPolicy() async throws -> SelfServicePolicyModel {
         if let p = try await SelfServicePolicyModel.query(on: db).filter(\.$name == Self.defaultName).first() { return p }
         if let p = try await SelfServicePolicyModel.query(on: db).sort(\.$createdAt).first() { return p }
-        throw UsherError.badRequest("selfServicePolicy.none", "No self-service policy exists; create one and name it in selfServicePolicyId.")
+        throw UsherError.badRequest(.selfServicePolicyNone, "No self-service policy exists; create one and name it in selfServicePolicyId.")
     }
 }

@@ -50,7 +50,7 @@ final class PasswordHashing: Sendable {
         defer { inFlight.wrappingDecrement(ordering: .relaxed) }
         guard queued < maxQueued else {
             throw UsherError(
-                status: 503, errorKey: "server.busy", title: "Service Unavailable",
+                status: 503, errorKey: .serverBusy, title: "Service Unavailable",
                 detail: "The server is busy checking passwords; try again in a moment.", retryAfter: 1)
         }
         return try await pool.runIfActive { try work() }

@@ -60,7 +60,7 @@ struct SignUpPages: RouteCollection {
             let verification = EmailVerification(context: req.usher, applicationName: context.application.name, language: context.invitation.language)
             accepted = try await SignUpService(db: req.db).accept(flow: context.flow, invitation: context.invitation, submission: submission,
                                                                   passwordHash: hash, verification: verification)
-        } catch let error as UsherError where error.errorKey == "account.emailExists" {
+        } catch let error as UsherError where error.errorKey == .accountEmailExists {
             return render(req, context, posted: posted, errors: error.fieldErrors, message: nil, status: .conflict)
         }
         req.usher.mailWakeUp()
