@@ -2,17 +2,10 @@ import Vapor
 
 /// `/apiClients`: the programs that use this API (`*:config`). Their ids are text, not UUIDs
 /// (`api-…`, or the one the operator bootstrapped), so any `:id` is looked up and an unknown one is 404.
-struct APIClientRoutes: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let clients = routes.grouped("apiClients")
-        let read = clients.grouped(RequireScope(.readConfig))
-        let write = clients.grouped(RequireScope(.writeConfig))
-        read.get(use: list)
-        read.get(":id", use: get)
-        write.post(use: create)
-        for method in [HTTPMethod.PUT, .PATCH] { write.on(method, ":id", use: update) }
-        write.delete(":id", use: delete)
-    }
+struct APIClientRoutes: ResourceRoutes {
+    static let path: [PathComponent] = ["apiClients"]
+    static let readScope = AdminScope.readConfig
+    static let writeScope = AdminScope.writeConfig
 
     private func service(_ req: Request) -> APIClientService { APIClientService(db: req.db) }
 

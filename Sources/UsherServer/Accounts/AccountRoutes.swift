@@ -1,17 +1,10 @@
 import Vapor
 
 /// `/identityStores/{store}/accounts`: customer accounts (`*:account`).
-struct AccountRoutes: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let accounts = routes.grouped("identityStores", ":store", "accounts")
-        let read = accounts.grouped(RequireScope(.readAccount))
-        let write = accounts.grouped(RequireScope(.writeAccount))
-        read.get(use: list)
-        read.get(":id", use: get)
-        write.post(use: create)
-        for method in [HTTPMethod.PUT, .PATCH] { write.on(method, ":id", use: update) }
-        write.delete(":id", use: delete)
-    }
+struct AccountRoutes: ResourceRoutes {
+    static let path: [PathComponent] = ["identityStores", ":store", "accounts"]
+    static let readScope = AdminScope.readAccount
+    static let writeScope = AdminScope.writeAccount
 
     private func service(_ req: Request) -> AccountService { AccountService(db: req.db, passwords: req.usher.passwords) }
 

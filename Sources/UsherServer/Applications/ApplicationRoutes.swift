@@ -1,17 +1,13 @@
 import Vapor
 
 /// `/applications`: the applications customers sign in to, and their OIDC clients (`*:config`).
-struct ApplicationRoutes: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let apps = routes.grouped("applications")
-        let read = apps.grouped(RequireScope(.readConfig))
-        let write = apps.grouped(RequireScope(.writeConfig))
-        read.get(use: list)
-        read.get(":id", use: get)
-        write.post(use: create)
-        for method in [HTTPMethod.PUT, .PATCH] { write.on(method, ":id", use: update) }
+struct ApplicationRoutes: ResourceRoutes {
+    static let path: [PathComponent] = ["applications"]
+    static let readScope = AdminScope.readConfig
+    static let writeScope = AdminScope.writeConfig
+
+    func bootMore(read: any RoutesBuilder, write: any RoutesBuilder) {
         write.post(":id", "clients", ":clientId", "secret", use: rotateSecret)
-        write.delete(":id", use: delete)
     }
 
     private func service(_ req: Request) -> ApplicationService { ApplicationService(db: req.db) }

@@ -1,17 +1,10 @@
 import Vapor
 
 /// `/externalLoginProviders`: upstream OpenID Connect providers (`*:config`).
-struct ExternalLoginProviderRoutes: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let providers = routes.grouped("externalLoginProviders")
-        let read = providers.grouped(RequireScope(.readConfig))
-        let write = providers.grouped(RequireScope(.writeConfig))
-        read.get(use: list)
-        read.get(":id", use: get)
-        write.post(use: create)
-        for method in [HTTPMethod.PUT, .PATCH] { write.on(method, ":id", use: update) }
-        write.delete(":id", use: delete)
-    }
+struct ExternalLoginProviderRoutes: ResourceRoutes {
+    static let path: [PathComponent] = ["externalLoginProviders"]
+    static let readScope = AdminScope.readConfig
+    static let writeScope = AdminScope.writeConfig
 
     private func service(_ req: Request) -> ExternalLoginProviderService { ExternalLoginProviderService(db: req.db, client: req.client) }
 

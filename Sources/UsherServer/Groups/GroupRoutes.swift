@@ -2,16 +2,12 @@ import UsherCore
 import Vapor
 
 /// `/identityStores/{store}/groups`: groups of accounts and their members (`*:account`).
-struct GroupRoutes: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let groups = routes.grouped("identityStores", ":store", "groups")
-        let read = groups.grouped(RequireScope(.readAccount))
-        let write = groups.grouped(RequireScope(.writeAccount))
-        read.get(use: list)
-        read.get(":id", use: get)
-        write.post(use: create)
-        for method in [HTTPMethod.PUT, .PATCH] { write.on(method, ":id", use: update) }
-        write.delete(":id", use: delete)
+struct GroupRoutes: ResourceRoutes {
+    static let path: [PathComponent] = ["identityStores", ":store", "groups"]
+    static let readScope = AdminScope.readAccount
+    static let writeScope = AdminScope.writeAccount
+
+    func bootMore(read: any RoutesBuilder, write: any RoutesBuilder) {
         read.get(":id", "members", use: members)
         write.post(":id", "members", use: addMember)
         write.delete(":id", "members", ":accountId", use: removeMember)

@@ -2,17 +2,11 @@ import UsherCore
 import Vapor
 
 /// `/identityStores`: the populations of customer accounts (`*:config`).
-struct IdentityStoreRoutes: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let stores = routes.grouped("identityStores")
-        let read = stores.grouped(RequireScope(.readConfig))
-        let write = stores.grouped(RequireScope(.writeConfig))
-        read.get(use: list)
-        read.get(":store", use: get)
-        write.post(use: create)
-        for method in [HTTPMethod.PUT, .PATCH] { write.on(method, ":store", use: update) }
-        write.delete(":store", use: delete)
-    }
+struct IdentityStoreRoutes: ResourceRoutes {
+    static let path: [PathComponent] = ["identityStores"]
+    static let item: PathComponent = ":store"
+    static let readScope = AdminScope.readConfig
+    static let writeScope = AdminScope.writeConfig
 
     func list(req: Request) async throws -> [IdentityStoreView] {
         try await IdentityStoreService(db: req.db).list()
