@@ -47,6 +47,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M004_OutboxSecrets())
     app.migrations.add(M005_NormalizedEmailKeys())
     app.migrations.add(M007_EmailVerification())
+    app.migrations.add(M008_LoginFlowInvitationLink())
 
     do {
         if app.db.isSQLite { try await DatabaseSetup.prepareSQLite(app.db) }

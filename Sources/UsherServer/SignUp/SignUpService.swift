@@ -35,8 +35,8 @@ struct SignUpService {
             // Only while the form's link is still the invitation's link: a resend retires it.
             let sameLink: SQLQueryString = flow.invitationLinkHash.map { " AND token_hash = \(bind: $0)" } ?? ""
             let claimed = try await tx.sql.raw("""
-                UPDATE invitations SET status = \(bind: InvitationStatus.done.rawValue), accepted_at = \(bind: now), account_id = \(bind: accountId)
-                WHERE id = \(bind: invitationId) AND status = \(bind: InvitationStatus.pending.rawValue) AND valid_until > \(bind: now)\(sameLink) RETURNING id
+                UPDATE invitations SET status = \(InvitationStatus.done), accepted_at = \(bind: now), account_id = \(bind: accountId)
+                WHERE id = \(bind: invitationId) AND status = \(InvitationStatus.pending) AND valid_until > \(bind: now)\(sameLink) RETURNING id
                 """).all(decoding: Row.self)
             guard !claimed.isEmpty else {
                 // Someone else accepted it a moment ago, or it expired, was resent or revoked meanwhile.
@@ -45,7 +45,7 @@ struct SignUpService {
             if store.supportsEmail, let email = address.accountEmail, try await AccountService.emailTaken(email, store: store.id!, on: tx) {
                 // Only reachable with allowEmailMismatch (rule 5 refuses the rest at invitation time). Never for
                 // a pending address: that answer would tell whether it has an account (issue 14, item 14).
-                throw UsherError(status: 409, errorKey: "account.emailExists", title: "Choose another email address",
+                throw UsherError(status: 409, errorKey: .accountEmailExists, title: "Choose another email address",
                                  detail: "This email address cannot be used for a new account. Choose another one.",
                                  fieldErrors: [FieldError("email", "cannot be used for a new account; choose another address")])
             }
@@ -66,7 +66,7 @@ struct SignUpService {
             }
             try await verification?.afterSignUp(address, accountId: accountId, store: store.id!, on: tx, now: now)
             try await Audit.record(on: tx, actor: Actor(kind: .customer, id: accountId.idString, displayName: submission.email.value),
-                                   action: "invitation.accepted", store: store.id!, targetType: "invitation", targetId: invitationId.idString,
+                                   action: .invitationAccepted, store: store.id!, targetType: "invitation", targetId: invitationId.idString,
                                    details: ["accountId": accountId.idString, "email": submission.email.value,
                                              "emailVerified": String(submission.emailVerified), "groups": groupIds.map(\.idString).joined(separator: ",")],
                                    at: now)
