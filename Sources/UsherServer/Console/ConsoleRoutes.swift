@@ -108,30 +108,23 @@ struct ConsoleRoutes: RouteCollection {
             let matching = errors.filter { $0.field == prefix || $0.field.hasPrefix(prefix + ".") || $0.field.hasPrefix(prefix + "[") }
             return matching.isEmpty ? nil : matching.map(\.message).joined(separator: "; ")
         }
-        var context: [String: Any] = [
-            "store": store, "stores": try await stores(req, selected: store),
-            "applications": oidc.map { ["id": $0.id!.idString, "name": $0.name, "selected": values["applicationId"] == $0.id!.idString] },
-            "samlApplications": saml.map(\.name).joined(separator: ", "), "hasSaml": !saml.isEmpty,
-            "email": values["email"] ?? "",
-            // A store with USERNAME asks for the account's username (issue 24 item 7).
-            "usesUsername": storeModel.supportsUsername, "usernameRequired": !storeModel.supportsEmail, "username": values["username"] ?? "",
-            "profile": ProfileAttribute.allCases.map { a -> [String: Any] in
-                var f: [String: Any] = ["name": a.rawValue, "label": a.label, "value": values[a.rawValue] ?? ""]
-                if let e = error("metadata." + a.rawValue) { f["error"] = e }
-                return f
+        let context = InviteConsolePage(
+            store: store, stores: try await stores(req, selected: store),
+            applications: oidc.map { .init(id: $0.id!.idString, name: $0.name, selected: values["applicationId"] == $0.id!.idString) },
+            samlApplications: saml.map(\.name).joined(separator: ", "), hasSaml: !saml.isEmpty,
+            email: values["email"] ?? "",
+            usesUsername: storeModel.supportsUsername, usernameRequired: !storeModel.supportsEmail, username: values["username"] ?? "",
+            profile: ProfileAttribute.allCases.map { a in
+                .init(name: a.rawValue, label: a.label, value: values[a.rawValue] ?? "", error: error("metadata." + a.rawValue))
             },
-            "groupRows": groupRows.enumerated().map { (i, selected) in
-                ["index": i, "options": groups.map { ["id": $0.id!.idString, "name": $0.name, "selected": $0.id!.idString == selected] }] as [String: Any]
+            groupRows: groupRows.enumerated().map { (i, selected) in
+                .init(index: i, options: groups.map { .init(id: $0.id!.idString, name: $0.name, selected: $0.id!.idString == selected) })
             },
-            "hasGroups": !groups.isEmpty,
-            "languages": Self.languages.map { ["tag": $0.0, "name": $0.1, "selected": (values["language"] ?? "en-US") == $0.0] },
-        ]
-        if let e = error("email") { context["emailError"] = e }
-        if let e = error(InvitedUsername.field) { context["usernameError"] = e }
-        if let e = error("clientId") ?? error("applicationId") { context["applicationError"] = e }
-        if let e = error("groups") { context["groupsError"] = e }
-        if let e = error("language") { context["languageError"] = e }
-        if let message { context["formError"] = message }
+            hasGroups: !groups.isEmpty,
+            languages: Self.languages.map { .init(tag: $0.0, name: $0.1, selected: (values["language"] ?? "en-US") == $0.0) },
+            emailError: error("email"), usernameError: error(InvitedUsername.field),
+            applicationError: error("clientId") ?? error("applicationId"), groupsError: error("groups"), languageError: error("language"),
+            formError: message)
         return page(req, "console/invite", "Invite Customer", context, section: "accounts", status: status)
     }
 
@@ -182,21 +175,20 @@ struct ConsoleRoutes: RouteCollection {
         let i = try await service.get(store: store, id: try req.uuidParameter("id").idString)
         let groupIds = i.groups.compactMap { UUID(uuidString: $0.id) }
         let groups = groupIds.isEmpty ? [] : try await GroupModel.query(on: req.db).filter(\.$id ~~ groupIds).sort(\.$name).all()
-        var c: [String: Any] = [
-            "id": i.id, "store": store, "email": i.email, "status": InvitationStatus(rawValue: i.status)?.label ?? i.status,
-            "statusClass": i.status.lowercased(), "application": i.applicationName ?? "", "clientId": i.clientId, "language": i.language,
-            "sent": Self.date(i.sent), "validUntil": Self.date(i.validUntil), "created": Self.date(i.created), "createdBy": i.createdBy,
-            "sendCount": i.sendCount, "groups": groups.map(\.name), "accountId": i.accountId ?? "", "done": i.status == "DONE",
-            "metadata": i.metadata.keys.sorted().map { k -> [String: String] in
+        let c = InvitationConsolePage(
+            id: i.id, store: store, email: i.email, status: InvitationStatus(rawValue: i.status)?.label ?? i.status,
+            statusClass: i.status.lowercased(), application: i.applicationName ?? "", clientId: i.clientId, language: i.language,
+            sent: Self.date(i.sent), validUntil: Self.date(i.validUntil), created: Self.date(i.created), createdBy: i.createdBy,
+            sendCount: i.sendCount, groups: groups.map(\.name), accountId: i.accountId ?? "", done: i.status == "DONE",
+            metadata: i.metadata.keys.sorted().map { k in
                 let v: String = if case .string(let s) = i.metadata[k]! { s } else { JSONText.encode(i.metadata[k]!) }
-                return ["key": ProfileAttribute(rawValue: k)?.label ?? k, "value": v]
+                return .init(key: ProfileAttribute(rawValue: k)?.label ?? k, value: v)
             },
-        ]
-        if let d = i.delivery {
-            c["delivery"] = ["status": d.status, "attempts": d.attempts, "lastError": d.lastError ?? "", "sentAt": Self.date(d.sentAt),
-                             "transport": d.transport ?? "", "emailId": d.emailId]
-        }
-        if let error = req.query[String.self, at: "error"] { c["formError"] = error }
+            delivery: i.delivery.map { d in
+                .init(status: d.status, attempts: d.attempts, lastError: d.lastError ?? "", sentAt: Self.date(d.sentAt),
+                      transport: d.transport ?? "", emailId: d.emailId)
+            },
+            formError: req.query[String.self, at: "error"])
         return page(req, "console/invitation", "Invitation", c, section: "accounts")
     }
 
