@@ -8,23 +8,30 @@ enum InvitationEmail {
         invitation: InvitationModel, applicationName: String, inviter: String, link: String, recipientName: String?, templates: Templates
     ) throws -> ComposedEmail {
         let language = invitation.language
-        let context: [String: Any] = [
-            "applicationName": applicationName,
-            "inviterName": inviter,
-            "recipientName": recipientName ?? "",
-            "hasRecipientName": recipientName != nil,
-            "email": invitation.email,
-            "link": link,
-            "lang": language,
-            "validUntil": DateText.long(invitation.validUntil, language: language),
-        ]
+        let context = InvitationEmailContext(
+            applicationName: applicationName, inviterName: inviter, recipientName: recipientName ?? "", hasRecipientName: recipientName != nil,
+            email: invitation.email, link: link, lang: language, validUntil: DateText.long(invitation.validUntil, language: language))
         let subject = templates.render(templates.localized("email/invitation", language: language, suffix: "subject"), context)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let text = templates.render(templates.localized("email/invitation", language: language, suffix: "text"), context)
         let html = templates.render(templates.localized("email/invitation", language: language, suffix: "html"), context)
         guard !subject.contains("\r"), !subject.contains("\n") else {
-            throw UsherError.badRequest("email.invalidSubject", "The invitation email's subject would span several lines; check the subject template.")
+            throw UsherError.badRequest(.emailInvalidSubject, "The invitation email's subject would span several lines; check the subject template.")
         }
         return ComposedEmail(to: invitation.email, toName: recipientName, subject: subject, text: text, html: html, language: language)
     }
+}
+
+/// The variables of `email/invitation.<lang>.{subject,text,html}`; operators' translations use
+/// these names.
+struct InvitationEmailContext {
+    var applicationName: String
+    var inviterName: String
+    var recipientName: String
+    var hasRecipientName: Bool
+    var email: String
+    var link: String
+    var lang: String
+    /// The last day the link works, written out in the email's language.
+    var validUntil: String
 }

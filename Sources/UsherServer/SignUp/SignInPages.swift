@@ -93,11 +93,33 @@ struct SignInPages: RouteCollection {
         let app: ApplicationModel? = if let client { try await ApplicationModel.find(client.applicationId, on: req.db) } else { nil }
         let identifier = Self.identifierField(app == nil ? nil : try await IdentityStoreModel.find(app!.store, on: req.db))
         let providers = app == nil ? [] : try await ExternalLoginProviderService.enabled(for: app!.id!, on: req.db)
-        var context: [String: Any] = ["title": "Sign in", "applicationName": app?.name ?? "the application", "flow": flow.id!,
-                                      "csrf": BrowserCookies.csrfToken(req, flowId: flow.id!), "email": email,
-                                      "identifierLabel": identifier.label, "identifierType": identifier.type,
-                                      "providers": providers.map { ["id": $0.id!.idString, "name": $0.name] }, "hasProviders": !providers.isEmpty]
-        if let error { context["formError"] = error }
+        let context = SignInPage(
+            applicationName: app?.name ?? "the application", flow: flow.id!, csrf: BrowserCookies.csrfToken(req, flowId: flow.id!), email: email,
+            identifierLabel: identifier.label, identifierType: identifier.type,
+            providers: providers.map { .init(id: $0.id!.idString, name: $0.name) }, hasProviders: !providers.isEmpty, formError: error)
         return Pages.render("page/signin", context, request: req, status: status, formTargets: flow.formTargets(providers))
     }
+}
+
+/// `page/signin`: a customer signs in to an application (password or an upstream provider).
+struct SignInPage: PageContext {
+    /// An upstream provider offered as a button.
+    struct Provider {
+        var id: String
+        var name: String
+    }
+
+    var title = "Sign in"
+    var lang = "en"
+    var applicationName: String
+    /// The login flow the form belongs to.
+    var flow: String
+    var csrf: String
+    var email: String
+    /// "Email", "Username" or "Email or username", per the store's identifiers.
+    var identifierLabel: String
+    var identifierType: String
+    var providers: [Provider]
+    var hasProviders: Bool
+    var formError: String?
 }
