@@ -128,22 +128,21 @@ public enum InvitationRules {
         now.addingTimeInterval(TimeInterval(options.linkMaxAgeHours) * 3600)
     }
 
-    /// SPEC rule 10: only PENDING or EXPIRED invitations can be resent.
+    /// SPEC rule 10: only PENDING or EXPIRED invitations can be resent. A DONE one is a 400,
+    /// as Strivacity's API declares no 409 for resend.
     public static func checkResendable(_ status: InvitationStatus) throws {
         if status == .done {
-            throw UsherError.conflict(
+            throw UsherError.badRequest(
                 .invitationAlreadyAccepted,
                 "This invitation was already accepted, so there is nothing to resend. The customer can sign in with their account.")
         }
     }
 
-    /// SPEC rule 11: a DONE invitation is history and cannot be revoked.
-    public static func checkRevocable(_ status: InvitationStatus) throws {
-        if status == .done {
-            throw UsherError.conflict(
-                .invitationAlreadyAccepted,
-                "This invitation was already accepted and cannot be revoked. Manage the account instead.")
-        }
+    /// SPEC rule 11: any invitation can be revoked, a DONE one too (its record goes, the
+    /// account it created stays). Its link then tells what it told before: a DONE invitation's
+    /// link says it was used, a pending one's that it was withdrawn.
+    public static func linkRefusalAfterRevoke(_ status: InvitationStatus) -> InvitationLinkRefusal {
+        status == .done ? .used : .revoked
     }
 
     /// SPEC rule 8: the invitation's groups and the application's groups, once each, in order.

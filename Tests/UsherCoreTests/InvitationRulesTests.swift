@@ -86,12 +86,14 @@ import Testing
         #expect(InvitationRules.validUntil(from: now, options: options) == now.addingTimeInterval(5 * 3600))
     }
 
-    @Test func rules10and11_doneInvitationsCannotBeResentOrRevoked() {
+    @Test func rules10and11_doneInvitationsAreNotResentButCanBeRevoked() {
         #expect(errorKey { try InvitationRules.checkResendable(.done) } == "invitation.alreadyAccepted")
+        #expect((try? InvitationRules.checkResendable(.done)) == nil)
+        do { try InvitationRules.checkResendable(.done) } catch let e as UsherError { #expect(e.status == 400) } catch {}
         #expect(errorKey { try InvitationRules.checkResendable(.expired) } == nil)
         #expect(errorKey { try InvitationRules.checkResendable(.pending) } == nil)
-        #expect(errorKey { try InvitationRules.checkRevocable(.done) } == "invitation.alreadyAccepted")
-        #expect(errorKey { try InvitationRules.checkRevocable(.expired) } == nil)
+        #expect(InvitationRules.linkRefusalAfterRevoke(.done) == .used)
+        #expect(InvitationRules.linkRefusalAfterRevoke(.pending) == .revoked)
     }
 
     @Test func linkMaxAgeHoursIsBounded() {

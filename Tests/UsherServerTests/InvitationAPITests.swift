@@ -350,20 +350,33 @@ import Vapor
         }
     }
 
+    /// SPEC rules 10 and 11 as Strivacity declares them: resending an accepted invitation is a
+    /// 400; revoking it is a 204 that removes the record and keeps the account it created.
     @Test(arguments: TestDatabase.available)
-    func rules10and11_doneInvitationCannotBeResentOrRevoked(_ db: TestDatabase) async throws {
+    func rules10and11_doneInvitationIsNotResentButCanBeRevokedKeepingItsAccount(_ db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            let token = try await t.token()
-            let f = try await t.oidcApplication(token: token)
-            let id = try await t.invite(f, email: "done@example.com").decode(InvitationView.self).id
-            try await t.app.db.sql.raw("UPDATE invitations SET status = 'DONE' WHERE id = \(bind: UUID(uuidString: id)!)").run()
-            let resend = try await t.send(.POST, "\(Self.invite)/\(id)/resend", token: token)
-            #expect(resend.status == .conflict)
+            let (f, _) = try await OIDCFlowTests().fixtureWithSecret(t)
+            var browser = OIDCFlowTests.Browser()
+            let accepted = try await OIDCFlowTests().signUp(t, f, email: "done@example.com", challenge: OIDCFlowTests().pkce().challenge, browser: &browser)
+            #expect(accepted.status == .seeOther)
+            let listed = try await t.send(.GET, "\(Self.invite)?email=done@example.com", token: f.token).decode([InvitationView].self)
+            let done = try #require(listed.first)
+            #expect(done.status == "DONE")
+            let accountId = try #require(done.accountId)
+
+            let resend = try await t.send(.POST, "\(Self.invite)/\(done.id)/resend", token: f.token)
+            #expect(resend.status == .badRequest)
             #expect(try resend.decode(Problem.self).errorKey == "invitation.alreadyAccepted")
-            let revoke = try await t.send(.DELETE, "\(Self.invite)/\(id)", token: token)
-            #expect(revoke.status == .conflict)
-            #expect(try await t.send(.GET, "\(Self.invite)/\(id)", token: token).decode(InvitationView.self).status == "DONE")
             #expect(try await t.count("outbox") == 1)
+
+            let revoke = try await t.send(.DELETE, "\(Self.invite)/\(done.id)", token: f.token)
+            #expect(revoke.status == .noContent)
+            #expect(try await t.send(.GET, "\(Self.invite)/\(done.id)", token: f.token).status == .notFound)
+            #expect(try await t.send(.DELETE, "\(Self.invite)/\(done.id)", token: f.token).status == .notFound)
+            // The account it created stays; the audit log keeps the invitation and who revoked it.
+            #expect(try await t.send(.GET, "/admin/api/v1/identityStores/default/accounts/\(accountId)", token: f.token).status == .ok)
+            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.revoked", token: f.token).decode([AuditEventView].self)
+            #expect(audit.map(\.targetId) == [done.id])
         }
     }
 

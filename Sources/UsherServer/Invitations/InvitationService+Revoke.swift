@@ -5,17 +5,22 @@ import UsherCore
 import Vapor
 
 extension InvitationService {
-    /// SPEC rule 11: gone from every list, its link dead at once; the audit log remembers.
+    /// SPEC rule 11: gone from every list, its link dead at once; the audit log remembers. A
+    /// DONE invitation can be revoked too: its record goes, the account it created stays.
     func revoke(store: String, id: String, by actor: Actor) async throws {
         let invitation = try await require(store: store, id: id)
-        try InvitationRules.checkRevocable(InvitationRules.status(storedDone: invitation.status == InvitationStatus.done.rawValue, validUntil: invitation.validUntil, now: Date()))
         let invitationId = invitation.id!
         try await db.write { tx in
-            let rows = try await tx.sql.raw("DELETE FROM invitations WHERE id = \(bind: invitationId) AND status = \(InvitationStatus.pending) RETURNING id").all()
-            guard !rows.isEmpty else {
-                throw UsherError.conflict(.invitationAlreadyAccepted, "This invitation was accepted a moment ago and cannot be revoked.")
+            // Whatever it became meanwhile (accepted a moment ago included), the status it had when
+            // deleted decides what its link says from now on.
+            struct Row: Decodable { var status: String }
+            guard let deleted = try await tx.sql.raw("DELETE FROM invitations WHERE id = \(bind: invitationId) RETURNING status").first(decoding: Row.self) else {
+                throw UsherError.notFound("invitation", id)
             }
-            try await RetiredLinkModel(tokenHash: invitation.tokenHash, reason: InvitationLinkRefusal.revoked.rawValue, invitationId: invitationId, at: Date()).create(on: tx)
+            let status: InvitationStatus = deleted.status == InvitationStatus.done.rawValue ? .done : .pending
+            try await RetiredLinkModel(
+                tokenHash: invitation.tokenHash, reason: InvitationRules.linkRefusalAfterRevoke(status).rawValue, invitationId: invitationId, at: Date()
+            ).create(on: tx)
             try await Outbox.cancelQueued(invitationId: invitationId, reason: "invitation revoked", on: tx)
             try await LoginFlowModel.query(on: tx).filter(\.$invitationId == invitationId).delete()
             try await Audit.record(on: tx, actor: actor, action: .invitationRevoked, store: store, targetType: "invitation", targetId: id,
