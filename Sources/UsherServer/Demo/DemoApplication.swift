@@ -60,16 +60,16 @@ struct DemoRoutes: RouteCollection {
 
     func home(_ req: Request) async throws -> Response {
         let base = req.usher.config.publicURL
-        var context: [String: Any] = ["title": DemoApplication.name, "loginURL": "/demo/login"]
+        var context = DemoPage()
         if let raw = req.cookies["usher_demo_user"]?.string, let data = Data(base64URLEncoded: raw),
             let claims = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            context["signedIn"] = true
-            context["claims"] = claims.keys.sorted().map { ["name": $0, "value": "\(claims[$0]!)"] }
+            context.signedIn = true
+            context.claims = claims.keys.sorted().map { DemoPage.Claim(name: $0, value: "\(claims[$0]!)") }
             // The ID token as id_token_hint: Usher signs the person out at once only with it
             // (without it, it asks them to confirm, so no other site can sign them out).
             var items = [("client_id", DemoApplication.clientId), ("post_logout_redirect_uri", base + "/demo"), ("state", "signedout")]
             if let idToken = req.cookies[Self.idTokenCookie]?.string { items.append(("id_token_hint", idToken)) }
-            context["logoutURL"] = RedirectURI.appending(items, to: base + "/oauth2/logout")
+            context.logoutURL = RedirectURI.appending(items, to: base + "/oauth2/logout")
         }
         let response = Pages.render("page/demo", context, request: req)
         if req.query[String.self, at: "state"] == "signedout" {
@@ -148,4 +148,19 @@ struct DemoRoutes: RouteCollection {
         {{/signedIn}}
         {{/body}}{{/page_layout}}
         """
+}
+
+/// `page/demo`: the demo application's one page, signed out or showing the ID token's claims.
+struct DemoPage: PageContext {
+    struct Claim {
+        var name: String
+        var value: String
+    }
+
+    var title = DemoApplication.name
+    var lang = "en"
+    var loginURL = "/demo/login"
+    var signedIn: Bool?
+    var claims: [Claim]?
+    var logoutURL: String?
 }
