@@ -37,7 +37,7 @@ struct ConsoleGuard: AsyncMiddleware {
         if request.method == .POST {
             let token = try? request.content.get(String.self, at: "csrf")
             guard let token, SecretToken.constantTimeEquals(token, request.consoleCSRF) else {
-                throw UsherError(status: 403, errorKey: "csrf.invalid", title: "This form has expired",
+                throw UsherError(status: 403, errorKey: .csrfInvalid, title: "This form has expired",
                                  detail: "The form could not be verified. Reload the page and try again.")
             }
         }
@@ -65,9 +65,9 @@ struct ConsoleAuthRoutes: RouteCollection {
     }
 
     private func render(_ req: Request, browser: String, email: String, error: String?, status: HTTPResponseStatus = .ok) -> Response {
-        var context: [String: Any] = ["title": "Administrator sign-in", "email": email,
-                                      "csrf": req.usher.secrets.mac("admin-signin", browser), "next": Self.safeNext(req.query[String.self, at: "next"] ?? (try? req.content.get(String.self, at: "next")) ?? nil)]
-        if let error { context["formError"] = error }
+        let context = ConsoleSignInPage(
+            email: email, csrf: req.usher.secrets.mac("admin-signin", browser),
+            next: Self.safeNext(req.query[String.self, at: "next"] ?? (try? req.content.get(String.self, at: "next")) ?? nil), formError: error)
         return Pages.render("console/signin", context, request: req, status: status)
     }
 
@@ -97,7 +97,7 @@ struct ConsoleAuthRoutes: RouteCollection {
         guard let browser = req.cookies[BrowserCookies.browser]?.string, let csrf = form.csrf,
             req.usher.secrets.verify("admin-signin", browser, mac: csrf)
         else {
-            throw UsherError(status: 403, errorKey: "csrf.invalid", title: "This form has expired", detail: "Reload the sign-in page and try again.")
+            throw UsherError(status: 403, errorKey: .csrfInvalid, title: "This form has expired", detail: "Reload the sign-in page and try again.")
         }
         let email = (form.email ?? "").trimmingCharacters(in: .whitespaces)
         let ip = req.clientAddress
@@ -154,4 +154,16 @@ struct ConsoleAuthRoutes: RouteCollection {
         response.cookies[AdminSession.cookieName] = HTTPCookies.Value(string: "", maxAge: 0, path: "/admin", isHTTPOnly: true, sameSite: .strict)
         return response
     }
+}
+
+/// `console/signin`: the administrator's sign-in form.
+struct ConsoleSignInPage: PageContext {
+    var title = "Administrator sign-in"
+    var lang = "en"
+    var email: String
+    /// Bound to the browser cookie: there is no session yet.
+    var csrf: String
+    /// Where to go after signing in, already kept to a console path (`safeNext`).
+    var next: String
+    var formError: String?
 }

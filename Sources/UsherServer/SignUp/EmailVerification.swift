@@ -84,10 +84,10 @@ struct EmailVerification: Sendable {
         let names = ["subject", "text", "html"].map { templates.localized(base, language: language, suffix: $0) }
         // The language of the template found, which may be a fallback of the invitation's.
         let tag = names[2].dropFirst(base.count + 1).split(separator: ".").first.map(String.init) ?? "en-US"
-        let values: [String: Any] = ["applicationName": applicationName, "email": email.value, "link": link ?? "", "lang": tag]
+        let values = EmailVerificationEmailContext(applicationName: applicationName, email: email.value, link: link ?? "", lang: tag)
         let subject = templates.render(names[0], values).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !subject.contains("\r"), !subject.contains("\n") else {
-            throw UsherError.badRequest("email.invalidSubject", "The email's subject would span several lines; check the subject template.")
+            throw UsherError.badRequest(.emailInvalidSubject, "The email's subject would span several lines; check the subject template.")
         }
         return ComposedEmail(to: email.value, toName: nil, subject: subject, text: templates.render(names[1], values),
                              html: templates.render(names[2], values), language: tag)
@@ -180,26 +180,36 @@ struct EmailVerification: Sendable {
     // MARK: Refusals (SPEC rule 12: clear, and nothing changed)
 
     static let unknownLink = UsherError(
-        status: 404, errorKey: "emailVerification.unknown", title: "This link is not valid",
+        status: 404, errorKey: .emailVerificationUnknown, title: "This link is not valid",
         detail: "Check that you opened the whole link from the email. Nothing was changed.")
 
     static func refusal(_ link: Link, now: Date) -> UsherError? {
         if link.used_at != nil {
-            return UsherError(status: 410, errorKey: "emailVerification.used", title: "This link has already been used",
+            return UsherError(status: 410, errorKey: .emailVerificationUsed, title: "This link has already been used",
                               detail: "Each verification link works once, and this one was used already. Nothing was changed.")
         }
         if link.expires_at <= now {
-            return UsherError(status: 410, errorKey: "emailVerification.expired", title: "This link has expired",
+            return UsherError(status: 410, errorKey: .emailVerificationExpired, title: "This link has expired",
                               detail: "Verification links work for 24 hours. Nothing was changed.")
         }
         return nil
     }
 
     static let addressTaken = UsherError(
-        status: 409, errorKey: "emailVerification.addressTaken", title: "This address belongs to another account",
+        status: 409, errorKey: .emailVerificationAddressTaken, title: "This address belongs to another account",
         detail: "Since you signed up, this email address became the address of another account, so it cannot become yours. Nothing was changed. Sign in with that account, or use another address.")
 
     static let superseded = UsherError(
-        status: 410, errorKey: "emailVerification.superseded", title: "This link is no longer valid",
+        status: 410, errorKey: .emailVerificationSuperseded, title: "This link is no longer valid",
         detail: "The account no longer uses this email address. Nothing was changed.")
+}
+
+/// The variables of the verification emails (`email/email-verification.<lang>.*` and the
+/// notices composed the same way).
+struct EmailVerificationEmailContext {
+    var applicationName: String
+    var email: String
+    /// Empty for a notice that carries no link.
+    var link: String
+    var lang: String
 }
