@@ -51,10 +51,8 @@ struct LogoutRoutes: RouteCollection {
         if let subject = request.hintSubject, subject == session.accountId.idString {
             return try await Self.end(request, req)
         }
-        var context: [String: Any] = ["title": "Sign out?", "csrf": Self.csrf(session, req)]
-        if let clientId = request.clientId { context["clientId"] = clientId }
-        if let uri = request.postLogoutRedirectURI { context["postLogoutRedirectUri"] = uri }
-        if let state = request.state { context["state"] = state }
+        let context = LogoutConfirmPage(csrf: Self.csrf(session, req), clientId: request.clientId,
+                                        postLogoutRedirectUri: request.postLogoutRedirectURI, state: request.state)
         return Pages.render("page/logout-confirm", context, request: req, formTargets: request.postLogoutRedirectURI.map { [$0] } ?? [])
     }
 
@@ -119,4 +117,15 @@ enum LogoutTemplates {
         """
 
     static var all: [String: String] { ["page/logout-confirm": confirm] }
+}
+
+/// `page/logout-confirm`: asks before signing out when the request did not prove it came from
+/// the person's application (no matching `id_token_hint`).
+struct LogoutConfirmPage: PageContext {
+    var title = "Sign out?"
+    var lang = "en"
+    var csrf: String
+    var clientId: String?
+    var postLogoutRedirectUri: String?
+    var state: String?
 }

@@ -72,34 +72,65 @@ struct SignUpPages: RouteCollection {
 
     private func render(_ req: Request, _ c: Context, posted: [String: String], errors: [FieldError], message: String?, status: HTTPResponseStatus = .ok) -> Response {
         func error(_ field: String) -> String? { errors.first { $0.field == field }?.message }
-        var fields: [[String: Any]] = []
+        var fields: [SignUpPage.Field] = []
         for attribute in ProfileAttribute.allCases where c.form.fields[attribute].isShown {
             let mode = c.form.fields[attribute]
             let value = mode.acceptsInput ? (posted[attribute.rawValue] ?? c.form.prefill[attribute] ?? "") : (c.form.prefill[attribute] ?? "")
-            var field: [String: Any] = ["name": attribute.rawValue, "label": attribute.label, "value": value,
-                                        "readonly": mode == .readOnly, "required": mode == .required,
-                                        "type": attribute == .phoneNumber ? "tel" : "text",
-                                        "autocomplete": Self.autocomplete[attribute] ?? "off"]
-            if let e = error(attribute.rawValue) { field["error"] = e }
-            fields.append(field)
+            fields.append(SignUpPage.Field(name: attribute.rawValue, label: attribute.label, value: value,
+                                           readonly: mode == .readOnly, required: mode == .required,
+                                           type: attribute == .phoneNumber ? "tel" : "text",
+                                           autocomplete: Self.autocomplete[attribute] ?? "off", error: error(attribute.rawValue)))
         }
-        var context: [String: Any] = [
-            "title": "Create your account", "applicationName": c.application.name, "flow": c.flow.id!,
-            "csrf": BrowserCookies.csrfToken(req, flowId: c.flow.id!),
-            "email": c.form.emailEditable ? (posted["email"] ?? c.invitation.email) : c.invitation.email,
-            "emailReadonly": !c.form.emailEditable, "fields": fields, "passwordAllowed": c.form.passwordAllowed,
-            "lang": c.invitation.language,
-            "providers": c.providers.map { ["id": $0.id!.idString, "name": $0.name] },
-            "hasProviders": !c.providers.isEmpty,
-        ]
-        if let e = error("email") { context["emailError"] = e }
-        if let e = error("password") { context["passwordError"] = e }
-        if !errors.isEmpty { context["formError"] = "Please correct the fields marked below." }
-        if let message { context["formError"] = message }
+        let context = SignUpPage(
+            lang: c.invitation.language, applicationName: c.application.name, flow: c.flow.id!,
+            csrf: BrowserCookies.csrfToken(req, flowId: c.flow.id!),
+            email: c.form.emailEditable ? (posted["email"] ?? c.invitation.email) : c.invitation.email,
+            emailReadonly: !c.form.emailEditable, fields: fields, passwordAllowed: c.form.passwordAllowed,
+            providers: c.providers.map { .init(id: $0.id!.idString, name: $0.name) }, hasProviders: !c.providers.isEmpty,
+            emailError: error("email"), passwordError: error("password"),
+            formError: message ?? (errors.isEmpty ? nil : "Please correct the fields marked below."))
         return Pages.render("page/signup", context, request: req, status: status, formTargets: c.flow.formTargets(c.providers))
     }
 
     static let autocomplete: [ProfileAttribute: String] = [
         .givenName: "given-name", .familyName: "family-name", .displayName: "nickname", .phoneNumber: "tel", .locale: "language",
     ]
+}
+
+/// `page/signup`: the invitee's form, in the invitation's language, with each field as the
+/// application's policy shows it (editable, read-only, required) and each refusal beside it.
+struct SignUpPage: PageContext {
+    struct Field {
+        var name: String
+        var label: String
+        var value: String
+        var readonly: Bool
+        var required: Bool
+        /// The input type: `tel` for the phone number, `text` otherwise.
+        var type: String
+        var autocomplete: String
+        var error: String?
+    }
+
+    /// An upstream provider offered as a button.
+    struct Provider {
+        var id: String
+        var name: String
+    }
+
+    var title = "Create your account"
+    var lang: String
+    var applicationName: String
+    /// The login flow the form belongs to.
+    var flow: String
+    var csrf: String
+    var email: String
+    var emailReadonly: Bool
+    var fields: [Field]
+    var passwordAllowed: Bool
+    var providers: [Provider]
+    var hasProviders: Bool
+    var emailError: String?
+    var passwordError: String?
+    var formError: String?
 }
