@@ -69,4 +69,31 @@ import Testing
         let page = ConsolePage(title: "Groups", csrf: "tok", adminEmail: "a@x", section: "groups", notice: nil, content: content)
         #expect(library.render(page, withTemplate: "c") == "Groups/tok/a@x/groups/no notice/default/(default*)(b)")
     }
+
+    /// The application page was fed the view's JSON; its typed context renders the same page.
+    @Test func theApplicationPageRendersAsItsJSONDictionaryDid() throws {
+        let templates = try Templates.load(overrideDirectory: nil)
+        let view = ApplicationView(
+            id: "a1", name: "Shop", store: "default", protocol: "oidc", description: nil, selfServicePolicyId: "p1",
+            groups: [IdName(id: "g1", name: "Customers")], externalLoginProviders: [],
+            clients: [ClientView(clientId: "shop", clientSecret: nil, public: true, redirectUris: ["https://a/cb", "https://b/cb"],
+                                 postLogoutRedirectUris: [], loginUrl: "https://a/login"),
+                      ClientView(clientId: "back", clientSecret: nil, public: false, redirectUris: [], postLogoutRedirectUris: [], loginUrl: nil)],
+            created: Date(timeIntervalSince1970: 1_800_000_000))
+        let typed = ApplicationConsolePage(
+            id: view.id, name: view.name, store: view.store, protocol: view.protocol, description: view.description,
+            selfServicePolicyId: view.selfServicePolicyId, groups: view.groups, externalLoginProviders: view.externalLoginProviders,
+            clients: view.clients, created: ISO8601DateFormatter().string(from: view.created), protocolLabel: "OIDC", policyName: "Default",
+            groupNames: "Customers", isSaml: false)
+        var dictionary = ConsoleRoutes.dict(view)
+        dictionary["protocolLabel"] = "OIDC"
+        dictionary["policyName"] = "Default"
+        dictionary["groupNames"] = "Customers"
+        dictionary["isSaml"] = false
+        let chrome: [String: Any] = ["title": "Shop", "lang": "en", "csrf": "tok", "adminEmail": "a@x", "nav_applications": true]
+        let page = ConsolePage(title: "Shop", csrf: "tok", adminEmail: "a@x", section: "applications", notice: nil, content: typed)
+        let html = templates.render("console/application", page)
+        #expect(html.contains("public (PKCE)") && html.contains("confidential") && html.contains("https://b/cb"))
+        #expect(html == templates.render("console/application", dictionary.merging(chrome) { _, new in new }))
+    }
 }

@@ -52,11 +52,12 @@ extension ConsoleRoutes {
         let service = ApplicationService(db: req.db)
         let a = try await service.view(try await service.require(try req.uuidParameter("id").idString))
         let policy = try await SelfServicePolicyService(db: req.db).require(a.selfServicePolicyId)
-        var c = Self.dict(a)
-        c["protocolLabel"] = a.protocol.uppercased()
-        c["policyName"] = policy.name
-        c["groupNames"] = a.groups.map(\.name).joined(separator: ", ")
-        c["isSaml"] = a.protocol == "saml2"
+        let c = ApplicationConsolePage(
+            id: a.id, name: a.name, store: a.store, protocol: a.protocol, description: a.description, selfServicePolicyId: a.selfServicePolicyId,
+            groups: a.groups, externalLoginProviders: a.externalLoginProviders, clients: a.clients,
+            created: ISO8601DateFormatter().string(from: a.created),
+            protocolLabel: a.protocol.uppercased(), policyName: policy.name, groupNames: a.groups.map(\.name).joined(separator: ", "),
+            isSaml: a.protocol == "saml2")
         return page(req, "console/application", a.name, c, section: "applications")
     }
 }
@@ -94,4 +95,24 @@ struct ApplicationsConsolePage {
     var samlSelected: Bool
     var formError: String?
     var createdClient: CreatedClient?
+}
+
+/// `console/application`: one application. It carries every field of `ApplicationView` under
+/// the API's names (`created` as ISO 8601), as the page did when it was fed the view's JSON, so
+/// operators' templates that show more than the built-in one keep working.
+struct ApplicationConsolePage {
+    var id: String
+    var name: String
+    var store: String
+    var `protocol`: String
+    var description: String?
+    var selfServicePolicyId: String
+    var groups: [IdName]
+    var externalLoginProviders: [IdName]
+    var clients: [ClientView]
+    var created: String
+    var protocolLabel: String
+    var policyName: String
+    var groupNames: String
+    var isSaml: Bool
 }
