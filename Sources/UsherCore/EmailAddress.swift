@@ -46,7 +46,9 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return nil }
         let local = String(parts[0]).precomposedStringWithCanonicalMapping.lowercased().precomposedStringWithCanonicalMapping
-        guard !local.isEmpty, local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return nil }
+        guard !local.isEmpty, local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
+            return nil
+        }
         guard hasOnlyWordScalars(local, asciiAlso: "!#$%&'*+-/=?^_`{|}~.") else { return nil }
 
         let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)

@@ -36,7 +36,10 @@ public struct InvitationTarget: Sendable {
     public var loginURL: String?
     public var options: AccountInvitationOptions
 
-    public init(applicationName: String, applicationStore: String, protocolKind: ApplicationProtocol, clientId: String?, loginURL: String?, options: AccountInvitationOptions) {
+    public init(
+        applicationName: String, applicationStore: String, protocolKind: ApplicationProtocol, clientId: String?, loginURL: String?,
+        options: AccountInvitationOptions
+    ) {
         self.applicationName = applicationName
         self.applicationStore = applicationStore
         self.protocolKind = protocolKind
@@ -102,7 +105,8 @@ public enum InvitationRules {
         if emailTaken && !options.allowEmailMismatch {
             throw UsherError(
                 status: 409, errorKey: .accountEmailExists, title: "Conflict",
-                detail: "An account with this email address already exists in this identity store, and the application's self-service policy does not allow a different email address at sign-up.",
+                detail:
+                    "An account with this email address already exists in this identity store, and the application's self-service policy does not allow a different email address at sign-up.",
                 fieldErrors: [FieldError("email", "already belongs to an account")])
         }
     }

@@ -26,7 +26,9 @@ public enum InvitationLinkRefusal: String, Sendable, CaseIterable, Error {
         /// Whether the authorization request is for the invitation's application client.
         public var isForItsClient: Bool
 
-        public init(status: InvitationStatus?, retiredBecause: InvitationLinkRefusal? = nil, isCurrentLink: Bool = true, isForItsClient: Bool = true) {
+        public init(
+            status: InvitationStatus?, retiredBecause: InvitationLinkRefusal? = nil, isCurrentLink: Bool = true, isForItsClient: Bool = true
+        ) {
             self.status = status
             self.retiredBecause = retiredBecause
             self.isCurrentLink = isCurrentLink
@@ -50,23 +52,39 @@ public enum InvitationLinkRefusal: String, Sendable, CaseIterable, Error {
     public var error: UsherError {
         switch self {
         case .unknown:
-            UsherError(status: 404, errorKey: .invitationUnknown, title: "This invitation link is not valid",
-                       detail: "The link may be incomplete or mistyped. Open it again from the invitation email, or ask the person who invited you for a new invitation.")
+            UsherError(
+                status: 404, errorKey: .invitationUnknown, title: "This invitation link is not valid",
+                detail:
+                    "The link may be incomplete or mistyped. Open it again from the invitation email, or ask the person who invited you for a new invitation."
+            )
         case .revoked:
-            UsherError(status: 410, errorKey: .invitationRevoked, title: "This invitation was withdrawn",
-                       detail: "The invitation this link belonged to has been revoked. If you still need access, ask the person who invited you for a new invitation.")
+            UsherError(
+                status: 410, errorKey: .invitationRevoked, title: "This invitation was withdrawn",
+                detail:
+                    "The invitation this link belonged to has been revoked. If you still need access, ask the person who invited you for a new invitation."
+            )
         case .replaced:
-            UsherError(status: 410, errorKey: .invitationReplaced, title: "This link was replaced",
-                       detail: "A newer invitation email was sent for this invitation, and only its link works. Open the most recent invitation email, or ask for a new invitation.")
+            UsherError(
+                status: 410, errorKey: .invitationReplaced, title: "This link was replaced",
+                detail:
+                    "A newer invitation email was sent for this invitation, and only its link works. Open the most recent invitation email, or ask for a new invitation."
+            )
         case .used:
-            UsherError(status: 410, errorKey: .invitationUsed, title: "This invitation has already been used",
-                       detail: "An account was already created with this invitation. Sign in to the application instead; if that was not you, contact the person who invited you.")
+            UsherError(
+                status: 410, errorKey: .invitationUsed, title: "This invitation has already been used",
+                detail:
+                    "An account was already created with this invitation. Sign in to the application instead; if that was not you, contact the person who invited you."
+            )
         case .expired:
-            UsherError(status: 410, errorKey: .invitationExpired, title: "This invitation has expired",
-                       detail: "Invitation links work for a limited time, and this one has run out. Ask the person who invited you to send the invitation again.")
+            UsherError(
+                status: 410, errorKey: .invitationExpired, title: "This invitation has expired",
+                detail:
+                    "Invitation links work for a limited time, and this one has run out. Ask the person who invited you to send the invitation again."
+            )
         case .otherApplication:
-            UsherError(status: 400, errorKey: .invitationOtherApplication, title: "This invitation is for another application",
-                       detail: "Open the invitation link from the email as it is; it takes you to the right application.")
+            UsherError(
+                status: 400, errorKey: .invitationOtherApplication, title: "This invitation is for another application",
+                detail: "Open the invitation link from the email as it is; it takes you to the right application.")
         }
     }
 }

@@ -41,7 +41,9 @@ public struct Profile: Sendable, Equatable, Codable {
     public var phoneNumber: String?
     public var locale: String?
 
-    public init(givenName: String? = nil, familyName: String? = nil, displayName: String? = nil, phoneNumber: String? = nil, locale: String? = nil) {
+    public init(
+        givenName: String? = nil, familyName: String? = nil, displayName: String? = nil, phoneNumber: String? = nil, locale: String? = nil
+    ) {
         self.givenName = givenName
         self.familyName = familyName
         self.displayName = displayName

@@ -12,7 +12,9 @@ enum Punycode {
         let basicCount = output.count
         var handled = basicCount
         if basicCount > 0 { output += "-" }
-        var n = initialN, delta = 0, bias = initialBias
+        var n = initialN
+        var delta = 0
+        var bias = initialBias
         while handled < scalars.count {
             guard let m = scalars.filter({ $0 >= n }).min() else { return nil }
             guard (m - n) <= (limit - delta) / (handled + 1) else { return nil }
@@ -54,7 +56,9 @@ enum Punycode {
             output = characters[..<hyphen].map { Int($0.value) }
             position = hyphen + 1
         }
-        var n = initialN, i = 0, bias = initialBias
+        var n = initialN
+        var i = 0
+        var bias = initialBias
         while position < characters.count {
             let oldI = i
             var w = 1

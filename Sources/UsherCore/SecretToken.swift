@@ -24,7 +24,8 @@ public enum SecretToken {
     /// Compares two strings without stopping at the first difference, so the time taken does
     /// not tell an attacker how much of a guess was right.
     public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         var difference = UInt8(truncatingIfNeeded: x.count ^ y.count)
         for i in 0..<max(x.count, y.count) {
             let l = i < x.count ? x[i] : 0

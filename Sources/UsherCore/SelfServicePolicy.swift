@@ -53,7 +53,9 @@ public struct RegistrationFields: Sendable, Equatable {
         var modes: [ProfileAttribute: FieldMode] = [:]
         for (name, modeName) in raw {
             guard let attribute = ProfileAttribute(rawValue: name) else {
-                validator.add(prefix + name, "is not a profile attribute (use one of \(ProfileAttribute.allCases.map(\.rawValue).joined(separator: ", ")))")
+                validator.add(
+                    prefix + name,
+                    "is not a profile attribute (use one of \(ProfileAttribute.allCases.map(\.rawValue).joined(separator: ", ")))")
                 continue
             }
             guard let mode = FieldMode(rawValue: modeName) else {

@@ -2,9 +2,9 @@ import CArgon2
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The work area libargon2 fills on every hash: `m` KiB (19 MiB at OWASP's parameters).

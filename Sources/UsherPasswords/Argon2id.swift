@@ -85,7 +85,8 @@ public struct Argon2Parameters: Sendable, Equatable, Hashable, CustomStringConve
 
     var boundsProblem: String? {
         if !Self.parallelismRange.contains(parallelism) {
-            return "p (parallelism) must be in \(Self.parallelismRange.lowerBound)...\(Self.parallelismRange.upperBound), got \(parallelism)"
+            return
+                "p (parallelism) must be in \(Self.parallelismRange.lowerBound)...\(Self.parallelismRange.upperBound), got \(parallelism)"
         }
         if !Self.iterationRange.contains(iterations) {
             return "t (iterations) must be in \(Self.iterationRange.lowerBound)...\(Self.iterationRange.upperBound), got \(iterations)"
@@ -168,7 +169,8 @@ public enum Argon2id {
         guard salt.count >= 8, salt.count <= 256 else {
             throw Argon2Error("salt must be 8...256 bytes, got \(salt.count)")
         }
-        let tag = try compute(password: Array(password.utf8), salt: salt, parameters: parameters, length: hashLength, version: ARGON2_VERSION_13.rawValue)
+        let tag = try compute(
+            password: Array(password.utf8), salt: salt, parameters: parameters, length: hashLength, version: ARGON2_VERSION_13.rawValue)
         // libargon2's own encoding: unpadded standard base64, parameters in m, t, p order.
         return "$argon2id$v=19$m=\(parameters.memoryKiB),t=\(parameters.iterations),p=\(parameters.parallelism)$"
             + base64EncodeUnpadded(salt) + "$" + base64EncodeUnpadded(tag)
@@ -186,8 +188,9 @@ public enum Argon2id {
     /// hash's m/t/p (checked before libargon2 allocates anything).
     public static func verify(password: String, encoded: String, limit: Argon2Parameters) -> Bool {
         guard let phc = PHCString(encoded), phc.parameters.isWithin(limit),
-            let tag = try? compute(password: Array(password.utf8), salt: phc.salt, parameters: phc.parameters, length: phc.hash.count,
-                                   version: ARGON2_VERSION_13.rawValue)
+            let tag = try? compute(
+                password: Array(password.utf8), salt: phc.salt, parameters: phc.parameters, length: phc.hash.count,
+                version: ARGON2_VERSION_13.rawValue)
         else { return false }
         var difference: UInt8 = 0
         for (a, b) in zip(tag, phc.hash) { difference |= a ^ b }
@@ -273,8 +276,8 @@ struct PHCString {
         guard !u.isEmpty, u.count <= Argon2id.maxEncodedLength else { return nil }
         let fields = u.split(separator: UInt8(ascii: "$"), omittingEmptySubsequences: false)
         guard fields.count == 6, fields[0].isEmpty,
-              Array(fields[1]) == Array("argon2id".utf8),
-              Array(fields[2]) == Array("v=19".utf8)
+            Array(fields[1]) == Array("argon2id".utf8),
+            Array(fields[2]) == Array("v=19".utf8)
         else { return nil }
 
         // m=…,t=…,p=… in libargon2's fixed order.
@@ -284,7 +287,7 @@ struct PHCString {
         for (item, key) in zip(kv, ["m", "t", "p"]) {
             let bytes = Array(item)
             guard bytes.count >= 3, bytes[0] == UInt8(ascii: Unicode.Scalar(key)!), bytes[1] == UInt8(ascii: "="),
-                  let n = parseDecimalUInt32(Array(bytes[2...]), allowLeadingZeros: false)
+                let n = parseDecimalUInt32(Array(bytes[2...]), allowLeadingZeros: false)
             else { return nil }
             nums.append(n)
         }
@@ -292,9 +295,9 @@ struct PHCString {
         guard params.boundsProblem == nil else { return nil }
 
         guard let salt = base64DecodeUnpadded(Array(fields[4])),
-              let hash = base64DecodeUnpadded(Array(fields[5])),
-              salt.count >= 8,
-              hash.count >= 4
+            let hash = base64DecodeUnpadded(Array(fields[5])),
+            salt.count >= 8,
+            hash.count >= 4
         else { return nil }
 
         self.parameters = params

@@ -80,7 +80,9 @@ struct Serve: AsyncParsableCommand {
         let app = try await makeApplication(arguments: ["usher", "serve", "--hostname", hostname, "--port", String(port)])
         do {
             try await configure(app, config)
-            app.logger.notice("Usher is serving \(config.publicURL) (database: \(config.databaseDescription), email: \(config.smtpURL == nil ? "local mailbox" : "SMTP"))")
+            app.logger.notice(
+                "Usher is serving \(config.publicURL) (database: \(config.databaseDescription), email: \(config.smtpURL == nil ? "local mailbox" : "SMTP"))"
+            )
             try await app.execute()
         } catch let error as UsherConfiguration.Error {
             try? await app.asyncShutdown()
@@ -164,7 +166,10 @@ struct Passwords: ParsableCommand {
 
         func run() throws {
             let (median, description) = try benchmarkPasswordHash(try loadConfiguration(hostname: "127.0.0.1", port: 0), runs: runs)
-            print(String(format: "%@: %.2f ms per hash (median of %d) = %.1f hashes per second per core", description, median * 1000, runs, 1 / median))
+            print(
+                String(
+                    format: "%@: %.2f ms per hash (median of %d) = %.1f hashes per second per core", description, median * 1000, runs,
+                    1 / median))
         }
     }
 }

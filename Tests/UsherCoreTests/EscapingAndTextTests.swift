@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import UsherCore
 
 /// The grapheme clusters the security review used: each hides an HTML syntax character inside
@@ -72,8 +73,14 @@ enum HidingClusters {
         #expect(Punycode.encode("bücher") == "bcher-kva")
         #expect(Punycode.encode("münchen") == "mnchen-3ya")
         // RFC 3492 7.1 (A) Arabic (Egyptian) and (L) Japanese.
-        #expect(Punycode.encode("\u{0644}\u{064A}\u{0647}\u{0645}\u{0627}\u{0628}\u{062A}\u{0643}\u{0644}\u{0645}\u{0648}\u{0634}\u{0639}\u{0631}\u{0628}\u{064A}\u{061F}") == "egbpdaj6bu4bxfgehfvwxn")
-        #expect(Punycode.decode("egbpdaj6bu4bxfgehfvwxn") == "\u{0644}\u{064A}\u{0647}\u{0645}\u{0627}\u{0628}\u{062A}\u{0643}\u{0644}\u{0645}\u{0648}\u{0634}\u{0639}\u{0631}\u{0628}\u{064A}\u{061F}")
+        #expect(
+            Punycode.encode(
+                "\u{0644}\u{064A}\u{0647}\u{0645}\u{0627}\u{0628}\u{062A}\u{0643}\u{0644}\u{0645}\u{0648}\u{0634}\u{0639}\u{0631}\u{0628}\u{064A}\u{061F}"
+            ) == "egbpdaj6bu4bxfgehfvwxn")
+        #expect(
+            Punycode.decode("egbpdaj6bu4bxfgehfvwxn")
+                == "\u{0644}\u{064A}\u{0647}\u{0645}\u{0627}\u{0628}\u{062A}\u{0643}\u{0644}\u{0645}\u{0648}\u{0634}\u{0639}\u{0631}\u{0628}\u{064A}\u{061F}"
+        )
         #expect(Punycode.decode("bcher-kva") == "bücher")
         #expect(Punycode.decode("b!cher") == nil)
     }
@@ -94,7 +101,9 @@ enum HidingClusters {
     }
 
     @Test func ordinaryAddressesStillPass() {
-        for address in ["jane.doe+news@example.com", "o'brien@example.co.uk", "用户@例子.广告", "ÉLODIE@Exemple.FR", "a_b-c@sub-domain.example.org"] {
+        for address in [
+            "jane.doe+news@example.com", "o'brien@example.co.uk", "用户@例子.广告", "ÉLODIE@Exemple.FR", "a_b-c@sub-domain.example.org",
+        ] {
             #expect(EmailAddress(address) != nil, "\(address)")
         }
         #expect(EmailAddress("ÉLODIE@Exemple.FR")?.normalized == "élodie@exemple.fr")

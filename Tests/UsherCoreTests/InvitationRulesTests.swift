@@ -1,16 +1,23 @@
 import Foundation
 import Testing
+
 @testable import UsherCore
 
 /// SPEC rules 1–11 as pure functions, without a server.
 @Suite struct InvitationRulesTests {
-    func target(_ proto: ApplicationProtocol = .oidc, store: String = "default", client: String? = "c1",
-                login: String? = "https://app.example.com/login", options: AccountInvitationOptions = .init()) -> InvitationTarget {
-        InvitationTarget(applicationName: "Shop", applicationStore: store, protocolKind: proto, clientId: client, loginURL: login, options: options)
+    func target(
+        _ proto: ApplicationProtocol = .oidc, store: String = "default", client: String? = "c1",
+        login: String? = "https://app.example.com/login", options: AccountInvitationOptions = .init()
+    ) -> InvitationTarget {
+        InvitationTarget(
+            applicationName: "Shop", applicationStore: store, protocolKind: proto, clientId: client, loginURL: login, options: options)
     }
 
     func errorKey(_ body: () throws -> Void) -> String? {
-        do { try body(); return nil } catch let e as UsherError { return e.errorKey.rawValue } catch { return "\(error)" }
+        do {
+            try body()
+            return nil
+        } catch let e as UsherError { return e.errorKey.rawValue } catch { return "\(error)" }
     }
 
     @Test func anOIDCApplicationWithALoginURLCanBeInvitedTo() throws {
@@ -30,20 +37,31 @@ import Testing
     @Test func rule2_noLoginURLOrDisabledPolicyIsRefused() {
         #expect(errorKey { try InvitationRules.checkInvitable(target(login: nil), store: "default") } == "invitation.noLoginUrl")
         #expect(errorKey { try InvitationRules.checkInvitable(target(login: ""), store: "default") } == "invitation.noLoginUrl")
-        #expect(errorKey { try InvitationRules.checkInvitable(target(options: .init(enabled: false)), store: "default") } == "invitation.disabled")
+        #expect(
+            errorKey { try InvitationRules.checkInvitable(target(options: .init(enabled: false)), store: "default") }
+                == "invitation.disabled")
         #expect(errorKey { try InvitationRules.checkInvitable(target(client: nil), store: "default") } == "invitation.noClient")
     }
 
     @Test func rule3_applicationAndGroupsMustBeInTheStore() {
-        #expect(errorKey { try InvitationRules.checkInvitable(target(store: "other"), store: "default") } == "invitation.applicationNotInStore")
-        #expect(errorKey { try InvitationRules.checkGroups([("g1", "default"), ("g2", "other")], store: "default") } == "invitation.groupNotInStore")
+        #expect(
+            errorKey { try InvitationRules.checkInvitable(target(store: "other"), store: "default") } == "invitation.applicationNotInStore")
+        #expect(
+            errorKey { try InvitationRules.checkGroups([("g1", "default"), ("g2", "other")], store: "default") }
+                == "invitation.groupNotInStore")
         #expect(errorKey { try InvitationRules.checkGroups([("g1", "default")], store: "default") } == nil)
     }
 
     @Test func rule5_readOnlyInviteMethodAndExistingAccountIsAlwaysDenied() {
-        #expect(errorKey { try InvitationRules.checkExistingAccount(emailTaken: true, options: .init(allowEmailMismatch: false)) } == "account.emailExists")
+        #expect(
+            errorKey { try InvitationRules.checkExistingAccount(emailTaken: true, options: .init(allowEmailMismatch: false)) }
+                == "account.emailExists")
         // Even with everything else switched on, rule 5 holds.
-        #expect(errorKey { try InvitationRules.checkExistingAccount(emailTaken: true, options: .init(enabled: true, allowEmailMismatch: false, forceUsingExternalLogin: true)) } == "account.emailExists")
+        #expect(
+            errorKey {
+                try InvitationRules.checkExistingAccount(
+                    emailTaken: true, options: .init(enabled: true, allowEmailMismatch: false, forceUsingExternalLogin: true))
+            } == "account.emailExists")
         #expect(errorKey { try InvitationRules.checkExistingAccount(emailTaken: false, options: .init()) } == nil)
     }
 
@@ -55,10 +73,14 @@ import Testing
         let invited = EmailAddress("jane@example.com")!
         let same = try InvitationRules.acceptedEmail(invited: invited, chosen: EmailAddress("Jane@Example.com"), options: .init())
         #expect(same.verified)
-        let other = try InvitationRules.acceptedEmail(invited: invited, chosen: EmailAddress("j@elsewhere.example"), options: .init(allowEmailMismatch: true))
+        let other = try InvitationRules.acceptedEmail(
+            invited: invited, chosen: EmailAddress("j@elsewhere.example"), options: .init(allowEmailMismatch: true))
         #expect(other.email.value == "j@elsewhere.example")
         #expect(!other.verified)
-        #expect(errorKey { _ = try InvitationRules.acceptedEmail(invited: invited, chosen: EmailAddress("j@elsewhere.example"), options: .init()) } == "signup.emailMismatch")
+        #expect(
+            errorKey {
+                _ = try InvitationRules.acceptedEmail(invited: invited, chosen: EmailAddress("j@elsewhere.example"), options: .init())
+            } == "signup.emailMismatch")
     }
 
     @Test func rule7_aPendingDuplicateNamesTheConflictingInvitation() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import UsherCore
 
 @Suite struct SecretTokenTests {
@@ -14,7 +15,8 @@ import Testing
 
     @Test func onlyTheSHA256IsStored() {
         let token = "inv_abc"
-        #expect(SecretToken.hash(token) == "f50bc24a5a8b0f74399d6a19b5cffe8ce46ab59e9ea94d55a59ccf61b8757b7b")  // sha256 hex, as python's hashlib computes it
+        // sha256 hex, as python's hashlib computes it
+        #expect(SecretToken.hash(token) == "f50bc24a5a8b0f74399d6a19b5cffe8ce46ab59e9ea94d55a59ccf61b8757b7b")
         #expect(SecretToken.hash(token) != token)
         #expect(SecretToken.hash(token) == SecretToken.hash(token))
         #expect(SecretToken.hash(token) != SecretToken.hash("inv_abd"))
@@ -34,7 +36,10 @@ import Testing
         #expect(EmailAddress(raw) != nil)
     }
 
-    @Test(arguments: ["", "jane", "@example.com", "jane@", "ja ne@example.com", "jane@@example.com", "jane@example.com\r\nBcc: x@y.z", String(repeating: "a", count: 250) + "@example.com"])
+    @Test(arguments: [
+        "", "jane", "@example.com", "jane@", "ja ne@example.com", "jane@@example.com", "jane@example.com\r\nBcc: x@y.z",
+        String(repeating: "a", count: 250) + "@example.com",
+    ])
     func invalidAddresses(_ raw: String) {
         #expect(EmailAddress(raw) == nil)
     }
@@ -56,7 +61,9 @@ import Testing
     let policy = PasswordPolicy()
 
     @Test func acceptsALongUncommonPassword() {
-        #expect(policy.problem(password: "correct horse battery staple", confirmation: "correct horse battery staple", email: "jane@example.com") == nil)
+        #expect(
+            policy.problem(
+                password: "correct horse battery staple", confirmation: "correct horse battery staple", email: "jane@example.com") == nil)
     }
 
     @Test func refusesShortMismatchedOwnEmailAndCommon() {

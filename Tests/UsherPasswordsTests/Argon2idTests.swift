@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import UsherPasswords
 
 // MARK: - Reference vectors
@@ -24,30 +25,38 @@ struct Vector: Sendable, CustomTestStringConvertible {
 }
 
 let vectors: [Vector] = [
-    Vector(t: 2, mLog2: 16, p: 1, password: "password", salt: "somesalt",
-           hex: "09316115d5cf24ed5a15a31a3ba326e5cf32edc24702987c02b6566f61913cf7",
-           encoded: "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc"),
-    Vector(t: 2, mLog2: 18, p: 1, password: "password", salt: "somesalt",
-           hex: "78fe1ec91fb3aa5657d72e710854e4c3d9b9198c742f9616c2f085bed95b2e8c",
-           encoded: "$argon2id$v=19$m=262144,t=2,p=1$c29tZXNhbHQ$eP4eyR+zqlZX1y5xCFTkw9m5GYx0L5YWwvCFvtlbLow"),
-    Vector(t: 2, mLog2: 8, p: 1, password: "password", salt: "somesalt",
-           hex: "9dfeb910e80bad0311fee20f9c0e2b12c17987b4cac90c2ef54d5b3021c68bfe",
-           encoded: "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4"),
-    Vector(t: 2, mLog2: 8, p: 2, password: "password", salt: "somesalt",
-           hex: "6d093c501fd5999645e0ea3bf620d7b8be7fd2db59c20d9fff9539da2bf57037",
-           encoded: "$argon2id$v=19$m=256,t=2,p=2$c29tZXNhbHQ$bQk8UB/VmZZF4Oo79iDXuL5/0ttZwg2f/5U52iv1cDc"),
-    Vector(t: 1, mLog2: 16, p: 1, password: "password", salt: "somesalt",
-           hex: "f6a5adc1ba723dddef9b5ac1d464e180fcd9dffc9d1cbf76cca2fed795d9ca98",
-           encoded: "$argon2id$v=19$m=65536,t=1,p=1$c29tZXNhbHQ$9qWtwbpyPd3vm1rB1GThgPzZ3/ydHL92zKL+15XZypg"),
-    Vector(t: 4, mLog2: 16, p: 1, password: "password", salt: "somesalt",
-           hex: "9025d48e68ef7395cca9079da4c4ec3affb3c8911fe4f86d1a2520856f63172c",
-           encoded: "$argon2id$v=19$m=65536,t=4,p=1$c29tZXNhbHQ$kCXUjmjvc5XMqQedpMTsOv+zyJEf5PhtGiUghW9jFyw"),
-    Vector(t: 2, mLog2: 16, p: 1, password: "differentpassword", salt: "somesalt",
-           hex: "0b84d652cf6b0c4beaef0dfe278ba6a80df6696281d7e0d2891b817d8c458fde",
-           encoded: "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$C4TWUs9rDEvq7w3+J4umqA32aWKB1+DSiRuBfYxFj94"),
-    Vector(t: 2, mLog2: 16, p: 1, password: "password", salt: "diffsalt",
-           hex: "bdf32b05ccc42eb15d58fd19b1f856b113da1e9a5874fdcc544308565aa8141c",
-           encoded: "$argon2id$v=19$m=65536,t=2,p=1$ZGlmZnNhbHQ$vfMrBczELrFdWP0ZsfhWsRPaHppYdP3MVEMIVlqoFBw"),
+    Vector(
+        t: 2, mLog2: 16, p: 1, password: "password", salt: "somesalt",
+        hex: "09316115d5cf24ed5a15a31a3ba326e5cf32edc24702987c02b6566f61913cf7",
+        encoded: "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc"),
+    Vector(
+        t: 2, mLog2: 18, p: 1, password: "password", salt: "somesalt",
+        hex: "78fe1ec91fb3aa5657d72e710854e4c3d9b9198c742f9616c2f085bed95b2e8c",
+        encoded: "$argon2id$v=19$m=262144,t=2,p=1$c29tZXNhbHQ$eP4eyR+zqlZX1y5xCFTkw9m5GYx0L5YWwvCFvtlbLow"),
+    Vector(
+        t: 2, mLog2: 8, p: 1, password: "password", salt: "somesalt",
+        hex: "9dfeb910e80bad0311fee20f9c0e2b12c17987b4cac90c2ef54d5b3021c68bfe",
+        encoded: "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4"),
+    Vector(
+        t: 2, mLog2: 8, p: 2, password: "password", salt: "somesalt",
+        hex: "6d093c501fd5999645e0ea3bf620d7b8be7fd2db59c20d9fff9539da2bf57037",
+        encoded: "$argon2id$v=19$m=256,t=2,p=2$c29tZXNhbHQ$bQk8UB/VmZZF4Oo79iDXuL5/0ttZwg2f/5U52iv1cDc"),
+    Vector(
+        t: 1, mLog2: 16, p: 1, password: "password", salt: "somesalt",
+        hex: "f6a5adc1ba723dddef9b5ac1d464e180fcd9dffc9d1cbf76cca2fed795d9ca98",
+        encoded: "$argon2id$v=19$m=65536,t=1,p=1$c29tZXNhbHQ$9qWtwbpyPd3vm1rB1GThgPzZ3/ydHL92zKL+15XZypg"),
+    Vector(
+        t: 4, mLog2: 16, p: 1, password: "password", salt: "somesalt",
+        hex: "9025d48e68ef7395cca9079da4c4ec3affb3c8911fe4f86d1a2520856f63172c",
+        encoded: "$argon2id$v=19$m=65536,t=4,p=1$c29tZXNhbHQ$kCXUjmjvc5XMqQedpMTsOv+zyJEf5PhtGiUghW9jFyw"),
+    Vector(
+        t: 2, mLog2: 16, p: 1, password: "differentpassword", salt: "somesalt",
+        hex: "0b84d652cf6b0c4beaef0dfe278ba6a80df6696281d7e0d2891b817d8c458fde",
+        encoded: "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$C4TWUs9rDEvq7w3+J4umqA32aWKB1+DSiRuBfYxFj94"),
+    Vector(
+        t: 2, mLog2: 16, p: 1, password: "password", salt: "diffsalt",
+        hex: "bdf32b05ccc42eb15d58fd19b1f856b113da1e9a5874fdcc544308565aa8141c",
+        encoded: "$argon2id$v=19$m=65536,t=2,p=1$ZGlmZnNhbHQ$vfMrBczELrFdWP0ZsfhWsRPaHppYdP3MVEMIVlqoFBw"),
 ]
 
 func hex(_ bytes: [UInt8]) -> String {
@@ -58,8 +67,9 @@ func hex(_ bytes: [UInt8]) -> String {
 struct ReferenceVectorTests {
     @Test(arguments: vectors)
     func rawHashMatches(_ v: Vector) throws {
-        let raw = try Argon2id.rawHash(password: Array(v.password.utf8), salt: Array(v.salt.utf8),
-                                       parameters: v.parameters, length: 32)
+        let raw = try Argon2id.rawHash(
+            password: Array(v.password.utf8), salt: Array(v.salt.utf8),
+            parameters: v.parameters, length: 32)
         #expect(hex(raw) == v.hex)
     }
 
@@ -79,17 +89,19 @@ struct ReferenceVectorTests {
     @Test func version0x10RawHash() throws {
         // python: hash_secret_raw(b"password", b"somesalt", time_cost=2, memory_cost=65536,
         //         parallelism=1, hash_len=32, type=Type.ID, version=16).hex()
-        let raw = try Argon2id.rawHash(password: Array("password".utf8), salt: Array("somesalt".utf8),
-                                       parameters: Argon2Parameters(memoryKiB: 65536, iterations: 2, parallelism: 1),
-                                       length: 32, version: 0x10)
+        let raw = try Argon2id.rawHash(
+            password: Array("password".utf8), salt: Array("somesalt".utf8),
+            parameters: Argon2Parameters(memoryKiB: 65536, iterations: 2, parallelism: 1),
+            length: 32, version: 0x10)
         #expect(hex(raw) == "980ebd24a4e667f16346f9d4a78b175728783613e0cc6fb17c2ec884b16435df")
     }
 
     @Test func nonASCIIAndNULPasswordRawHash() throws {
         // python: hash_secret_raw("pässwörd\0🔑".encode(), b"somesalt", time_cost=2,
         //         memory_cost=256, parallelism=1, hash_len=32, type=Type.ID, version=19).hex()
-        let raw = try Argon2id.rawHash(password: Array("pässwörd\u{0}🔑".utf8), salt: Array("somesalt".utf8),
-                                       parameters: Argon2Parameters(memoryKiB: 256, iterations: 2, parallelism: 1))
+        let raw = try Argon2id.rawHash(
+            password: Array("pässwörd\u{0}🔑".utf8), salt: Array("somesalt".utf8),
+            parameters: Argon2Parameters(memoryKiB: 256, iterations: 2, parallelism: 1))
         #expect(hex(raw) == "2f4faa075e5d87643c2ebc2621e0a6303b7417ca6089488f7d29d9ddece6a757")
     }
 }
@@ -177,12 +189,16 @@ struct HashVerifyTests {
     }
 
     @Test func parametersOfRoundTrips() throws {
-        for p in [Argon2Parameters.owasp, Argon2Parameters(memoryKiB: 7168, iterations: 5, parallelism: 1), fast,
-                  Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 8)] {
+        for p in [
+            Argon2Parameters.owasp, Argon2Parameters(memoryKiB: 7168, iterations: 5, parallelism: 1), fast,
+            Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 8),
+        ] {
             let encoded = try Argon2id.hash(password: "pw", parameters: p)
             #expect(Argon2id.parameters(of: encoded) == p)
             #expect(!Argon2id.needsRehash(encoded, target: p))
-            #expect(Argon2id.needsRehash(encoded, target: Argon2Parameters(memoryKiB: p.memoryKiB, iterations: p.iterations + 1, parallelism: p.parallelism)))
+            #expect(
+                Argon2id.needsRehash(
+                    encoded, target: Argon2Parameters(memoryKiB: p.memoryKiB, iterations: p.iterations + 1, parallelism: p.parallelism)))
             #expect(try Argon2Parameters.parse(p.description) == p)
         }
         #expect(Argon2id.parameters(of: "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW") == nil)
@@ -202,10 +218,13 @@ struct HashVerifyTests {
         let v = vectors[0]
         let tight = Argon2Parameters(memoryKiB: 1024, iterations: 100, parallelism: 64)
         #expect(!Argon2id.verify(password: v.password, encoded: v.encoded, limit: tight))
-        #expect(Argon2id.verify(password: v.password, encoded: v.encoded,
-                                limit: .verificationLimit(accommodating: v.parameters)))
+        #expect(
+            Argon2id.verify(
+                password: v.password, encoded: v.encoded,
+                limit: .verificationLimit(accommodating: v.parameters)))
         let cfg = Argon2Parameters(memoryKiB: 1_048_576, iterations: 3, parallelism: 4)
-        #expect(Argon2Parameters.verificationLimit(accommodating: cfg)
+        #expect(
+            Argon2Parameters.verificationLimit(accommodating: cfg)
                 == Argon2Parameters(memoryKiB: 1_048_576, iterations: 100, parallelism: 64))
     }
 }
@@ -309,8 +328,10 @@ struct MalformedTests {
     }
 
     @Test func parametersOfRejectsStructurallyBad() {
-        for s in malformed.map(\.value) where s.contains("m=99999999999") || s.contains("t=0,") || s.contains("$2b$")
-            || s.hasPrefix("$argon2i$") || s.isEmpty || s.contains("p=0$") {
+        for s in malformed.map(\.value)
+        where s.contains("m=99999999999") || s.contains("t=0,") || s.contains("$2b$")
+            || s.hasPrefix("$argon2i$") || s.isEmpty || s.contains("p=0$")
+        {
             #expect(Argon2id.parameters(of: s) == nil, "\(s)")
         }
     }
@@ -333,12 +354,14 @@ struct MalformedTests {
 struct ParseTests {
     @Test func accepts() throws {
         #expect(try Argon2Parameters.parse("m=19456,t=2,p=1") == .owasp)
-        #expect(try Argon2Parameters.parse("t=5,m=7168,p=1")
+        #expect(
+            try Argon2Parameters.parse("t=5,m=7168,p=1")
                 == Argon2Parameters(memoryKiB: 7168, iterations: 5, parallelism: 1))
         #expect(try Argon2Parameters.parse("p=1,t=2,m=19456") == .owasp)
         #expect(try Argon2Parameters.parse("  m = 19456 , t=2,p=1\n") == .owasp)
         #expect(try Argon2Parameters.parse("m=8,t=1,p=1") == Argon2Parameters(memoryKiB: 8, iterations: 1, parallelism: 1))
-        #expect(try Argon2Parameters.parse("m=4194304,t=100,p=64")
+        #expect(
+            try Argon2Parameters.parse("m=4194304,t=100,p=64")
                 == Argon2Parameters(memoryKiB: 4_194_304, iterations: 100, parallelism: 64))
         #expect(Argon2Parameters.owasp.description == "m=19456,t=2,p=1")
     }
@@ -357,7 +380,10 @@ struct ParseTests {
 
     @Test func errorMessagesNameTheVariableAndTheProblem() {
         func message(_ s: String) -> String {
-            do { _ = try Argon2Parameters.parse(s); return "" } catch { return error.description }
+            do {
+                _ = try Argon2Parameters.parse(s)
+                return ""
+            } catch { return error.description }
         }
         #expect(message("m=19456,t=2").contains("USHER_PASSWORD_HASH"))
         #expect(message("m=19456,t=2").contains("missing p"))
@@ -387,7 +413,8 @@ func runPython(_ script: String, _ args: [String]) throws -> PythonResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", "-c", script] + args
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
@@ -396,9 +423,10 @@ func runPython(_ script: String, _ args: [String]) throws -> PythonResult {
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return PythonResult(status: process.terminationStatus,
-                        stdout: String(decoding: o, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
-                        stderr: String(decoding: e, as: UTF8.self))
+    return PythonResult(
+        status: process.terminationStatus,
+        stdout: String(decoding: o, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+        stderr: String(decoding: e, as: UTF8.self))
 }
 
 /// Fails the test with a clear message if python3 or argon2-cffi is unavailable.
@@ -410,8 +438,9 @@ func requirePythonArgon2() throws {
         Issue.record("could not run `/usr/bin/env python3`: \(error). Install python3 and `pip install argon2-cffi`.")
         throw error
     }
-    try #require(r.status == 0 && r.stdout == "ok",
-                 "python3 with argon2-cffi is required for interop tests (`pip install argon2-cffi`); got status \(r.status): \(r.stderr)")
+    try #require(
+        r.status == 0 && r.stdout == "ok",
+        "python3 with argon2-cffi is required for interop tests (`pip install argon2-cffi`); got status \(r.status): \(r.stderr)")
 }
 
 func hexString(_ s: String) -> String { hex(Array(s.utf8)) }
@@ -421,21 +450,21 @@ let interopPasswords: [Input] = ["correct horse battery staple", "pässwörd �
 @Suite("Interop with Python argon2-cffi", .serialized)
 struct PythonInteropTests {
     static let pyVerify = """
-    import sys, argon2
-    ph = argon2.PasswordHasher()
-    try:
-        ph.verify(sys.argv[1], bytes.fromhex(sys.argv[2]))
-        print("ok")
-    except argon2.exceptions.VerifyMismatchError:
-        print("mismatch")
-    """
+        import sys, argon2
+        ph = argon2.PasswordHasher()
+        try:
+            ph.verify(sys.argv[1], bytes.fromhex(sys.argv[2]))
+            print("ok")
+        except argon2.exceptions.VerifyMismatchError:
+            print("mismatch")
+        """
 
     static let pyHash = """
-    import sys, argon2
-    t, m, p = (int(x) for x in sys.argv[2:5])
-    ph = argon2.PasswordHasher(time_cost=t, memory_cost=m, parallelism=p) if t else argon2.PasswordHasher()
-    print(ph.hash(bytes.fromhex(sys.argv[1])))
-    """
+        import sys, argon2
+        t, m, p = (int(x) for x in sys.argv[2:5])
+        ph = argon2.PasswordHasher(time_cost=t, memory_cost=m, parallelism=p) if t else argon2.PasswordHasher()
+        print(ph.hash(bytes.fromhex(sys.argv[1])))
+        """
 
     @Test(arguments: interopPasswords)
     func swiftHashVerifiesInPython(_ input: Input) throws {

@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// What accepting an invitation writes, on SQLite and PostgreSQL alike (issue 24 item 3; the
@@ -13,9 +14,11 @@ import Vapor
 
     func memberships(_ t: TestApp, account: String) async throws -> [String] {
         let id = try #require(UUID(uuidString: account))
-        return try await t.app.db.sql.raw("""
+        return try await t.app.db.sql.raw(
+            """
             SELECT g.name FROM account_groups m JOIN groups g ON g.id = m.group_id WHERE m.account_id = \(bind: id) ORDER BY g.name
-            """).all(decoding: Membership.self).map(\.name)
+            """
+        ).all(decoding: Membership.self).map(\.name)
     }
 
     @Test(arguments: TestDatabase.available)
@@ -26,17 +29,20 @@ import Vapor
             let invitedOnly = try await t.group(token: token, name: "invited-only")
             let applicationOnly = try await t.group(token: token, name: "application-only")
             let (f, secret) = try await InviteeJourney.application(t, token: token, groups: [both, applicationOnly])
-            let invitation = try await t.invite(f, email: "Jane.Doe@Example.com", extra: """
-                ,"groups":[{"id":"\(both)"},{"id":"\(invitedOnly)"}],"metadata":{"givenName":"Jane","familyName":"Doe","plan":"gold"}
-                """)
+            let invitation = try await t.invite(
+                f, email: "Jane.Doe@Example.com",
+                extra: """
+                    ,"groups":[{"id":"\(both)"},{"id":"\(invitedOnly)"}],"metadata":{"givenName":"Jane","familyName":"Doe","plan":"gold"}
+                    """)
             #expect(invitation.status == .created, "\(invitation.body)")
             let invitationId = try #require(invitation["id"] as? String)
 
             // SPEC rule 8: a group assigned to the application after the invitation was sent
             // joins at acceptance ("every group assigned to the application at that moment").
             let later = try await t.group(token: token, name: "added-later")
-            let patched = try await t.send(.PATCH, "/admin/api/v1/applications/\(f.applicationId)",
-                                           json: #"{"groups":[{"id":"\#(both)"},{"id":"\#(applicationOnly)"},{"id":"\#(later)"}]}"#, token: token)
+            let patched = try await t.send(
+                .PATCH, "/admin/api/v1/applications/\(f.applicationId)",
+                json: #"{"groups":[{"id":"\#(both)"},{"id":"\#(applicationOnly)"},{"id":"\#(later)"}]}"#, token: token)
             #expect(patched.status == .ok, "\(patched.body)")
 
             var invitee = try await InviteeJourney.open(t, f, invitation: invitation)
@@ -73,7 +79,9 @@ import Vapor
             #expect(claims["nonce"] as? String == "n0nce")
 
             // The audit log says who accepted and what it made.
-            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?targetId=\(invitationId)&action=invitation.accepted", token: token).jsonArray
+            let audit = try await t.send(
+                .GET, "/admin/api/v1/auditEvents?targetId=\(invitationId)&action=invitation.accepted", token: token
+            ).jsonArray
             #expect(audit.map { $0["actor"] as? String } == ["customer:\(accountId)"])
         }
     }
@@ -88,17 +96,21 @@ import Vapor
             let dropped = try await t.group(token: token, name: "dropped")
             let (f, _) = try await InviteeJourney.application(t, token: token, groups: [shared, dropped])
             let invitation = try await t.invite(f, email: "union@example.com", extra: #","groups":[{"id":"\#(shared)"}]"#)
-            let patched = try await t.send(.PATCH, "/admin/api/v1/applications/\(f.applicationId)", json: #"{"groups":[{"id":"\#(shared)"}]}"#, token: token)
+            let patched = try await t.send(
+                .PATCH, "/admin/api/v1/applications/\(f.applicationId)", json: #"{"groups":[{"id":"\#(shared)"}]}"#, token: token)
             #expect(patched.status == .ok, "\(patched.body)")
             var invitee = try await InviteeJourney.open(t, f, invitation: invitation)
             let reply = try await invitee.submit(t, [("givenName", "U")])
             #expect(reply.status == .seeOther, "\(reply.body)")
-            let done = try await t.send(.GET, "/admin/api/v1/identityStores/default/invite/\(try #require(invitation["id"] as? String))", token: token)
+            let done = try await t.send(
+                .GET, "/admin/api/v1/identityStores/default/invite/\(try #require(invitation["id"] as? String))", token: token)
             let accountId = try #require(done["accountId"] as? String)
             #expect(try await memberships(t, account: accountId) == ["shared"])
             struct Count: Decodable { var n: Int }
-            let rows = try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM account_groups WHERE account_id = \(bind: try #require(UUID(uuidString: accountId)))")
-                .first(decoding: Count.self)
+            let rows = try await t.app.db.sql.raw(
+                "SELECT COUNT(*) AS n FROM account_groups WHERE account_id = \(bind: try #require(UUID(uuidString: accountId)))"
+            )
+            .first(decoding: Count.self)
             #expect(rows?.n == 1)
         }
     }

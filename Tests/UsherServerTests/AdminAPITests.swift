@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 @Suite struct AdminAPISecurityTests {
@@ -54,17 +55,25 @@ import Vapor
             #expect(ok.headers.first(name: .cacheControl) == "no-store")
 
             // Form authentication works too.
-            let form = try await t.send(.POST, "/oauth2/token", form: "grant_type=client_credentials&client_id=\(TestApp.adminClientId)&client_secret=\(TestApp.adminClientSecret)&scope=read:account")
+            let form = try await t.send(
+                .POST, "/oauth2/token",
+                form:
+                    "grant_type=client_credentials&client_id=\(TestApp.adminClientId)&client_secret=\(TestApp.adminClientSecret)&scope=read:account"
+            )
             #expect(form.status == .ok)
             #expect(form["scope"] as? String == "read:account")
 
-            let wrong = try await t.send(.POST, "/oauth2/token", form: "grant_type=client_credentials&client_id=\(TestApp.adminClientId)&client_secret=wrong")
+            let wrong = try await t.send(
+                .POST, "/oauth2/token", form: "grant_type=client_credentials&client_id=\(TestApp.adminClientId)&client_secret=wrong")
             #expect(wrong.status == .unauthorized)
             #expect(wrong["error"] as? String == "invalid_client")
-            let unknown = try await t.send(.POST, "/oauth2/token", headers: ["Authorization": "Basic " + Data("ghost:secret".utf8).base64EncodedString()], form: "grant_type=client_credentials")
+            let unknown = try await t.send(
+                .POST, "/oauth2/token", headers: ["Authorization": "Basic " + Data("ghost:secret".utf8).base64EncodedString()],
+                form: "grant_type=client_credentials")
             #expect(unknown.status == .unauthorized)
             #expect(unknown.headers.first(name: .wwwAuthenticate)?.hasPrefix("Basic") == true)
-            let scope = try await t.send(.POST, "/oauth2/token", headers: ["Authorization": basic], form: "grant_type=client_credentials&scope=root")
+            let scope = try await t.send(
+                .POST, "/oauth2/token", headers: ["Authorization": basic], form: "grant_type=client_credentials&scope=root")
             #expect(scope["error"] as? String == "invalid_scope")
             let grant = try await t.send(.POST, "/oauth2/token", headers: ["Authorization": basic], form: "grant_type=password")
             #expect(grant["error"] as? String == "unsupported_grant_type")
@@ -84,14 +93,17 @@ import Vapor
     func newAPIClientsGetTheirSecretOnceAndOnlyTheirScopes(_ db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let token = try await t.token()
-            let created = try await t.send(.POST, "/admin/api/v1/apiClients", json: #"{"name":"CRM sync","scopes":["read:account"]}"#, token: token)
+            let created = try await t.send(
+                .POST, "/admin/api/v1/apiClients", json: #"{"name":"CRM sync","scopes":["read:account"]}"#, token: token)
             #expect(created.status == .created)
             let id = try #require(created["clientId"] as? String)
             let secret = try #require(created["clientSecret"] as? String)
             #expect(try await t.send(.GET, "/admin/api/v1/apiClients/\(id)", token: token)["clientSecret"] == nil)
-            let tooMuch = try await t.send(.POST, "/oauth2/token", form: "grant_type=client_credentials&client_id=\(id)&client_secret=\(secret)&scope=write:account")
+            let tooMuch = try await t.send(
+                .POST, "/oauth2/token", form: "grant_type=client_credentials&client_id=\(id)&client_secret=\(secret)&scope=write:account")
             #expect(tooMuch["error"] as? String == "invalid_scope")
-            let its = try await t.send(.POST, "/oauth2/token", form: "grant_type=client_credentials&client_id=\(id)&client_secret=\(secret)")
+            let its = try await t.send(
+                .POST, "/oauth2/token", form: "grant_type=client_credentials&client_id=\(id)&client_secret=\(secret)")
             let crm = try #require(its["access_token"] as? String)
             #expect(try await t.send(.POST, "/admin/api/v1/identityStores/default/invite", json: "{}", token: crm).status == .forbidden)
             let badScope = try await t.send(.POST, "/admin/api/v1/apiClients", json: #"{"name":"x","scopes":["admin"]}"#, token: token)
@@ -99,7 +111,9 @@ import Vapor
             #expect(badScope.fieldNames == ["scopes[0]"])
             // Deleting the client stops new tokens.
             #expect(try await t.send(.DELETE, "/admin/api/v1/apiClients/\(id)", token: token).status == .noContent)
-            #expect(try await t.send(.POST, "/oauth2/token", form: "grant_type=client_credentials&client_id=\(id)&client_secret=\(secret)").status == .unauthorized)
+            #expect(
+                try await t.send(.POST, "/oauth2/token", form: "grant_type=client_credentials&client_id=\(id)&client_secret=\(secret)")
+                    .status == .unauthorized)
         }
     }
 
@@ -108,14 +122,16 @@ import Vapor
         try await TestApp.with(db) { t in
             var routes = Set<String>()
             for route in t.app.routes.all {
-                let path = "/" + route.path.map { component -> String in
-                    switch component {
-                    case .constant(let s): return s
-                    case .parameter(let p): return "{\(p)}"
-                    case .anything: return "*"
-                    case .catchall: return "**"
-                    }
-                }.joined(separator: "/")
+                let path =
+                    "/"
+                    + route.path.map { component -> String in
+                        switch component {
+                        case .constant(let s): return s
+                        case .parameter(let p): return "{\(p)}"
+                        case .anything: return "*"
+                        case .catchall: return "**"
+                        }
+                    }.joined(separator: "/")
                 guard path.hasPrefix("/admin/api/v1/") else { continue }
                 routes.insert("\(route.method.rawValue) \(path)")
             }
@@ -166,29 +182,46 @@ import Vapor
     func identityStoresAndGroupsCRUD(_ db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let token = try await t.token()
-            let s = try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"b2b","identifiers":["EMAIL","USERNAME"]}"#, token: token)
+            let s = try await t.send(
+                .POST, "/admin/api/v1/identityStores", json: #"{"name":"b2b","identifiers":["EMAIL","USERNAME"]}"#, token: token)
             #expect(s.status == .created)
             #expect(s["identifiers"] as? [String] == ["EMAIL", "USERNAME"])
-            #expect(try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"b2b","identifiers":["EMAIL"]}"#, token: token).status == .conflict)
-            #expect(try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"x","identifiers":[]}"#, token: token).status == .badRequest)
-            #expect(try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"bad name/..","identifiers":["EMAIL"]}"#, token: token).status == .badRequest)
+            #expect(
+                try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"b2b","identifiers":["EMAIL"]}"#, token: token)
+                    .status == .conflict)
+            #expect(
+                try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"x","identifiers":[]}"#, token: token).status
+                    == .badRequest)
+            #expect(
+                try await t.send(
+                    .POST, "/admin/api/v1/identityStores", json: #"{"name":"bad name/..","identifiers":["EMAIL"]}"#, token: token
+                ).status == .badRequest)
 
-            let g = try await t.send(.POST, "/admin/api/v1/identityStores/b2b/groups", json: #"{"name":"Buyers","description":"Can buy"}"#, token: token)
+            let g = try await t.send(
+                .POST, "/admin/api/v1/identityStores/b2b/groups", json: #"{"name":"Buyers","description":"Can buy"}"#, token: token)
             #expect(g.status == .created)
             let gid = try #require(g["id"] as? String)
-            #expect(try await t.send(.POST, "/admin/api/v1/identityStores/b2b/groups", json: #"{"name":"Buyers"}"#, token: token).status == .conflict)
-            let renamed = try await t.send(.PATCH, "/admin/api/v1/identityStores/b2b/groups/\(gid)", json: #"{"name":"Purchasers"}"#, token: token)
+            #expect(
+                try await t.send(.POST, "/admin/api/v1/identityStores/b2b/groups", json: #"{"name":"Buyers"}"#, token: token).status
+                    == .conflict)
+            let renamed = try await t.send(
+                .PATCH, "/admin/api/v1/identityStores/b2b/groups/\(gid)", json: #"{"name":"Purchasers"}"#, token: token)
             #expect(renamed["name"] as? String == "Purchasers")
             #expect(try await t.send(.GET, "/admin/api/v1/identityStores/default/groups/\(gid)", token: token).status == .notFound)
 
-            let a = try await t.send(.POST, "/admin/api/v1/identityStores/b2b/accounts", json: #"{"email":"buyer@example.com"}"#, token: token)
+            let a = try await t.send(
+                .POST, "/admin/api/v1/identityStores/b2b/accounts", json: #"{"email":"buyer@example.com"}"#, token: token)
             let aid = try #require(a["id"] as? String)
-            #expect(try await t.send(.POST, "/admin/api/v1/identityStores/b2b/groups/\(gid)/members", json: #"{"id":"\#(aid)"}"#, token: token).status == .noContent)
+            #expect(
+                try await t.send(.POST, "/admin/api/v1/identityStores/b2b/groups/\(gid)/members", json: #"{"id":"\#(aid)"}"#, token: token)
+                    .status == .noContent)
             let members = try await t.send(.GET, "/admin/api/v1/identityStores/b2b/groups/\(gid)/members", token: token).jsonArray
             #expect(members.map { $0["id"] as? String } == [aid])
             let account = try await t.send(.GET, "/admin/api/v1/identityStores/b2b/accounts/\(aid)", token: token)
             #expect((account["groups"] as? [[String: Any]])?.first?["name"] as? String == "Purchasers")
-            #expect(try await t.send(.DELETE, "/admin/api/v1/identityStores/b2b/groups/\(gid)/members/\(aid)", token: token).status == .noContent)
+            #expect(
+                try await t.send(.DELETE, "/admin/api/v1/identityStores/b2b/groups/\(gid)/members/\(aid)", token: token).status
+                    == .noContent)
             #expect(try await t.send(.GET, "/admin/api/v1/identityStores/b2b/groups/\(gid)/members", token: token).jsonArray.isEmpty)
             #expect(try await t.send(.DELETE, "/admin/api/v1/identityStores/b2b/groups/\(gid)", token: token).status == .noContent)
             #expect(try await t.send(.GET, "/admin/api/v1/identityStores/b2b/groups/\(gid)", token: token).status == .notFound)
@@ -202,7 +235,11 @@ import Vapor
         try await TestApp.with(db) { t in
             let token = try await t.token()
             let base = "/admin/api/v1/identityStores/default/accounts"
-            let created = try await t.send(.POST, base, json: #"{"email":"Ann@Example.com","password":"a long enough passphrase","givenName":"Ann","familyName":"Lee","metadata":{"tier":"gold"}}"#, token: token)
+            let created = try await t.send(
+                .POST, base,
+                json:
+                    #"{"email":"Ann@Example.com","password":"a long enough passphrase","givenName":"Ann","familyName":"Lee","metadata":{"tier":"gold"}}"#,
+                token: token)
             #expect(created.status == .created)
             #expect(created["email"] as? String == "Ann@Example.com")
             #expect(created["givenName"] as? String == "Ann")
@@ -210,7 +247,10 @@ import Vapor
             #expect((created["groups"] as? [Any])?.isEmpty == true)
             let id = try #require(created["id"] as? String)
             #expect(try await t.send(.POST, base, json: #"{"email":"ann@example.com"}"#, token: token).status == .conflict)
-            #expect(try await t.send(.POST, base, json: #"{"email":"short@example.com","password":"short"}"#, token: token).fieldNames == ["password"])
+            #expect(
+                try await t.send(.POST, base, json: #"{"email":"short@example.com","password":"short"}"#, token: token).fieldNames == [
+                    "password"
+                ])
             for i in 0..<3 { _ = try await t.send(.POST, base, json: #"{"email":"user\#(i)@example.com"}"#, token: token) }
 
             let byEmail = try await t.send(.GET, "\(base)?email=ANN@example.com", token: token).jsonArray
@@ -233,7 +273,11 @@ import Vapor
     func applicationsAndPolicies(_ db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let token = try await t.token()
-            let p = try await t.send(.POST, "/admin/api/v1/selfServicePolicies", json: #"{"name":"Partners","options":{"accountInvitation":{"allowEmailMismatch":true},"registration":{"fields":{"phoneNumber":"required"}}}}"#, token: token)
+            let p = try await t.send(
+                .POST, "/admin/api/v1/selfServicePolicies",
+                json:
+                    #"{"name":"Partners","options":{"accountInvitation":{"allowEmailMismatch":true},"registration":{"fields":{"phoneNumber":"required"}}}}"#,
+                token: token)
             #expect(p.status == .created)
             let options = p["options"] as? [String: Any]
             let ai = options?["accountInvitation"] as? [String: Any]
@@ -241,16 +285,22 @@ import Vapor
             #expect(ai?["enabled"] as? Bool == true)  // omitted options take the defaults
             #expect(ai?["linkMaxAgeHours"] as? Int == 72)
             #expect(((options?["registration"] as? [String: Any])?["fields"] as? [String: Any])?["phoneNumber"] as? String == "required")
-            let badHours = try await t.send(.POST, "/admin/api/v1/selfServicePolicies", json: #"{"name":"X","options":{"accountInvitation":{"linkMaxAgeHours":721}}}"#, token: token)
+            let badHours = try await t.send(
+                .POST, "/admin/api/v1/selfServicePolicies", json: #"{"name":"X","options":{"accountInvitation":{"linkMaxAgeHours":721}}}"#,
+                token: token)
             #expect(badHours.fieldNames == ["options.accountInvitation.linkMaxAgeHours"])
-            let badMode = try await t.send(.POST, "/admin/api/v1/selfServicePolicies", json: #"{"name":"Y","options":{"registration":{"fields":{"givenName":"visible"}}}}"#, token: token)
+            let badMode = try await t.send(
+                .POST, "/admin/api/v1/selfServicePolicies",
+                json: #"{"name":"Y","options":{"registration":{"fields":{"givenName":"visible"}}}}"#, token: token)
             #expect(badMode.status == .badRequest)
 
-            let app = try await t.send(.POST, "/admin/api/v1/applications", json: #"""
-                {"name":"Portal","store":"default","protocol":"oidc","selfServicePolicyId":"\#(p["id"] as! String)",
-                 "clients":[{"redirectUris":["https://portal.example.com/cb"],"loginUrl":"https://portal.example.com/login"},
-                            {"redirectUris":["http://localhost:3000/cb"],"public":true}]}
-                """#, token: token)
+            let app = try await t.send(
+                .POST, "/admin/api/v1/applications",
+                json: #"""
+                    {"name":"Portal","store":"default","protocol":"oidc","selfServicePolicyId":"\#(p["id"] as! String)",
+                     "clients":[{"redirectUris":["https://portal.example.com/cb"],"loginUrl":"https://portal.example.com/login"},
+                                {"redirectUris":["http://localhost:3000/cb"],"public":true}]}
+                    """#, token: token)
             #expect(app.status == .created)
             let clients = try #require(app["clients"] as? [[String: Any]])
             #expect(clients.count == 2)
@@ -260,8 +310,14 @@ import Vapor
             #expect(((fetched["clients"] as? [[String: Any]])?.first)?["clientSecret"] == nil)
 
             for (body, field) in [
-                (#"{"name":"A","store":"default","protocol":"oidc","clients":[{"redirectUris":["javascript:alert(1)"]}]}"#, "clients[0].redirectUris[0]"),
-                (#"{"name":"A","store":"default","protocol":"oidc","clients":[{"redirectUris":["https://a.example.com/cb#x"]}]}"#, "clients[0].redirectUris[0]"),
+                (
+                    #"{"name":"A","store":"default","protocol":"oidc","clients":[{"redirectUris":["javascript:alert(1)"]}]}"#,
+                    "clients[0].redirectUris[0]"
+                ),
+                (
+                    #"{"name":"A","store":"default","protocol":"oidc","clients":[{"redirectUris":["https://a.example.com/cb#x"]}]}"#,
+                    "clients[0].redirectUris[0]"
+                ),
                 (#"{"name":"A","store":"default","protocol":"ftp"}"#, "protocol"),
                 (#"{"name":"A","store":"nowhere","protocol":"oidc"}"#, ""),
             ] {
@@ -313,8 +369,14 @@ import Vapor
     }
 
     @Test func postgresAndAbsoluteSQLiteURLs() throws {
-        #expect(try UsherConfiguration.fromEnvironment(["USHER_DATABASE_URL": "sqlite:///var/lib/usher.db"], hostname: "h", port: 1).database == .sqlite(path: "/var/lib/usher.db"))
-        #expect(try UsherConfiguration.fromEnvironment(["USHER_DATABASE_URL": "postgres://u:p@db:5432/usher"], hostname: "h", port: 1).database == .postgres(url: "postgres://u:p@db:5432/usher"))
-        #expect(try UsherConfiguration.fromEnvironment(["USHER_PUBLIC_URL": "https://id.example.com/"], hostname: "h", port: 1).publicURL == "https://id.example.com")
+        #expect(
+            try UsherConfiguration.fromEnvironment(["USHER_DATABASE_URL": "sqlite:///var/lib/usher.db"], hostname: "h", port: 1).database
+                == .sqlite(path: "/var/lib/usher.db"))
+        #expect(
+            try UsherConfiguration.fromEnvironment(["USHER_DATABASE_URL": "postgres://u:p@db:5432/usher"], hostname: "h", port: 1).database
+                == .postgres(url: "postgres://u:p@db:5432/usher"))
+        #expect(
+            try UsherConfiguration.fromEnvironment(["USHER_PUBLIC_URL": "https://id.example.com/"], hostname: "h", port: 1).publicURL
+                == "https://id.example.com")
     }
 }

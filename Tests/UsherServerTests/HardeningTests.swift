@@ -2,19 +2,25 @@ import Foundation
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 @Suite struct HardeningTests {
     @Test(arguments: TestDatabase.available)
     func rateLimitsAnswer429WithRetryAfterAcrossTheDatabase(_ db: TestDatabase) async throws {
-        try await TestApp.with(db, configure: {
-            $0.rateLimitsEnabled = true
-            $0.rateLimitOverrides = "resend-invitation=2/3600,signin-account=2/600"
-        }) { t in
+        try await TestApp.with(
+            db,
+            configure: {
+                $0.rateLimitsEnabled = true
+                $0.rateLimitOverrides = "resend-invitation=2/3600,signin-account=2/600"
+            }
+        ) { t in
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token)
             let id = try await t.invite(f, email: "limit@example.com")["id"] as! String
-            for _ in 0..<2 { #expect(try await t.send(.POST, "/admin/api/v1/identityStores/default/invite/\(id)/resend", token: token).status == .ok) }
+            for _ in 0..<2 {
+                #expect(try await t.send(.POST, "/admin/api/v1/identityStores/default/invite/\(id)/resend", token: token).status == .ok)
+            }
             let limited = try await t.send(.POST, "/admin/api/v1/identityStores/default/invite/\(id)/resend", token: token)
             #expect(limited.status == .tooManyRequests)
             #expect(Int(limited.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
@@ -24,13 +30,18 @@ import Vapor
             var statuses: [HTTPStatus] = []
             for _ in 0..<3 {
                 var browser = OIDCFlowTests.Browser()
-                let start = try await t.send(.GET, "/oauth2/authorize?response_type=code&client_id=\(f.clientId)&redirect_uri=\(OIDCFlowTests.redirect)&scope=openid")
+                let start = try await t.send(
+                    .GET, "/oauth2/authorize?response_type=code&client_id=\(f.clientId)&redirect_uri=\(OIDCFlowTests.redirect)&scope=openid"
+                )
                 browser.absorb(start)
                 let path = try #require(start.headers.first(name: .location))
                 let page = try await t.send(.GET, path, headers: browser.header)
                 let csrf = try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
-                statuses.append(try await t.send(.POST, "/signin", headers: browser.header,
-                                                 form: "flow=\(path.dropFirst("/signin?flow=".count))&csrf=\(csrf)&email=nobody%40example.com&password=wrong").status)
+                statuses.append(
+                    try await t.send(
+                        .POST, "/signin", headers: browser.header,
+                        form: "flow=\(path.dropFirst("/signin?flow=".count))&csrf=\(csrf)&email=nobody%40example.com&password=wrong"
+                    ).status)
             }
             #expect(statuses == [.unauthorized, .unauthorized, .tooManyRequests])
         }
@@ -47,8 +58,9 @@ import Vapor
         try await TestApp.with(db) { t in
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token)
-            let r = try await t.send(.POST, "/admin/api/v1/identityStores/default/invite", json: #"{"clientId":"\#(f.clientId)","email":"host@example.com"}"#,
-                                     token: token, headers: ["Host": "evil.example", "X-Forwarded-Host": "evil.example"])
+            let r = try await t.send(
+                .POST, "/admin/api/v1/identityStores/default/invite", json: #"{"clientId":"\#(f.clientId)","email":"host@example.com"}"#,
+                token: token, headers: ["Host": "evil.example", "X-Forwarded-Host": "evil.example"])
             #expect((r["link"] as? String)?.contains("iss=http://usher.test&") == true)
             #expect(!(r["link"] as? String ?? "evil").contains("evil"))
             let d = try await t.send(.GET, "/.well-known/openid-configuration", headers: ["Host": "evil.example"])
@@ -94,19 +106,23 @@ import Vapor
         try await TestApp.with(db) { t in
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token)
-            for path in ["/admin/api/v1/identityStores/default/accounts?search=a%00b", "/admin/api/v1/identityStores/default/invite?email=%00",
-                         "/admin/api/v1/identityStores/default/accounts/x%00y"] {
+            for path in [
+                "/admin/api/v1/identityStores/default/accounts?search=a%00b", "/admin/api/v1/identityStores/default/invite?email=%00",
+                "/admin/api/v1/identityStores/default/accounts/x%00y",
+            ] {
                 let r = try await t.send(.GET, path, token: token)
                 #expect(r.status == .badRequest, "\(path)")
                 #expect(r.errorKey == "request.malformed", "\(path)")
             }
-            let invite = try await t.send(.POST, "/admin/api/v1/identityStores/default/invite",
-                                          json: #"{"clientId":"\#(f.clientId)","email":"nul@example.com","metadata":{"givenName":"A\u0000B"}}"#, token: token)
+            let invite = try await t.send(
+                .POST, "/admin/api/v1/identityStores/default/invite",
+                json: #"{"clientId":"\#(f.clientId)","email":"nul@example.com","metadata":{"givenName":"A\u0000B"}}"#, token: token)
             #expect(invite.status == .badRequest)
             #expect(invite.headers.contentType?.description.hasPrefix("application/problem+json") == true)
             // An escaped backslash followed by "u0000" is six ordinary characters, not a NUL.
-            let literal = try await t.send(.POST, "/admin/api/v1/identityStores/default/invite",
-                                           json: #"{"clientId":"\#(f.clientId)","email":"literal@example.com","metadata":{"givenName":"A\\u0000B"}}"#, token: token)
+            let literal = try await t.send(
+                .POST, "/admin/api/v1/identityStores/default/invite",
+                json: #"{"clientId":"\#(f.clientId)","email":"literal@example.com","metadata":{"givenName":"A\\u0000B"}}"#, token: token)
             #expect(literal.status == .created)
             #expect(try await t.count("invitations") == 1)
             let page = try await t.send(.POST, "/admin/signin", form: "email=admin%40example.com%00&password=x")

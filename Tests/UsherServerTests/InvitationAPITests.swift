@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// Every rule of SPEC.md through the admin API, on SQLite and on PostgreSQL.
@@ -19,8 +20,10 @@ import Vapor
             let token = try await t.token()
             let group = try await t.group(token: token, name: "Customers")
             let f = try await t.oidcApplication(token: token)
-            let r = try await t.invite(f, email: "Jane.Doe@Example.com",
-                                       extra: #","groups":[{"id":"\#(group)"}],"language":"de-DE","metadata":{"givenName":"Jane","familyName":"Doe","plan":"gold"}"#)
+            let r = try await t.invite(
+                f, email: "Jane.Doe@Example.com",
+                extra:
+                    #","groups":[{"id":"\#(group)"}],"language":"de-DE","metadata":{"givenName":"Jane","familyName":"Doe","plan":"gold"}"#)
             #expect(r.status == .created)
             let v = try r.decode(InvitationView.self)
             #expect(v.status == "PENDING")
@@ -51,7 +54,8 @@ import Vapor
             #expect(got.delivery?.status == "queued")
 
             #expect(try await t.count("outbox") == 1)
-            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.created", token: token).decode([AuditEventView].self)
+            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.created", token: token).decode(
+                [AuditEventView].self)
             #expect(audit.count == 1)
             #expect(audit.first?.actor == "apiClient:\(TestApp.adminClientId)")
             #expect(audit.first?.targetId == v.id)
@@ -63,7 +67,8 @@ import Vapor
         try await TestApp.with(db) { t in
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token)
-            let r = try await t.send(.POST, Self.invite, json: #"{"applicationId":"\#(f.applicationId)","email":"a@example.com"}"#, token: token)
+            let r = try await t.send(
+                .POST, Self.invite, json: #"{"applicationId":"\#(f.applicationId)","email":"a@example.com"}"#, token: token)
             #expect(r.status == .created)
             #expect(try r.decode(InvitationView.self).clientId == f.clientId)
         }
@@ -73,7 +78,8 @@ import Vapor
     func rule1_saml2ApplicationIsRefused(_ db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let token = try await t.token()
-            let app = try await t.send(.POST, "/admin/api/v1/applications", json: #"{"name":"Legacy","store":"default","protocol":"saml2"}"#, token: token)
+            let app = try await t.send(
+                .POST, "/admin/api/v1/applications", json: #"{"name":"Legacy","store":"default","protocol":"saml2"}"#, token: token)
             #expect(app.status == .created)
             let appId = try app.decode(IdOnly.self).id
             let r = try await t.send(.POST, Self.invite, json: #"{"applicationId":"\#(appId)","email":"a@example.com"}"#, token: token)
@@ -108,7 +114,9 @@ import Vapor
     func rule3_foreignOrUnknownApplicationAndGroupsAreRefused(_ db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let token = try await t.token()
-            #expect(try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"partners","identifiers":["EMAIL"]}"#, token: token).status == .created)
+            #expect(
+                try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"partners","identifiers":["EMAIL"]}"#, token: token)
+                    .status == .created)
             let f = try await t.oidcApplication(token: token)
             let partnerApp = try await t.oidcApplication(token: token, store: "partners", name: "Partner portal")
             let partnerGroup = try await t.group(token: token, store: "partners", name: "Partners")
@@ -127,7 +135,9 @@ import Vapor
             let unknownClient = try await t.send(.POST, Self.invite, json: #"{"clientId":"nope","email":"a@example.com"}"#, token: token)
             #expect(unknownClient.status == .notFound)
 
-            let unknownStore = try await t.send(.POST, "/admin/api/v1/identityStores/nowhere/invite", json: #"{"clientId":"\#(f.clientId)","email":"a@example.com"}"#, token: token)
+            let unknownStore = try await t.send(
+                .POST, "/admin/api/v1/identityStores/nowhere/invite", json: #"{"clientId":"\#(f.clientId)","email":"a@example.com"}"#,
+                token: token)
             #expect(unknownStore.status == .notFound)
             #expect(try await t.count("invitations") == 0)
         }
@@ -137,7 +147,9 @@ import Vapor
     func rule5_readOnlyInviteMethodWithExistingAccountIsDenied_rule6_allowedWithMismatch(_ db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let token = try await t.token()
-            let account = try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts", json: #"{"email":"taken@example.com","givenName":"Tak"}"#, token: token)
+            let account = try await t.send(
+                .POST, "/admin/api/v1/identityStores/default/accounts", json: #"{"email":"taken@example.com","givenName":"Tak"}"#,
+                token: token)
             #expect(account.status == .created)
             let strict = try await t.oidcApplication(token: token, name: "Strict")
             let denied = try await t.invite(strict, email: "TAKEN@example.com")
@@ -145,7 +157,8 @@ import Vapor
             #expect(try denied.decode(Problem.self).errorKey == "account.emailExists")
             #expect(try await t.count("invitations") == 0)
 
-            let lenient = try await t.oidcApplication(token: token, name: "Lenient", policy: #"{"accountInvitation":{"allowEmailMismatch":true}}"#)
+            let lenient = try await t.oidcApplication(
+                token: token, name: "Lenient", policy: #"{"accountInvitation":{"allowEmailMismatch":true}}"#)
             let allowed = try await t.invite(lenient, email: "taken@example.com")
             #expect(allowed.status == .created)
         }
@@ -165,7 +178,9 @@ import Vapor
             #expect(try await t.count("invitations") == 1)
 
             // Another store is another population: the same email may be invited there.
-            #expect(try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"other","identifiers":["EMAIL"]}"#, token: token).status == .created)
+            #expect(
+                try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"other","identifiers":["EMAIL"]}"#, token: token)
+                    .status == .created)
             let other = try await t.oidcApplication(token: token, store: "other", name: "Other")
             #expect(try await t.invite(other, email: "dup@example.com", store: "other").status == .created)
         }
@@ -194,7 +209,9 @@ import Vapor
             let old = try await t.invite(f, email: "old@example.com").decode(InvitationView.self)
             _ = try await t.invite(f, email: "new@example.com")
             let oldId = try #require(UUID(uuidString: old.id))
-            try await t.app.db.sql.raw("UPDATE invitations SET valid_until = \(bind: Date().addingTimeInterval(-60)) WHERE id = \(bind: oldId)").run()
+            try await t.app.db.sql.raw(
+                "UPDATE invitations SET valid_until = \(bind: Date().addingTimeInterval(-60)) WHERE id = \(bind: oldId)"
+            ).run()
 
             func list(_ query: String) async throws -> [InvitationView] {
                 try await t.send(.GET, "\(Self.invite)?\(query)", token: token).decode([InvitationView].self)
@@ -243,7 +260,8 @@ import Vapor
             // Ties: three invitations with exactly the same creation time.
             let tie = Date(timeIntervalSince1970: 1_800_000_000.123456)
             for id in created.prefix(3) {
-                try await t.app.db.sql.raw("UPDATE invitations SET created_at = \(bind: tie) WHERE id = \(bind: UUID(uuidString: id)!)").run()
+                try await t.app.db.sql.raw("UPDATE invitations SET created_at = \(bind: tie) WHERE id = \(bind: UUID(uuidString: id)!)")
+                    .run()
             }
             func ids(_ r: TestApp.Reply) throws -> [String] { try r.decode([InvitationView].self).map(\.id) }
             for sort in ["created,desc", "created,asc", "email,asc", "sent,desc", "status,asc", "validUntil,desc"] {
@@ -291,10 +309,20 @@ import Vapor
                 for chunk in stride(from: 0, to: cap + 1, by: 500) {
                     let models = (chunk..<min(cap + 1, chunk + 500)).map { i -> InvitationModel in
                         let m = InvitationModel()
-                        m.store = "default"; m.applicationId = UUID(uuidString: f.applicationId)!; m.clientId = f.clientId
-                        m.email = "bulk\(i)@example.com"; m.emailKey = m.email; m.groups = "[]"; m.metadata = "{}"; m.language = "en-US"
-                        m.status = i.isMultiple(of: 2) ? "DONE" : "PENDING"; m.tokenHash = UUID().uuidString; m.sentAt = now
-                        m.validUntil = now.addingTimeInterval(3600); m.sendCount = 1; m.createdBy = "test"
+                        m.store = "default"
+                        m.applicationId = UUID(uuidString: f.applicationId)!
+                        m.clientId = f.clientId
+                        m.email = "bulk\(i)@example.com"
+                        m.emailKey = m.email
+                        m.groups = "[]"
+                        m.metadata = "{}"
+                        m.language = "en-US"
+                        m.status = i.isMultiple(of: 2) ? "DONE" : "PENDING"
+                        m.tokenHash = UUID().uuidString
+                        m.sentAt = now
+                        m.validUntil = now.addingTimeInterval(3600)
+                        m.sendCount = 1
+                        m.createdBy = "test"
                         m.createdAt = now.addingTimeInterval(Double(-i))
                         return m
                     }
@@ -302,7 +330,8 @@ import Vapor
                 }
             }
             let first = try await t.send(.GET, "\(Self.invite)?size=3", token: token)
-            #expect(try first.decode([InvitationView].self).map(\.email) == ["bulk0@example.com", "bulk1@example.com", "bulk2@example.com"])
+            #expect(
+                try first.decode([InvitationView].self).map(\.email) == ["bulk0@example.com", "bulk1@example.com", "bulk2@example.com"])
             #expect(first.headers.first(name: "X-Total-Count") == nil)
             #expect(first.headers.first(name: "X-Total-Count-At-Least") == String(cap + 1))
             #expect(first.headers.first(name: "Link")?.contains("page=1>; rel=\"next\"") == true)
@@ -326,7 +355,9 @@ import Vapor
             let id = created.id
             let oldHint = try #require(loginHint(created.link))
             // Let it expire: resend works on EXPIRED too.
-            try await t.app.db.sql.raw("UPDATE invitations SET valid_until = \(bind: Date().addingTimeInterval(-5)), sent_at = \(bind: Date().addingTimeInterval(-3600)) WHERE id = \(bind: UUID(uuidString: id)!)").run()
+            try await t.app.db.sql.raw(
+                "UPDATE invitations SET valid_until = \(bind: Date().addingTimeInterval(-5)), sent_at = \(bind: Date().addingTimeInterval(-3600)) WHERE id = \(bind: UUID(uuidString: id)!)"
+            ).run()
 
             let before = Date()
             let resent = try await t.send(.POST, "\(Self.invite)/\(id)/resend", token: token)
@@ -346,7 +377,9 @@ import Vapor
             let mails = try await t.send(.GET, "/admin/api/v1/mailbox?invitationId=\(id)", token: token).decode([MailboxMessageView].self)
             #expect(mails.count == 2)
             #expect(Set(mails.map(\.status)) == ["queued", "cancelled"])
-            #expect(try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.resent", token: token).decode([AuditEventView].self).count == 1)
+            #expect(
+                try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.resent", token: token).decode([AuditEventView].self)
+                    .count == 1)
         }
     }
 
@@ -357,7 +390,8 @@ import Vapor
         try await TestApp.with(db) { t in
             let (f, _) = try await OIDCFlowTests().fixtureWithSecret(t)
             var browser = OIDCFlowTests.Browser()
-            let accepted = try await OIDCFlowTests().signUp(t, f, email: "done@example.com", challenge: OIDCFlowTests().pkce().challenge, browser: &browser)
+            let accepted = try await OIDCFlowTests().signUp(
+                t, f, email: "done@example.com", challenge: OIDCFlowTests().pkce().challenge, browser: &browser)
             #expect(accepted.status == .seeOther)
             let listed = try await t.send(.GET, "\(Self.invite)?email=done@example.com", token: f.token).decode([InvitationView].self)
             let done = try #require(listed.first)
@@ -375,7 +409,8 @@ import Vapor
             #expect(try await t.send(.DELETE, "\(Self.invite)/\(done.id)", token: f.token).status == .notFound)
             // The account it created stays; the audit log keeps the invitation and who revoked it.
             #expect(try await t.send(.GET, "/admin/api/v1/identityStores/default/accounts/\(accountId)", token: f.token).status == .ok)
-            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.revoked", token: f.token).decode([AuditEventView].self)
+            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.revoked", token: f.token).decode(
+                [AuditEventView].self)
             #expect(audit.map(\.targetId) == [done.id])
         }
     }
@@ -396,7 +431,8 @@ import Vapor
             #expect(try await t.send(.DELETE, "\(Self.invite)/\(id)", token: token).status == .notFound)
             #expect(try await t.send(.POST, "\(Self.invite)/\(id)/resend", token: token).status == .notFound)
             #expect(try await InvitationService.find(token: hint, on: t.app.db) == nil)
-            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.revoked", token: token).decode([AuditEventView].self)
+            let audit = try await t.send(.GET, "/admin/api/v1/auditEvents?action=invitation.revoked", token: token).decode(
+                [AuditEventView].self)
             #expect(audit.count == 1)
             #expect(audit.first?.targetId == id)
             #expect(audit.first?.details["email"] == "gone@example.com")
@@ -421,7 +457,10 @@ import Vapor
                 (#"{"email":"a@example.com"}"#, "clientId"),
                 (#"{"clientId":"\#(f.clientId)","email":"a@example.com","colour":"blue"}"#, "colour"),
                 (#"{"clientId":"\#(f.clientId)","email":"\#(String(repeating: "a", count: 300))@example.com"}"#, "email"),
-                (#"{"clientId":"\#(f.clientId)","email":"a@example.com","metadata":{"givenName":"\#(String(repeating: "x", count: 500))"}}"#, "metadata.givenName"),
+                (
+                    #"{"clientId":"\#(f.clientId)","email":"a@example.com","metadata":{"givenName":"\#(String(repeating: "x", count: 500))"}}"#,
+                    "metadata.givenName"
+                ),
                 (#"{"clientId":"\#(f.clientId)","email":"a@example.com","language":"not a language"}"#, "language"),
                 (#"{"clientId":"\#(f.clientId)","email":"a@example.com","groups":"all"}"#, "groups"),
                 (#"{"clientId":"\#(f.clientId)","email":"a@example.com\r\nBcc: evil@example.com"}"#, "email"),

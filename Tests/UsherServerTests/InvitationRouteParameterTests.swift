@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Vapor
+
 @testable import UsherServer
 
 /// The invitation API reads its path through the typed parameters: a malformed id is a 400
@@ -11,7 +12,9 @@ import Vapor
         try await TestApp.with(db) { t in
             let token = try await t.token()
             let base = "/admin/api/v1/identityStores/default/invite"
-            for (method, path) in [(HTTPMethod.GET, "\(base)/not-a-uuid"), (.POST, "\(base)/not-a-uuid/resend"), (.DELETE, "\(base)/not-a-uuid")] {
+            for (method, path) in [
+                (HTTPMethod.GET, "\(base)/not-a-uuid"), (.POST, "\(base)/not-a-uuid/resend"), (.DELETE, "\(base)/not-a-uuid"),
+            ] {
                 let r = try await t.send(method, path, token: token)
                 #expect(r.status == .badRequest, "\(method) \(path): \(r.body)")
                 #expect(r.errorKey == "request.invalidPath")

@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// The outbox's state machine with the local mailbox (SMTP delivery is tested end to end
@@ -40,7 +41,9 @@ import Vapor
             let f = try await t.oidcApplication(token: token)
             _ = try await t.invite(f, email: "lease@example.com")
             // Another instance took the email and died.
-            try await t.app.db.sql.raw("UPDATE outbox SET status = 'sending', attempts = 1, lease_owner = 'dead-instance', lease_until = \(bind: Date().addingTimeInterval(30))").run()
+            try await t.app.db.sql.raw(
+                "UPDATE outbox SET status = 'sending', attempts = 1, lease_owner = 'dead-instance', lease_until = \(bind: Date().addingTimeInterval(30))"
+            ).run()
             let worker = try #require(t.app.usher.outbox)
             #expect(try await worker.runOnce() == 0)  // its lease still holds
             #expect(try await worker.runOnce(now: Date().addingTimeInterval(31)) == 1)

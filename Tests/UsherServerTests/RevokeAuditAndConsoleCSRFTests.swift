@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// SPEC rule 11's audit record of a revoke names who revoked (issue 24 item 9), and the
@@ -10,11 +11,14 @@ import Vapor
 /// (issue 24 item 10).
 @Suite struct RevokeAuditAndConsoleCSRFTests {
     func revocations(_ t: TestApp, _ invitationId: String) async throws -> [[String: Any]] {
-        try await t.send(.GET, "/admin/api/v1/auditEvents?targetId=\(invitationId)&action=invitation.revoked", token: try await t.token()).jsonArray
+        try await t.send(.GET, "/admin/api/v1/auditEvents?targetId=\(invitationId)&action=invitation.revoked", token: try await t.token())
+            .jsonArray
     }
 
     func csrf(_ page: TestApp.Reply) throws -> String {
-        try #require(page.body.components(separatedBy: #"name="csrf" value=""#).dropFirst().first?.components(separatedBy: "\"").first, "\(page.body)")
+        try #require(
+            page.body.components(separatedBy: #"name="csrf" value=""#).dropFirst().first?.components(separatedBy: "\"").first,
+            "\(page.body)")
     }
 
     func encoded(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
@@ -62,7 +66,9 @@ import Vapor
             for form in ["", "csrf=", "csrf=forged", "csrf=\(encoded(othersToken))"] {
                 let refused = try await t.send(.POST, revokePath, headers: console.cookieHeader, form: form)
                 #expect(refused.status == .forbidden, "\(form): \(refused.status)")
-                let group = try await t.send(.POST, "/admin/groups", headers: console.cookieHeader, form: form + (form.isEmpty ? "" : "&") + "store=default&name=forged")
+                let group = try await t.send(
+                    .POST, "/admin/groups", headers: console.cookieHeader,
+                    form: form + (form.isEmpty ? "" : "&") + "store=default&name=forged")
                 #expect(group.status == .forbidden, "\(form): \(group.status)")
             }
             #expect(try await t.send(.GET, "/admin/api/v1/identityStores/default/invite/\(id)", token: token).status == .ok)
@@ -74,7 +80,8 @@ import Vapor
             #expect(revoked.status == .seeOther, "\(revoked.body)")
             #expect(try await t.send(.GET, "/admin/api/v1/identityStores/default/invite/\(id)", token: token).status == .notFound)
             struct Admin: Decodable { var id: UUID }
-            let admin = try #require(try await t.app.db.sql.raw("SELECT id FROM administrators WHERE email = 'admin@usher.test'").first(decoding: Admin.self))
+            let admin = try #require(
+                try await t.app.db.sql.raw("SELECT id FROM administrators WHERE email = 'admin@usher.test'").first(decoding: Admin.self))
             #expect(try await revocations(t, id).map { $0["actor"] as? String } == ["administrator:\(admin.id.idString)"])
         }
     }

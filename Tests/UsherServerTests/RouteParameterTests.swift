@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Vapor
+
 @testable import UsherServer
 
 /// Path parameters are parsed by type before any service runs: an id of the wrong shape is the
@@ -70,8 +71,10 @@ import Vapor
     func consolePagesRefuseMalformedIdsWithA400Page(_ db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let console = try await ConsoleBrowser.signIn(t)
-            for path in ["/admin/accounts/default/not-a-uuid", "/admin/invitations/default/12345", "/admin/applications/not-a-uuid",
-                         "/admin/invitations/no%20store/\(UUID().uuidString)"] {
+            for path in [
+                "/admin/accounts/default/not-a-uuid", "/admin/invitations/default/12345", "/admin/applications/not-a-uuid",
+                "/admin/invitations/no%20store/\(UUID().uuidString)",
+            ] {
                 let page = try await console.get(path)
                 #expect(page.status == .badRequest, "\(path)")
                 #expect(page.headers.first(name: .contentType)?.hasPrefix("text/html") == true, "\(path)")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Vapor
+
 @testable import UsherServer
 
 /// Issue 14 item 8: an admin API token is only as good as its client is now, and no API client
@@ -25,7 +26,8 @@ import Vapor
             #expect(try await t.send(.GET, accounts, token: ops.token).status == .ok)
 
             // The scope is taken away: the token issued before stops carrying it.
-            let narrowed = try await t.send(.PATCH, "/admin/api/v1/apiClients/\(ops.id)", json: #"{"scopes":["read:config"]}"#, token: admin)
+            let narrowed = try await t.send(
+                .PATCH, "/admin/api/v1/apiClients/\(ops.id)", json: #"{"scopes":["read:config"]}"#, token: admin)
             #expect(narrowed.status == .ok)
             let refused = try await t.send(.GET, accounts, token: ops.token)
             #expect(refused.status == .forbidden)
@@ -55,7 +57,8 @@ import Vapor
             #expect(try await t.send(.GET, "/admin/api/v1/identityStores/default/accounts", token: cfg.token).status == .forbidden)
 
             // Nor through a second client it makes or edits.
-            let accomplice = try await t.send(.POST, "/admin/api/v1/apiClients", json: #"{"name":"Accomplice","scopes":["write:account"]}"#, token: cfg.token)
+            let accomplice = try await t.send(
+                .POST, "/admin/api/v1/apiClients", json: #"{"name":"Accomplice","scopes":["write:account"]}"#, token: cfg.token)
             #expect(accomplice.status == .forbidden)
             #expect(accomplice.errorKey == "apiClient.scopeNotHeld")
             let helper = try await client(t, admin: cfg.token, name: "Helper", scopes: ["read:config"])
@@ -63,7 +66,9 @@ import Vapor
             #expect(widened.errorKey == "apiClient.scopeNotHeld")
 
             // What it may still do: rename itself, and an administrator's client may grant anything.
-            #expect(try await t.send(.PATCH, "/admin/api/v1/apiClients/\(cfg.id)", json: #"{"name":"Config bot 2"}"#, token: cfg.token).status == .ok)
+            #expect(
+                try await t.send(.PATCH, "/admin/api/v1/apiClients/\(cfg.id)", json: #"{"name":"Config bot 2"}"#, token: cfg.token).status
+                    == .ok)
             #expect(try await t.send(.PATCH, "/admin/api/v1/apiClients/\(helper.id)", json: everything, token: admin).status == .ok)
         }
     }

@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// Issue 14, item 1: HTML escaping that holds for every string, in every page and email.
@@ -56,7 +57,8 @@ import Vapor
         try await TestApp.with(db) { t in
             for cluster in Self.clusters {
                 let next = "/admin/accounts" + Self.hostile(cluster)
-                let page = try await t.send(.GET, "/admin/signin?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+                let page = try await t.send(
+                    .GET, "/admin/signin?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
                 #expect(page.status == .ok)
                 #expect(!Self.leaks(page.body))
                 #expect(page.body.components(separatedBy: "<form").count == 2, "one form only")
@@ -81,12 +83,17 @@ import Vapor
                 #expect(app.status == .badRequest)
                 let invitation = try await t.send(
                     .POST, "/admin/api/v1/identityStores/default/invite",
-                    json: String(data: JSONSerialization.data(withJSONObject: ["clientId": f.clientId, "email": "jane@example.com",
-                                                                           "metadata": ["givenName": name]]), encoding: .utf8)!, token: token)
+                    json: String(
+                        data: JSONSerialization.data(withJSONObject: [
+                            "clientId": f.clientId, "email": "jane@example.com",
+                            "metadata": ["givenName": name],
+                        ]), encoding: .utf8)!, token: token)
                 #expect(invitation.status == .badRequest)
                 let email = try await t.send(
                     .POST, "/admin/api/v1/identityStores/default/invite",
-                    json: String(data: JSONSerialization.data(withJSONObject: ["clientId": f.clientId, "email": "ja\(cluster)ne@example.com"]), encoding: .utf8)!,
+                    json: String(
+                        data: JSONSerialization.data(withJSONObject: ["clientId": f.clientId, "email": "ja\(cluster)ne@example.com"]),
+                        encoding: .utf8)!,
                     token: token)
                 #expect(email.status == .badRequest)
             }
@@ -106,18 +113,25 @@ import Vapor
             try await t.app.db.sql.raw("UPDATE applications SET name = \(bind: hostile)").run()
             let invitation = try await t.invite(f, email: "jane@example.com", extra: #","metadata":{"givenName":"Jane"}"#)
             #expect(invitation.status == .created)
-            struct Mail: Decodable { var html_body: String?; var subject: String }
+            struct Mail: Decodable {
+                var html_body: String?
+                var subject: String
+            }
             let mails = try await t.app.db.sql.raw("SELECT html_body, subject FROM outbox").all(decoding: Mail.self)
             #expect(mails.count == 1)
             for mail in mails { #expect(!Self.leaks(mail.html_body ?? "")) }
 
-            let hint = try #require(URLComponents(string: invitation["link"] as! String)?.queryItems?.first { $0.name == "login_hint" }?.value)
+            let hint = try #require(
+                URLComponents(string: invitation["link"] as! String)?.queryItems?.first { $0.name == "login_hint" }?.value)
             var browser = OIDCFlowTests.Browser()
             let authorize = try await t.send(
-                .GET, "/oauth2/authorize?" + OIDCFlowTests().query([
-                    ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect), ("scope", "openid"),
-                    ("login_hint", hint), ("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"), ("code_challenge_method", "S256"),
-                ]), headers: browser.header)
+                .GET,
+                "/oauth2/authorize?"
+                    + OIDCFlowTests().query([
+                        ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect), ("scope", "openid"),
+                        ("login_hint", hint), ("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"),
+                        ("code_challenge_method", "S256"),
+                    ]), headers: browser.header)
             browser.absorb(authorize)
             let page = try await t.send(.GET, try #require(authorize.headers.first(name: .location)), headers: browser.header)
             #expect(page.status == .ok)

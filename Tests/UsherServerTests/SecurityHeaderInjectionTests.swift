@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// Issue 14, item 2: CR/LF in the console sign-in's `next` was copied into the Location header,
@@ -33,14 +34,18 @@ import Vapor
     @Test(arguments: TestDatabase.available)
     func nextOutsideTheConsoleFallsBack(_ db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            let foreign = ["//evil.example/x", "/\\evil.example", "https://evil.example", "/admin//evil.example", "/admin/%2F%2Fevil.example",
-                           "/admin/%5Cevil.example", "/admin/../x", "/admin/%2E%2E/x", "/adminx", "/admin/a b", "/admin/é", "javascript:alert(1)",
-                           "/admin/x\u{0}y", "/admin/x%00y", "/admin/x\u{7F}y", "/admin/x%7Fy", "/admin/x%0Ay"]
+            let foreign = [
+                "//evil.example/x", "/\\evil.example", "https://evil.example", "/admin//evil.example", "/admin/%2F%2Fevil.example",
+                "/admin/%5Cevil.example", "/admin/../x", "/admin/%2E%2E/x", "/adminx", "/admin/a b", "/admin/é", "javascript:alert(1)",
+                "/admin/x\u{0}y", "/admin/x%00y", "/admin/x\u{7F}y", "/admin/x%7Fy", "/admin/x%0Ay",
+            ]
             for next in foreign {
                 #expect(ConsoleAuthRoutes.safeNext(next) == "/admin/accounts", "\(next)")
             }
             #expect(ConsoleAuthRoutes.safeNext("/admin/groups?store=default") == "/admin/groups?store=default")
-            #expect(ConsoleAuthRoutes.safeNext("/admin/invitations?store=default&status=pending") == "/admin/invitations?store=default&status=pending")
+            #expect(
+                ConsoleAuthRoutes.safeNext("/admin/invitations?store=default&status=pending")
+                    == "/admin/invitations?store=default&status=pending")
             // Through HTTP too: the redirect after a good sign-in stays in the console.
             for next in ["//evil.example", "/\\evil.example", "https://evil.example"] {
                 let reply = try await SignInClient(t: t).adminSignIn(password: "admin-password-123", next: next)

@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// Issue 14, item 11: after a resend, a sign-up form opened with the old link no longer accepts.
@@ -17,13 +18,18 @@ import Vapor
     }
 
     /// Opens the invitation's link in `browser`: the sign-up form's path, flow and CSRF token.
-    func openForm(_ t: TestApp, _ f: TestApp.Fixture, link: String, browser: inout OIDCFlowTests.Browser) async throws -> (flow: String, csrf: String) {
+    func openForm(_ t: TestApp, _ f: TestApp.Fixture, link: String, browser: inout OIDCFlowTests.Browser) async throws -> (
+        flow: String, csrf: String
+    ) {
         let hint = try #require(URLComponents(string: link)?.queryItems?.first { $0.name == "login_hint" }?.value)
         let authorize = try await t.send(
-            .GET, "/oauth2/authorize?" + OIDCFlowTests().query([
-                ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect), ("scope", "openid"),
-                ("login_hint", hint), ("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"), ("code_challenge_method", "S256"),
-            ]), headers: browser.header)
+            .GET,
+            "/oauth2/authorize?"
+                + OIDCFlowTests().query([
+                    ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect), ("scope", "openid"),
+                    ("login_hint", hint), ("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"),
+                    ("code_challenge_method", "S256"),
+                ]), headers: browser.header)
         browser.absorb(authorize)
         let path = try #require(authorize.headers.first(name: .location))
         let page = try await t.send(.GET, path, headers: browser.header)
@@ -33,9 +39,12 @@ import Vapor
     }
 
     func submit(_ t: TestApp, flow: String, csrf: String, browser: OIDCFlowTests.Browser) async throws -> TestApp.Reply {
-        try await t.send(.POST, "/signup", headers: Self.html(browser),
-                         form: OIDCFlowTests().query([("flow", flow), ("csrf", csrf), ("password", "a long test password"),
-                                                      ("passwordConfirmation", "a long test password")]))
+        try await t.send(
+            .POST, "/signup", headers: Self.html(browser),
+            form: OIDCFlowTests().query([
+                ("flow", flow), ("csrf", csrf), ("password", "a long test password"),
+                ("passwordConfirmation", "a long test password"),
+            ]))
     }
 
     @Test(arguments: TestDatabase.available)

@@ -5,6 +5,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// Issue 14, item 3: no live invitation link at rest — not in the database, not in the mailbox
@@ -45,9 +46,11 @@ import Vapor
     /// Every text column of every row of every table, as the database holds it.
     func everyStoredText(_ t: TestApp) async throws -> [String] {
         struct Name: Decodable { var name: String }
-        let tables = try await t.app.db.sql.raw(t.database == .sqlite
-            ? "SELECT name FROM sqlite_master WHERE type = 'table'"
-            : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()").all(decoding: Name.self)
+        let tables = try await t.app.db.sql.raw(
+            t.database == .sqlite
+                ? "SELECT name FROM sqlite_master WHERE type = 'table'"
+                : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()"
+        ).all(decoding: Name.self)
         #expect(tables.contains { $0.name == "outbox" } && tables.contains { $0.name == "invitations" })
         var texts: [String] = []
         for table in tables {
@@ -60,14 +63,19 @@ import Vapor
         return texts
     }
 
-    struct Secrets: Decodable { var id: UUID; var status: String; var link_secret: String? }
+    struct Secrets: Decodable {
+        var id: UUID
+        var status: String
+        var link_secret: String?
+    }
 
     func outboxSecrets(_ t: TestApp) async throws -> [Secrets] {
         try await t.app.db.sql.raw("SELECT id, status, link_secret FROM outbox ORDER BY created_at").all(decoding: Secrets.self)
     }
 
     func smtpWorker(_ t: TestApp, _ transport: CapturingTransport) -> OutboxWorker {
-        OutboxWorker(db: t.app.db, transport: transport, owner: "test-smtp", settings: .init(), logger: t.app.logger, secrets: t.app.usher.secrets)
+        OutboxWorker(
+            db: t.app.db, transport: transport, owner: "test-smtp", settings: .init(), logger: t.app.logger, secrets: t.app.usher.secrets)
     }
 
     @Test(arguments: TestDatabase.available)
@@ -122,7 +130,9 @@ import Vapor
             let f = try await t.oidcApplication(token: token)
             _ = try await t.invite(f, email: "tampered@example.com")
             // A sealed token moved to another email, or damaged, does not open.
-            try await t.app.db.sql.raw("UPDATE outbox SET link_secret = \(bind: try OutboxLinkSealer(secrets: t.app.usher.secrets).seal(token: "inv_x", messageId: UUID()))").run()
+            try await t.app.db.sql.raw(
+                "UPDATE outbox SET link_secret = \(bind: try OutboxLinkSealer(secrets: t.app.usher.secrets).seal(token: "inv_x", messageId: UUID()))"
+            ).run()
             let transport = CapturingTransport()
             #expect(try await smtpWorker(t, transport).runOnce() == 1)
             #expect(transport.delivered.isEmpty)
@@ -204,7 +214,9 @@ import Vapor
             let orphan = try await t.invite(f, email: "orphan@example.com")
             let expired = try await t.invite(f, email: "expired@example.com")
             try await t.app.db.sql.raw("UPDATE outbox SET invitation_id = NULL WHERE recipient = 'orphan@example.com'").run()
-            try await t.app.db.sql.raw("UPDATE invitations SET valid_until = \(bind: Date().addingTimeInterval(-1)) WHERE email = 'expired@example.com'").run()
+            try await t.app.db.sql.raw(
+                "UPDATE invitations SET valid_until = \(bind: Date().addingTimeInterval(-1)) WHERE email = 'expired@example.com'"
+            ).run()
             #expect(try await Outbox.dropDeadLinks(now: Date(), on: t.app.db) == 1)
             let transport = CapturingTransport()
             #expect(try await smtpWorker(t, transport).runOnce() == 3)
@@ -276,12 +288,15 @@ import Vapor
             // As the outbox was before M004: the link in clear, nothing sealed; one email sent by SMTP.
             for (hint, email) in [(liveHint, "queued@example.com"), (doneHint, "sent@example.com")] {
                 struct Row: Decodable { var id: UUID }
-                let id = try #require(try await t.app.db.sql.raw("SELECT id FROM outbox WHERE recipient = \(bind: email)").first(decoding: Row.self)?.id)
+                let id = try #require(
+                    try await t.app.db.sql.raw("SELECT id FROM outbox WHERE recipient = \(bind: email)").first(decoding: Row.self)?.id)
                 let placeholder = OutboxLink.placeholder(messageId: id)
-                try await t.app.db.sql.raw("""
+                try await t.app.db.sql.raw(
+                    """
                     UPDATE outbox SET link_secret = NULL, text_body = REPLACE(text_body, \(bind: placeholder), \(bind: hint)),
                       html_body = REPLACE(html_body, \(bind: placeholder), \(bind: hint)) WHERE id = \(bind: id)
-                    """).run()
+                    """
+                ).run()
             }
             try await t.app.db.sql.raw("UPDATE outbox SET status = 'sent', transport = 'smtp' WHERE recipient = 'sent@example.com'").run()
             #expect(try await everyStoredText(t).contains { $0.contains(liveHint) })
@@ -317,8 +332,10 @@ struct ConsoleBrowser {
         var browser = ConsoleBrowser(t: t)
         let page = try await t.send(.GET, "/admin/signin")
         browser.keep(page)
-        let csrf = try #require(page.body.components(separatedBy: #"name="csrf" value=""#).dropFirst().first?.components(separatedBy: "\"").first)
-        let form = "email=admin%40usher.test&password=admin-password-123&csrf=\(csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        let csrf = try #require(
+            page.body.components(separatedBy: #"name="csrf" value=""#).dropFirst().first?.components(separatedBy: "\"").first)
+        let form =
+            "email=admin%40usher.test&password=admin-password-123&csrf=\(csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
         let signedIn = try await t.send(.POST, "/admin/signin", headers: browser.cookieHeader, form: form)
         #expect(signedIn.status == .seeOther, "\(signedIn.body)")
         browser.keep(signedIn)

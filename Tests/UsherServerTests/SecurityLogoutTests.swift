@@ -2,6 +2,7 @@ import Foundation
 import SQLKit
 import Testing
 import Vapor
+
 @testable import UsherServer
 
 /// Issue 14 item 7: no cross-site sign-out, and a new sign-in ends the browser's older session.
@@ -11,19 +12,27 @@ import Vapor
     /// A confidential client with a registered post-logout URI.
     func driver(_ t: TestApp) async throws -> OIDCDriver {
         let token = try await t.token()
-        let a = try await t.send(.POST, "/admin/api/v1/applications", json: """
-            {"name":"Shop","store":"default","protocol":"oidc","clients":[{"redirectUris":["\(OIDCDriver.redirect)"],
-             "postLogoutRedirectUris":["\(Self.postLogout)"],"loginUrl":"https://shop.example.com/login"}]}
-            """, token: token)
+        let a = try await t.send(
+            .POST, "/admin/api/v1/applications",
+            json: """
+                {"name":"Shop","store":"default","protocol":"oidc","clients":[{"redirectUris":["\(OIDCDriver.redirect)"],
+                 "postLogoutRedirectUris":["\(Self.postLogout)"],"loginUrl":"https://shop.example.com/login"}]}
+                """, token: token)
         let client = try #require((a["clients"] as? [[String: Any]])?.first, "\(a.body)")
-        let f = TestApp.Fixture(token: token, applicationId: a["id"] as? String ?? "", clientId: client["clientId"] as? String ?? "", policyId: "")
+        let f = TestApp.Fixture(
+            token: token, applicationId: a["id"] as? String ?? "", clientId: client["clientId"] as? String ?? "", policyId: "")
         return OIDCDriver(t: t, f: f, secret: try #require(client["clientSecret"] as? String))
     }
 
     /// Whether `browser` is still signed in (prompt=none answers with a code only then).
     func signedIn(_ d: OIDCDriver, _ browser: OIDCDriver.Browser) async throws -> Bool {
-        let r = try await d.t.send(.GET, "/oauth2/authorize?" + d.query([("response_type", "code"), ("client_id", d.f.clientId), ("redirect_uri", OIDCDriver.redirect),
-                                                                           ("scope", "openid"), ("prompt", "none")]), headers: browser.header)
+        let r = try await d.t.send(
+            .GET,
+            "/oauth2/authorize?"
+                + d.query([
+                    ("response_type", "code"), ("client_id", d.f.clientId), ("redirect_uri", OIDCDriver.redirect),
+                    ("scope", "openid"), ("prompt", "none"),
+                ]), headers: browser.header)
         return d.param(r, "code") != nil
     }
 
@@ -63,11 +72,16 @@ import Vapor
             #expect(try await signedIn(d, browser))
 
             // The person confirms: signed out, and back to the registered URI with state.
-            let page = try await t.send(.GET, "/oauth2/logout?" + d.query([("client_id", d.f.clientId), ("post_logout_redirect_uri", Self.postLogout), ("state", "s1")]),
-                                        headers: browser.header)
+            let page = try await t.send(
+                .GET,
+                "/oauth2/logout?" + d.query([("client_id", d.f.clientId), ("post_logout_redirect_uri", Self.postLogout), ("state", "s1")]),
+                headers: browser.header)
             let csrf = try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
-            let confirmed = try await t.send(.POST, "/oauth2/logout", headers: browser.header,
-                                             form: d.query([("csrf", String(csrf)), ("client_id", d.f.clientId), ("post_logout_redirect_uri", Self.postLogout), ("state", "s1")]))
+            let confirmed = try await t.send(
+                .POST, "/oauth2/logout", headers: browser.header,
+                form: d.query([
+                    ("csrf", String(csrf)), ("client_id", d.f.clientId), ("post_logout_redirect_uri", Self.postLogout), ("state", "s1"),
+                ]))
             #expect(confirmed.status == .seeOther)
             #expect(confirmed.headers.first(name: .location) == Self.postLogout + "?state=s1")
             #expect(try await signedIn(d, browser) == false)
@@ -83,14 +97,17 @@ import Vapor
             var browser = OIDCDriver.Browser()
             let hint = try await idToken(d, "ada@example.com", browser: &browser)
 
-            let unregistered = try await t.send(.GET, "/oauth2/logout?" + d.query([("id_token_hint", hint), ("post_logout_redirect_uri", "https://evil.example.com/")]),
-                                                headers: browser.header)
+            let unregistered = try await t.send(
+                .GET, "/oauth2/logout?" + d.query([("id_token_hint", hint), ("post_logout_redirect_uri", "https://evil.example.com/")]),
+                headers: browser.header)
             #expect(unregistered.status == .badRequest)
             #expect(unregistered.headers.first(name: .location) == nil)
             #expect(try await signedIn(d, browser))
 
-            let out = try await t.send(.GET, "/oauth2/logout?" + d.query([("id_token_hint", hint), ("post_logout_redirect_uri", Self.postLogout), ("state", "s2")]),
-                                       headers: browser.header)
+            let out = try await t.send(
+                .GET,
+                "/oauth2/logout?" + d.query([("id_token_hint", hint), ("post_logout_redirect_uri", Self.postLogout), ("state", "s2")]),
+                headers: browser.header)
             #expect(out.status == .seeOther)
             #expect(out.headers.first(name: .location) == Self.postLogout + "?state=s2")
             #expect(try await signedIn(d, browser) == false)
@@ -115,7 +132,8 @@ import Vapor
             #expect(try await signedIn(d, browser))
             #expect(try await signedIn(d, adasCookie) == false, "the older session survived a new sign-in")
             struct Row: Decodable { var n: Int }
-            let sessions = try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE kind = 'customer'").first(decoding: Row.self)?.n
+            let sessions = try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE kind = 'customer'").first(
+                decoding: Row.self)?.n
             #expect(sessions == 1)
         }
     }

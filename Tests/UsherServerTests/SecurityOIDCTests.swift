@@ -4,6 +4,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// Drives the OpenID provider the way a browser and an application do: a customer account,
@@ -31,15 +32,23 @@ struct OIDCDriver {
     @discardableResult
     func account(_ email: String, givenName: String = "Ada", group: String? = nil) async throws -> String {
         let groups = group.map { #","groups":[{"id":"\#($0)"}]"# } ?? ""
-        let a = try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts",
-                                 json: #"{"email":"\#(email)","password":"\#(Self.password)","givenName":"\#(givenName)","familyName":"Lovelace"\#(groups)}"#, token: f.token)
+        let a = try await t.send(
+            .POST, "/admin/api/v1/identityStores/default/accounts",
+            json: #"{"email":"\#(email)","password":"\#(Self.password)","givenName":"\#(givenName)","familyName":"Lovelace"\#(groups)}"#,
+            token: f.token)
         let id = try #require(a["id"] as? String, "\(a.body)")
         return id
     }
 
     /// Signs `email` in through the sign-in page; returns the redirect back to the client.
-    func signIn(_ email: String, scope: String = "openid", challenge: String? = nil, extra: [(String, String)] = [], browser: inout Browser) async throws -> TestApp.Reply {
-        var items = [("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", Self.redirect), ("scope", scope), ("state", "st"), ("nonce", "n")] + extra
+    func signIn(_ email: String, scope: String = "openid", challenge: String? = nil, extra: [(String, String)] = [], browser: inout Browser)
+        async throws -> TestApp.Reply
+    {
+        var items =
+            [
+                ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", Self.redirect), ("scope", scope), ("state", "st"),
+                ("nonce", "n"),
+            ] + extra
         if let challenge { items += [("code_challenge", challenge), ("code_challenge_method", "S256")] }
         let start = try await t.send(.GET, "/oauth2/authorize?" + query(items), headers: browser.header)
         browser.absorb(start)
@@ -47,13 +56,19 @@ struct OIDCDriver {
         guard path.hasPrefix("/signin?flow=") else { return start }  // already signed in: the code comes at once
         let page = try await t.send(.GET, path, headers: browser.header)
         let csrf = try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
-        let reply = try await t.send(.POST, "/signin", headers: browser.header,
-                                     form: query([("flow", String(path.dropFirst("/signin?flow=".count))), ("csrf", String(csrf)), ("email", email), ("password", Self.password)]))
+        let reply = try await t.send(
+            .POST, "/signin", headers: browser.header,
+            form: query([
+                ("flow", String(path.dropFirst("/signin?flow=".count))), ("csrf", String(csrf)), ("email", email),
+                ("password", Self.password),
+            ]))
         browser.absorb(reply)
         return reply
     }
 
-    func exchange(code: String, verifier: String?, redirectURI: String = OIDCDriver.redirect, headers: HTTPHeaders? = nil) async throws -> TestApp.Reply {
+    func exchange(code: String, verifier: String?, redirectURI: String = OIDCDriver.redirect, headers: HTTPHeaders? = nil) async throws
+        -> TestApp.Reply
+    {
         var items = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI)]
         if let verifier { items.append(("code_verifier", verifier)) }
         return try await t.send(.POST, "/oauth2/token", headers: headers ?? basic, form: query(items))
@@ -89,8 +104,9 @@ struct OIDCDriver {
             // The attacker's attempts: no or a wrong secret, another client, a wrong redirect_uri, a wrong verifier.
             let anonymous = try await d.exchange(code: code, verifier: verifier, headers: [:])
             #expect(anonymous["error"] as? String == "invalid_client")
-            let wrongSecret = try await d.exchange(code: code, verifier: verifier,
-                                                   headers: ["Authorization": "Basic " + Data("\(d.f.clientId):wrong".utf8).base64EncodedString()])
+            let wrongSecret = try await d.exchange(
+                code: code, verifier: verifier,
+                headers: ["Authorization": "Basic " + Data("\(d.f.clientId):wrong".utf8).base64EncodedString()])
             #expect(wrongSecret["error"] as? String == "invalid_client")
             let otherClient = try await other.exchange(code: code, verifier: verifier)
             #expect(otherClient["error"] as? String == "invalid_grant")
@@ -109,7 +125,8 @@ struct OIDCDriver {
             let replay = try await d.exchange(code: code, verifier: verifier)
             #expect(replay["error"] as? String == "invalid_grant")
             #expect((replay["error_description"] as? String)?.contains("already used") == true)
-            let afterReplay = try await t.send(.POST, "/oauth2/token", headers: d.basic, form: d.query([("grant_type", "refresh_token"), ("refresh_token", refresh)]))
+            let afterReplay = try await t.send(
+                .POST, "/oauth2/token", headers: d.basic, form: d.query([("grant_type", "refresh_token"), ("refresh_token", refresh)]))
             #expect(afterReplay["error"] as? String == "invalid_grant")
         }
     }
@@ -154,7 +171,8 @@ struct OIDCDriver {
             #expect(all.userinfo["groups"] as? [String] == ["Gold"])
             let refresh = try #require(all.reply["refresh_token"] as? String)
             // Rotation keeps working for a token the application holds.
-            let rotated = try await t.send(.POST, "/oauth2/token", headers: d.basic, form: d.query([("grant_type", "refresh_token"), ("refresh_token", refresh)]))
+            let rotated = try await t.send(
+                .POST, "/oauth2/token", headers: d.basic, form: d.query([("grant_type", "refresh_token"), ("refresh_token", refresh)]))
             #expect(rotated["refresh_token"] as? String != nil)
             #expect(OIDCDriver.claims(rotated["id_token"] as? String ?? "")["groups"] as? [String] == ["Gold"])
         }
@@ -167,9 +185,11 @@ struct OIDCDriver {
         try await TestApp.with(db) { t in
             let token = try await t.token()
             func register(redirect: String, login: String) async throws -> TestApp.Reply {
-                try await t.send(.POST, "/admin/api/v1/applications", json: """
-                    {"name":"Plain","store":"default","protocol":"oidc","clients":[{"redirectUris":["\(redirect)"],"loginUrl":"\(login)"}]}
-                    """, token: token)
+                try await t.send(
+                    .POST, "/admin/api/v1/applications",
+                    json: """
+                        {"name":"Plain","store":"default","protocol":"oidc","clients":[{"redirectUris":["\(redirect)"],"loginUrl":"\(login)"}]}
+                        """, token: token)
             }
             let plain = try await register(redirect: "http://shop.example.com/callback", login: "http://shop.example.com/login")
             #expect(plain.status == .badRequest)
@@ -183,29 +203,43 @@ struct OIDCDriver {
     @Test(arguments: TestDatabase.available)
     func failedClientAuthenticationsAreLimitedButSuccessesAreNot(_ db: TestDatabase) async throws {
         try await TestApp.with(db, configure: { $0.rateLimitsEnabled = true }) { t in
-            func basic(_ id: String, _ secret: String) -> HTTPHeaders { ["Authorization": "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()] }
+            func basic(_ id: String, _ secret: String) -> HTTPHeaders {
+                ["Authorization": "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()]
+            }
             let limit = RateLimiter.tokenClientFailures.limit
             // A busy, healthy client: far more requests than the failure limit, all answered.
             for _ in 0..<(limit + 5) {
-                #expect(try await t.send(.POST, "/oauth2/token", headers: basic(TestApp.adminClientId, TestApp.adminClientSecret), form: "grant_type=client_credentials").status == .ok)
+                #expect(
+                    try await t.send(
+                        .POST, "/oauth2/token", headers: basic(TestApp.adminClientId, TestApp.adminClientSecret),
+                        form: "grant_type=client_credentials"
+                    ).status == .ok)
             }
             let d = try await OIDCDriver.start(t)
 
             // Guessing the OIDC client's secret: `limit` wrong guesses are answered, then 429.
             for _ in 0..<limit {
-                let wrong = try await t.send(.POST, "/oauth2/token", headers: basic(d.f.clientId, "guess"), form: "grant_type=authorization_code&code=x&redirect_uri=x")
+                let wrong = try await t.send(
+                    .POST, "/oauth2/token", headers: basic(d.f.clientId, "guess"),
+                    form: "grant_type=authorization_code&code=x&redirect_uri=x")
                 #expect(wrong.status == .unauthorized)
             }
-            let limited = try await t.send(.POST, "/oauth2/token", headers: basic(d.f.clientId, "guess"), form: "grant_type=authorization_code&code=x&redirect_uri=x")
+            let limited = try await t.send(
+                .POST, "/oauth2/token", headers: basic(d.f.clientId, "guess"), form: "grant_type=authorization_code&code=x&redirect_uri=x")
             #expect(limited.status == .tooManyRequests)
             #expect(limited["error"] as? String == "invalid_client")
             #expect(Int(limited.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
             // Client secrets through the form body count the same way.
-            let posted = try await t.send(.POST, "/oauth2/token", form: "grant_type=client_credentials&client_id=\(d.f.clientId)&client_secret=guess")
+            let posted = try await t.send(
+                .POST, "/oauth2/token", form: "grant_type=client_credentials&client_id=\(d.f.clientId)&client_secret=guess")
             #expect(posted.status == .tooManyRequests)
 
             // Another client is not affected by the guessing.
-            #expect(try await t.send(.POST, "/oauth2/token", headers: basic(TestApp.adminClientId, TestApp.adminClientSecret), form: "grant_type=client_credentials").status == .ok)
+            #expect(
+                try await t.send(
+                    .POST, "/oauth2/token", headers: basic(TestApp.adminClientId, TestApp.adminClientSecret),
+                    form: "grant_type=client_credentials"
+                ).status == .ok)
         }
     }
 }
@@ -216,7 +250,11 @@ struct OIDCDriver {
     func anonymousAuthorizeRequestsAreLimitedPerAddress(_ db: TestDatabase) async throws {
         try await TestApp.with(db, configure: { $0.rateLimitsEnabled = true }) { t in
             let d = try await OIDCDriver.start(t)
-            let path = "/oauth2/authorize?" + d.query([("response_type", "code"), ("client_id", d.f.clientId), ("redirect_uri", OIDCDriver.redirect), ("scope", "openid")])
+            let path =
+                "/oauth2/authorize?"
+                + d.query([
+                    ("response_type", "code"), ("client_id", d.f.clientId), ("redirect_uri", OIDCDriver.redirect), ("scope", "openid"),
+                ])
             let before = try await t.count("login_flows")
             let limit = RateLimiter.authorizePerAddress.limit
             for _ in 0..<limit {

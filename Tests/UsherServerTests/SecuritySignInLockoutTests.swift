@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// Issue 14, item 5: after 5 (console) or 10 (customers, successes counted too) attempts, the
@@ -32,15 +33,19 @@ import Vapor
         try await TestApp.with(db, configure: { $0.rateLimitsEnabled = true }) { t in
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token)
-            _ = try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts", json: #"{"email":"ann@example.com","password":"the right passphrase"}"#, token: token)
+            _ = try await t.send(
+                .POST, "/admin/api/v1/identityStores/default/accounts",
+                json: #"{"email":"ann@example.com","password":"the right passphrase"}"#, token: token)
             var hammer = SignInClient(t: t, ip: Self.attacker)
             let (flow, csrf) = try await hammer.openCustomerSignIn(clientId: f.clientId)
             var statuses: [HTTPStatus] = []
             for _ in 0..<30 {
-                statuses.append(try await hammer.postCustomerSignIn(flow: flow, csrf: csrf, email: "ann@example.com", password: "a guess").status)
+                statuses.append(
+                    try await hammer.postCustomerSignIn(flow: flow, csrf: csrf, email: "ann@example.com", password: "a guess").status)
             }
             #expect(statuses.contains(.tooManyRequests))
-            let owner = try await SignInClient(t: t, ip: Self.owner).customerSignIn(clientId: f.clientId, email: "ann@example.com", password: "the right passphrase")
+            let owner = try await SignInClient(t: t, ip: Self.owner).customerSignIn(
+                clientId: f.clientId, email: "ann@example.com", password: "the right passphrase")
             #expect(owner.status == .seeOther)
             #expect(owner.headers.first(name: .location)?.hasPrefix(OIDCFlowTests.redirect + "?code=") == true)
         }
@@ -49,13 +54,22 @@ import Vapor
     /// Successes used to count towards the customer limit: the eleventh sign-in in ten minutes failed.
     @Test(arguments: TestDatabase.available)
     func successesAreNotCounted(_ db: TestDatabase) async throws {
-        try await TestApp.with(db, configure: { $0.rateLimitsEnabled = true; $0.rateLimitOverrides = "signin-ip=3/600,signin-account=2/900" }) { t in
+        try await TestApp.with(
+            db,
+            configure: {
+                $0.rateLimitsEnabled = true
+                $0.rateLimitOverrides = "signin-ip=3/600,signin-account=2/900"
+            }
+        ) { t in
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token)
-            _ = try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts", json: #"{"email":"ann@example.com","password":"the right passphrase"}"#, token: token)
+            _ = try await t.send(
+                .POST, "/admin/api/v1/identityStores/default/accounts",
+                json: #"{"email":"ann@example.com","password":"the right passphrase"}"#, token: token)
             let browser = SignInClient(t: t, ip: Self.owner)
             for i in 0..<8 {
-                let reply = try await browser.customerSignIn(clientId: f.clientId, email: "ann@example.com", password: "the right passphrase")
+                let reply = try await browser.customerSignIn(
+                    clientId: f.clientId, email: "ann@example.com", password: "the right passphrase")
                 #expect(reply.status == .seeOther, "sign-in \(i + 1)")
             }
             for i in 0..<8 {
@@ -116,9 +130,14 @@ import Vapor
 
     @Test func theClientAddressComesFromTrustedProxiesOnly() throws {
         let proxies = try TrustedProxies(parsing: "10.0.0.0/8, 192.168.1.1 ,fd00::/8")
-        #expect(proxies.clientAddress(peer: "203.0.113.5", forwardedFor: ["1.2.3.4"]) == "203.0.113.5", "an untrusted peer's header is ignored")
-        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["1.2.3.4, 203.0.113.5"]) == "203.0.113.5", "the right-most entry the proxy wrote")
-        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["1.2.3.4", "203.0.113.5, 192.168.1.1"]) == "203.0.113.5", "trusted hops are skipped")
+        #expect(
+            proxies.clientAddress(peer: "203.0.113.5", forwardedFor: ["1.2.3.4"]) == "203.0.113.5", "an untrusted peer's header is ignored")
+        #expect(
+            proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["1.2.3.4, 203.0.113.5"]) == "203.0.113.5",
+            "the right-most entry the proxy wrote")
+        #expect(
+            proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["1.2.3.4", "203.0.113.5, 192.168.1.1"]) == "203.0.113.5",
+            "trusted hops are skipped")
         #expect(proxies.clientAddress(peer: "fd00::1", forwardedFor: ["[2001:db8::7]:443"]) == "2001:db8::7")
         #expect(proxies.clientAddress(peer: "::ffff:10.0.0.9", forwardedFor: ["203.0.113.5:1234"]) == "203.0.113.5")
         #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: []) == "10.1.2.3")
@@ -128,19 +147,25 @@ import Vapor
         for bad in ["10.0.0.0/33", "example.com", "10.0.0/8", "::/129"] {
             #expect(throws: UsherConfiguration.Error.self, "\(bad)") { try TrustedProxies(parsing: bad) }
         }
-        let config = try UsherConfiguration.fromEnvironment(["USHER_TRUSTED_PROXIES": "127.0.0.1,10.0.0.0/8"], hostname: "localhost", port: 8080)
+        let config = try UsherConfiguration.fromEnvironment(
+            ["USHER_TRUSTED_PROXIES": "127.0.0.1,10.0.0.0/8"], hostname: "localhost", port: 8080)
         #expect(config.trustedProxies.trusts("10.9.9.9") && !config.trustedProxies.trusts("11.0.0.1"))
-        #expect(throws: UsherConfiguration.Error.self) { try UsherConfiguration.fromEnvironment(["USHER_TRUSTED_PROXIES": "nonsense"], hostname: "localhost", port: 8080) }
+        #expect(throws: UsherConfiguration.Error.self) {
+            try UsherConfiguration.fromEnvironment(["USHER_TRUSTED_PROXIES": "nonsense"], hostname: "localhost", port: 8080)
+        }
     }
 
     /// Behind a trusted proxy the limits follow X-Forwarded-For; from anywhere else the header
     /// changes nothing (an attacker cannot escape the limit by inventing addresses).
     @Test(arguments: TestDatabase.available)
     func behindATrustedProxyTheForwardedAddressIsTheClient(_ db: TestDatabase) async throws {
-        try await TestApp.with(db, configure: {
-            $0.rateLimitsEnabled = true
-            $0.trustedProxies = (try? TrustedProxies(parsing: "10.0.0.1")) ?? .none
-        }) { t in
+        try await TestApp.with(
+            db,
+            configure: {
+                $0.rateLimitsEnabled = true
+                $0.trustedProxies = (try? TrustedProxies(parsing: "10.0.0.1")) ?? .none
+            }
+        ) { t in
             var hammer = SignInClient(t: t, ip: "10.0.0.1", headers: ["X-Forwarded-For": Self.attacker])
             let csrf = try await hammer.openAdminSignIn()
             var statuses: [HTTPStatus] = []

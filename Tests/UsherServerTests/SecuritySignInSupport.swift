@@ -3,6 +3,7 @@ import NIOCore
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// A browser at a chosen network address (TestApp's in-memory requests have none), for the
@@ -32,7 +33,8 @@ struct SignInClient {
         headers.replaceOrAdd(name: .contentLength, value: String(body?.readableBytes ?? 0))
         let request = Request(
             application: t.app, method: method, url: URI(string: path), headers: headers, collectedBody: body,
-            remoteAddress: try ip.map { try SocketAddress(ipAddress: $0, port: 40_000) }, logger: t.app.logger, on: t.app.eventLoopGroup.next())
+            remoteAddress: try ip.map { try SocketAddress(ipAddress: $0, port: 40_000) }, logger: t.app.logger,
+            on: t.app.eventLoopGroup.next())
         let response = try await t.app.responder.respond(to: request).get()
         let collected = try await response.body.collect(on: request.eventLoop).get()
         return TestApp.Reply(status: response.status, headers: response.headers, body: collected.map { String(buffer: $0) } ?? "")
@@ -56,7 +58,9 @@ struct SignInClient {
         return try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/).map { String($0.1) })
     }
 
-    func postAdminSignIn(csrf: String, email: String = "admin@usher.test", password: String, next: String? = nil) async throws -> TestApp.Reply {
+    func postAdminSignIn(csrf: String, email: String = "admin@usher.test", password: String, next: String? = nil) async throws
+        -> TestApp.Reply
+    {
         var form = "email=\(Self.formValue(email))&password=\(Self.formValue(password))&csrf=\(Self.formValue(csrf))"
         if let next { form += "&next=" + Self.formValue(next) }
         return try await send(.POST, "/admin/signin", form: form)
@@ -71,7 +75,8 @@ struct SignInClient {
 
     /// Starts an authorization request of `clientId` and opens its sign-in page: the flow and its CSRF token.
     mutating func openCustomerSignIn(clientId: String) async throws -> (flow: String, csrf: String) {
-        let start = try await send(.GET, "/oauth2/authorize?response_type=code&client_id=\(clientId)&redirect_uri=\(OIDCFlowTests.redirect)&scope=openid")
+        let start = try await send(
+            .GET, "/oauth2/authorize?response_type=code&client_id=\(clientId)&redirect_uri=\(OIDCFlowTests.redirect)&scope=openid")
         absorb(start)
         let path = try #require(start.headers.first(name: .location))
         let page = try await send(.GET, path)
@@ -81,7 +86,9 @@ struct SignInClient {
     }
 
     func postCustomerSignIn(flow: String, csrf: String, email: String, password: String) async throws -> TestApp.Reply {
-        try await send(.POST, "/signin", form: "flow=\(flow)&csrf=\(Self.formValue(csrf))&email=\(Self.formValue(email))&password=\(Self.formValue(password))")
+        try await send(
+            .POST, "/signin",
+            form: "flow=\(flow)&csrf=\(Self.formValue(csrf))&email=\(Self.formValue(email))&password=\(Self.formValue(password))")
     }
 
     func customerSignIn(clientId: String, email: String, password: String) async throws -> TestApp.Reply {

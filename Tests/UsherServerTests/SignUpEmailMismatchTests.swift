@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// Issue 14, item 14 (and issue 23's email verification): with `allowEmailMismatch`, the sign-up
@@ -27,18 +28,25 @@ import Vapor
         let hint = try #require(URLComponents(string: link)?.queryItems?.first { $0.name == "login_hint" }?.value)
         let (verifier, challenge) = flows.pkce()
         var browser = Browser()
-        let authorize = try await t.send(.GET, "/oauth2/authorize?" + flows.query([
-            ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect), ("scope", "openid email"),
-            ("state", "st4te"), ("nonce", "n0nce"), ("login_hint", hint), ("code_challenge", challenge), ("code_challenge_method", "S256"),
-        ]), headers: browser.header)
+        let authorize = try await t.send(
+            .GET,
+            "/oauth2/authorize?"
+                + flows.query([
+                    ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect),
+                    ("scope", "openid email"),
+                    ("state", "st4te"), ("nonce", "n0nce"), ("login_hint", hint), ("code_challenge", challenge),
+                    ("code_challenge_method", "S256"),
+                ]), headers: browser.header)
         browser.absorb(authorize)
         let signupPath = try #require(authorize.headers.first(name: .location))
         let page = try await t.send(.GET, signupPath, headers: browser.header)
         let csrf = try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
-        let reply = try await t.send(.POST, "/signup", headers: browser.header, form: flows.query([
-            ("flow", String(signupPath.dropFirst("/signup?flow=".count))), ("csrf", String(csrf)), ("email", chosen),
-            ("givenName", "Eve"), ("password", Self.password), ("passwordConfirmation", Self.password),
-        ]))
+        let reply = try await t.send(
+            .POST, "/signup", headers: browser.header,
+            form: flows.query([
+                ("flow", String(signupPath.dropFirst("/signup?flow=".count))), ("csrf", String(csrf)), ("email", chosen),
+                ("givenName", "Eve"), ("password", Self.password), ("passwordConfirmation", Self.password),
+            ]))
         browser.absorb(reply)
         return Invitee(reply: reply, browser: browser, verifier: verifier, invitationId: try #require(invitation["id"] as? String))
     }
@@ -58,25 +66,34 @@ import Vapor
     /// Signs in through the sign-in page in a fresh browser, as someone probing an address would.
     func signInProbe(_ t: TestApp, _ f: TestApp.Fixture, email: String) async throws -> TestApp.Reply {
         var browser = Browser()
-        let start = try await t.send(.GET, "/oauth2/authorize?" + flows.query([
-            ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect), ("scope", "openid"),
-        ]))
+        let start = try await t.send(
+            .GET,
+            "/oauth2/authorize?"
+                + flows.query([
+                    ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect), ("scope", "openid"),
+                ]))
         browser.absorb(start)
         let path = try #require(start.headers.first(name: .location))
         let page = try await t.send(.GET, path, headers: browser.header)
         let csrf = try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
-        return try await t.send(.POST, "/signin", headers: browser.header, form: flows.query([
-            ("flow", String(path.dropFirst("/signin?flow=".count))), ("csrf", String(csrf)), ("email", email), ("password", Self.password),
-        ]))
+        return try await t.send(
+            .POST, "/signin", headers: browser.header,
+            form: flows.query([
+                ("flow", String(path.dropFirst("/signin?flow=".count))), ("csrf", String(csrf)), ("email", email),
+                ("password", Self.password),
+            ]))
     }
 
     /// What an answer shows, with what differs per request by design (the code, the cookies' values) left out.
     func shape(_ r: TestApp.Reply) -> [String] {
         let location = r.headers.first(name: .location).flatMap(URLComponents.init(string:))
-        return ["\(r.status.code)", location?.host ?? "-", location?.path ?? "-",
-                (location?.queryItems ?? []).map { $0.name == "code" ? "code=…" : "\($0.name)=\($0.value ?? "")" }.sorted().joined(separator: "&"),
-                r.headers[.setCookie].map { String($0.split(separator: "=")[0]) }.sorted().joined(separator: ","),
-                r.headers.contentType?.serialize() ?? "-", r.body]
+        return [
+            "\(r.status.code)", location?.host ?? "-", location?.path ?? "-",
+            (location?.queryItems ?? []).map { $0.name == "code" ? "code=…" : "\($0.name)=\($0.value ?? "")" }.sorted().joined(
+                separator: "&"),
+            r.headers[.setCookie].map { String($0.split(separator: "=")[0]) }.sorted().joined(separator: ","),
+            r.headers.contentType?.serialize() ?? "-", r.body,
+        ]
     }
 
     struct AccountRow: Decodable {
@@ -87,7 +104,8 @@ import Vapor
     }
 
     func accounts(_ t: TestApp, emailKey: String) async throws -> [AccountRow] {
-        try await t.app.db.sql.raw("SELECT id, email, email_key, email_verified FROM accounts WHERE email_key = \(bind: emailKey)").all(decoding: AccountRow.self)
+        try await t.app.db.sql.raw("SELECT id, email, email_key, email_verified FROM accounts WHERE email_key = \(bind: emailKey)").all(
+            decoding: AccountRow.self)
     }
 
     /// The attack: an invitee (or whoever holds a lenient invitation) types other people's
@@ -99,11 +117,13 @@ import Vapor
         try await TestApp.with(db) { t in
             let (base, secret) = try await flows.fixtureWithSecret(t)
             let f = try await t.oidcApplication(token: base.token, name: "Lenient", policy: Self.lenient)
-            let rotated = try await t.send(.POST, "/admin/api/v1/applications/\(f.applicationId)/clients/\(f.clientId)/secret", token: base.token)
+            let rotated = try await t.send(
+                .POST, "/admin/api/v1/applications/\(f.applicationId)/clients/\(f.clientId)/secret", token: base.token)
             let lenientSecret = try #require(rotated["clientSecret"] as? String)
             _ = secret
-            let owner = try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts",
-                                         json: #"{"email":"owner@example.com","password":"a different secret 42"}"#, token: base.token)
+            let owner = try await t.send(
+                .POST, "/admin/api/v1/identityStores/default/accounts",
+                json: #"{"email":"owner@example.com","password":"a different secret 42"}"#, token: base.token)
             #expect(owner.status == .created, "\(owner.body)")
 
             let free = try await signUp(t, f, invited: "first@example.com", chosen: "nobody@example.com")
@@ -114,8 +134,10 @@ import Vapor
 
             // The ID tokens the application gets have the same shape: neither asserts the chosen
             // address before it is verified.
-            let freeClaims = try await idTokenClaims(t, f, secret: lenientSecret, code: try #require(flows.param(free.reply, "code")), verifier: free.verifier)
-            let takenClaims = try await idTokenClaims(t, f, secret: lenientSecret, code: try #require(flows.param(taken.reply, "code")), verifier: taken.verifier)
+            let freeClaims = try await idTokenClaims(
+                t, f, secret: lenientSecret, code: try #require(flows.param(free.reply, "code")), verifier: free.verifier)
+            let takenClaims = try await idTokenClaims(
+                t, f, secret: lenientSecret, code: try #require(flows.param(taken.reply, "code")), verifier: taken.verifier)
             #expect(freeClaims["email_verified"] as? Bool == false)
             #expect(takenClaims["email_verified"] as? Bool == false)
             #expect(freeClaims["email"] == nil && takenClaims["email"] == nil)
@@ -144,7 +166,9 @@ import Vapor
     func account(_ t: TestApp, invitationId: String) async throws -> (id: UUID, row: Row) {
         let invitation = try await t.send(.GET, "/admin/api/v1/identityStores/default/invite/\(invitationId)", token: try await t.token())
         let id = try #require(UUID(uuidString: invitation["accountId"] as? String ?? ""), "\(invitation.body)")
-        let row = try #require(try await t.app.db.sql.raw("SELECT email, email_key, pending_email, email_verified FROM accounts WHERE id = \(bind: id)").first(decoding: Row.self))
+        let row = try #require(
+            try await t.app.db.sql.raw("SELECT email, email_key, pending_email, email_verified FROM accounts WHERE id = \(bind: id)").first(
+                decoding: Row.self))
         return (id, row)
     }
 
@@ -157,8 +181,10 @@ import Vapor
     }
 
     func emails(_ t: TestApp, to recipient: String) async throws -> [Email] {
-        try await t.app.db.sql.raw("SELECT id, kind, subject, text_body, link_secret FROM outbox WHERE recipient = \(bind: recipient) ORDER BY created_at")
-            .all(decoding: Email.self)
+        try await t.app.db.sql.raw(
+            "SELECT id, kind, subject, text_body, link_secret FROM outbox WHERE recipient = \(bind: recipient) ORDER BY created_at"
+        )
+        .all(decoding: Email.self)
     }
 
     /// The token of the verification link, as the email worker puts it into the email at send time.
@@ -178,7 +204,8 @@ import Vapor
         try await TestApp.with(db) { t in
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token, name: "Lenient", policy: Self.lenient)
-            _ = try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts", json: #"{"email":"Owner@Example.com"}"#, token: token)
+            _ = try await t.send(
+                .POST, "/admin/api/v1/identityStores/default/accounts", json: #"{"email":"Owner@Example.com"}"#, token: token)
             let taken = try await signUp(t, f, invited: "eve@example.com", chosen: "owner@example.com")
             #expect(taken.reply.status == .seeOther)
 
@@ -195,7 +222,8 @@ import Vapor
             #expect(notice.subject.contains("Someone tried to create an account in Lenient"))
             #expect(notice.text_body.contains("your account is unchanged"))
             #expect(notice.link_secret == nil)
-            #expect(!notice.text_body.contains("http") && !notice.text_body.contains("Eve") && !notice.text_body.contains("eve@example.com"))
+            #expect(
+                !notice.text_body.contains("http") && !notice.text_body.contains("Eve") && !notice.text_body.contains("eve@example.com"))
         }
     }
 
@@ -206,7 +234,8 @@ import Vapor
         try await TestApp.with(db) { t in
             let (base, _) = try await flows.fixtureWithSecret(t)
             let f = try await t.oidcApplication(token: base.token, name: "Lenient", policy: Self.lenient)
-            let rotated = try await t.send(.POST, "/admin/api/v1/applications/\(f.applicationId)/clients/\(f.clientId)/secret", token: base.token)
+            let rotated = try await t.send(
+                .POST, "/admin/api/v1/applications/\(f.applicationId)/clients/\(f.clientId)/secret", token: base.token)
             let secret = try #require(rotated["clientSecret"] as? String)
             var invitee = try await signUp(t, f, invited: "ann@example.com", chosen: "Ann.Private@example.com")
             #expect(invitee.reply.status == .seeOther)
@@ -217,7 +246,8 @@ import Vapor
             let token = try verificationToken(t, try #require(sent.first))
             // Only the hash is stored.
             struct Stored: Decodable { var token_hash: String }
-            let stored = try await t.app.db.sql.raw("SELECT token_hash FROM email_verifications WHERE account_id = \(bind: id)").all(decoding: Stored.self)
+            let stored = try await t.app.db.sql.raw("SELECT token_hash FROM email_verifications WHERE account_id = \(bind: id)").all(
+                decoding: Stored.self)
             #expect(stored.map(\.token_hash) == [SecretToken.hash(token)])
 
             // A GET (a mail scanner, or the person) shows a button and changes nothing.
@@ -234,11 +264,13 @@ import Vapor
             let csrf = String(try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1))
 
             // Without the form's CSRF token: refused, nothing changed.
-            let forged = try await t.send(.POST, "/email/verify", headers: browser.header, form: flows.query([("token", token), ("csrf", "forged")]))
+            let forged = try await t.send(
+                .POST, "/email/verify", headers: browser.header, form: flows.query([("token", token), ("csrf", "forged")]))
             #expect(forged.status == .forbidden)
             #expect(try await account(t, invitationId: invitee.invitationId).row.email_verified == false)
 
-            let confirmed = try await t.send(.POST, "/email/verify", headers: browser.header, form: flows.query([("token", token), ("csrf", csrf)]))
+            let confirmed = try await t.send(
+                .POST, "/email/verify", headers: browser.header, form: flows.query([("token", token), ("csrf", csrf)]))
             #expect(confirmed.status == .ok, "\(confirmed.body)")
             #expect(confirmed.body.contains("Your email address is verified"))
             let after = try await account(t, invitationId: invitee.invitationId).row
@@ -255,10 +287,14 @@ import Vapor
 
             // The next ID token says the address is verified.
             let (verifier, challenge) = flows.pkce()
-            let authorize = try await t.send(.GET, "/oauth2/authorize?" + flows.query([
-                ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect), ("scope", "openid email"),
-                ("state", "s2"), ("code_challenge", challenge), ("code_challenge_method", "S256"),
-            ]), headers: invitee.browser.header)
+            let authorize = try await t.send(
+                .GET,
+                "/oauth2/authorize?"
+                    + flows.query([
+                        ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect),
+                        ("scope", "openid email"),
+                        ("state", "s2"), ("code_challenge", challenge), ("code_challenge_method", "S256"),
+                    ]), headers: invitee.browser.header)
             invitee.browser.absorb(authorize)
             let code = try #require(flows.param(authorize, "code"), "\(authorize.status) \(authorize.headers)")
             let claims = try await idTokenClaims(t, f, secret: secret, code: code, verifier: verifier)
@@ -296,7 +332,8 @@ import Vapor
             #expect(try await account(t, invitationId: invitee.invitationId).row.pending_email == "bob.home@example.com")
 
             // Someone else's account got the address after the sign-up: the link cannot take it.
-            _ = try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts", json: #"{"email":"bob.home@example.com"}"#, token: token)
+            _ = try await t.send(
+                .POST, "/admin/api/v1/identityStores/default/accounts", json: #"{"email":"bob.home@example.com"}"#, token: token)
             #expect(await refusal(Date()) == "emailVerification.addressTaken")
             let row = try await account(t, invitationId: invitee.invitationId).row
             #expect(row.email == nil && row.pending_email == "bob.home@example.com" && row.email_verified == false)

@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// The sign-up form as the policy shapes it (SPEC: Self-service policy, journey step 2, rule 6;
@@ -26,9 +27,12 @@ import Vapor
         let id = try #require(invitation["id"] as? String)
         let done = try await t.send(.GET, "/admin/api/v1/identityStores/default/invite/\(id)", token: try await t.token())
         let accountId = try #require(UUID(uuidString: done["accountId"] as? String ?? ""), "\(done.body)")
-        return try #require(try await t.app.db.sql.raw("""
-            SELECT email, pending_email, email_verified, given_name, family_name, display_name, phone_number, locale FROM accounts WHERE id = \(bind: accountId)
-            """).first(decoding: Row.self))
+        return try #require(
+            try await t.app.db.sql.raw(
+                """
+                SELECT email, pending_email, email_verified, given_name, family_name, display_name, phone_number, locale FROM accounts WHERE id = \(bind: accountId)
+                """
+            ).first(decoding: Row.self))
     }
 
     func status(_ t: TestApp, invitation: TestApp.Reply) async throws -> String? {
@@ -52,7 +56,10 @@ import Vapor
             #expect(reply.status == .seeOther, "\(reply.body)")
             let row = try await account(t, invitation: invitation)
             #expect(row.email == "invited@example.com" && row.pending_email == nil && row.email_verified)
-            #expect(try await t.app.db.sql.raw("SELECT 1 AS n FROM accounts WHERE email_key = 'mallory@example.com' OR pending_email = 'mallory@example.com'").all().isEmpty)
+            #expect(
+                try await t.app.db.sql.raw(
+                    "SELECT 1 AS n FROM accounts WHERE email_key = 'mallory@example.com' OR pending_email = 'mallory@example.com'"
+                ).all().isEmpty)
             #expect(try await t.app.db.sql.raw("SELECT 1 AS n FROM outbox WHERE recipient = 'mallory@example.com'").all().isEmpty)
             let claims = try await invitee.idTokenClaims(t, f, secret: secret, reply: reply)
             #expect(claims["email"] as? String == "invited@example.com" && claims["email_verified"] as? Bool == true)
@@ -92,9 +99,11 @@ import Vapor
                 {"registration":{"fields":{"givenName":"readOnly","familyName":"required","displayName":"editable","phoneNumber":"hidden","locale":"hidden"}}}
                 """
             let (f, _) = try await InviteeJourney.application(t, token: try await t.token(), name: "Modes", policy: policy)
-            let invitation = try await t.invite(f, email: "modes@example.com", extra: """
-                ,"metadata":{"givenName":"Ann","familyName":"Lee","displayName":"Annie","phoneNumber":"+15550100"}
-                """)
+            let invitation = try await t.invite(
+                f, email: "modes@example.com",
+                extra: """
+                    ,"metadata":{"givenName":"Ann","familyName":"Lee","displayName":"Annie","phoneNumber":"+15550100"}
+                    """)
             #expect(invitation.status == .created, "\(invitation.body)")
             var invitee = try await InviteeJourney.open(t, f, invitation: invitation)
 
@@ -115,8 +124,12 @@ import Vapor
             #expect(try await status(t, invitation: invitation) == "PENDING")
 
             // Posted values for the read-only and hidden fields are ignored.
-            let reply = try await invitee.submit(t, [("givenName", "Mallory"), ("familyName", "Lee-Smith"), ("displayName", "A.L."),
-                                                     ("phoneNumber", "+19999999999"), ("locale", "fr-FR")])
+            let reply = try await invitee.submit(
+                t,
+                [
+                    ("givenName", "Mallory"), ("familyName", "Lee-Smith"), ("displayName", "A.L."),
+                    ("phoneNumber", "+19999999999"), ("locale", "fr-FR"),
+                ])
             #expect(reply.status == .seeOther, "\(reply.body)")
             let row = try await account(t, invitation: invitation)
             #expect(row.given_name == "Ann")
@@ -131,8 +144,9 @@ import Vapor
     @Test(arguments: TestDatabase.available)
     func anEditableFieldCanBeCleared(_ db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            let (f, _) = try await InviteeJourney.application(t, token: try await t.token(),
-                                                               policy: #"{"registration":{"fields":{"displayName":"editable"}}}"#)
+            let (f, _) = try await InviteeJourney.application(
+                t, token: try await t.token(),
+                policy: #"{"registration":{"fields":{"displayName":"editable"}}}"#)
             let invitation = try await t.invite(f, email: "clear@example.com", extra: #","metadata":{"displayName":"Prefilled"}"#)
             var invitee = try await InviteeJourney.open(t, f, invitation: invitation)
             #expect(try await invitee.submit(t, [("displayName", "")]).status == .seeOther)

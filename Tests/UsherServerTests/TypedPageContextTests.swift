@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import Testing
+
 @testable import UsherServer
 
 /// Issue 15 point 5: pages are fed typed contexts. swift-mustache reads a struct through
@@ -76,9 +77,12 @@ import Testing
         let view = ApplicationView(
             id: "a1", name: "Shop", store: "default", protocol: "oidc", description: nil, selfServicePolicyId: "p1",
             groups: [IdName(id: "g1", name: "Customers")], externalLoginProviders: [],
-            clients: [ClientView(clientId: "shop", clientSecret: nil, public: true, redirectUris: ["https://a/cb", "https://b/cb"],
-                                 postLogoutRedirectUris: [], loginUrl: "https://a/login"),
-                      ClientView(clientId: "back", clientSecret: nil, public: false, redirectUris: [], postLogoutRedirectUris: [], loginUrl: nil)],
+            clients: [
+                ClientView(
+                    clientId: "shop", clientSecret: nil, public: true, redirectUris: ["https://a/cb", "https://b/cb"],
+                    postLogoutRedirectUris: [], loginUrl: "https://a/login"),
+                ClientView(clientId: "back", clientSecret: nil, public: false, redirectUris: [], postLogoutRedirectUris: [], loginUrl: nil),
+            ],
             created: Date(timeIntervalSince1970: 1_800_000_000))
         let typed = ApplicationConsolePage(
             id: view.id, name: view.name, store: view.store, protocol: view.protocol, description: view.description,

@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import UsherCore
 import Vapor
+
 @testable import UsherServer
 
 /// Invitations into stores by the identifier kinds they support (SPEC: Identity store; issue 24
@@ -13,7 +14,8 @@ import Vapor
 
     func store(_ t: TestApp, _ name: String, _ identifiers: [String]) async throws {
         let list = identifiers.map { "\"\($0)\"" }.joined(separator: ",")
-        let r = try await t.send(.POST, "/admin/api/v1/identityStores", json: #"{"name":"\#(name)","identifiers":[\#(list)]}"#, token: try await t.token())
+        let r = try await t.send(
+            .POST, "/admin/api/v1/identityStores", json: #"{"name":"\#(name)","identifiers":[\#(list)]}"#, token: try await t.token())
         #expect(r.status == .created, "\(r.body)")
     }
 
@@ -32,18 +34,26 @@ import Vapor
 
     /// A returning customer on the sign-in page, in a fresh browser: the page, and the answer to
     /// `identifier` with `password`.
-    func signIn(_ t: TestApp, _ f: TestApp.Fixture, _ identifier: String, password: String = InviteeJourney.password) async throws -> (page: TestApp.Reply, reply: TestApp.Reply) {
+    func signIn(_ t: TestApp, _ f: TestApp.Fixture, _ identifier: String, password: String = InviteeJourney.password) async throws -> (
+        page: TestApp.Reply, reply: TestApp.Reply
+    ) {
         var browser = OIDCFlowTests.Browser()
-        let start = try await t.send(.GET, "/oauth2/authorize?" + flows.query([
-            ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect), ("scope", "openid"),
-        ]))
+        let start = try await t.send(
+            .GET,
+            "/oauth2/authorize?"
+                + flows.query([
+                    ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect), ("scope", "openid"),
+                ]))
         browser.absorb(start)
         let path = try #require(start.headers.first(name: .location))
         let page = try await t.send(.GET, path, headers: browser.header)
         let csrf = try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
-        let reply = try await t.send(.POST, "/signin", headers: browser.header, form: flows.query([
-            ("flow", String(path.dropFirst("/signin?flow=".count))), ("csrf", String(csrf)), ("email", identifier), ("password", password),
-        ]))
+        let reply = try await t.send(
+            .POST, "/signin", headers: browser.header,
+            form: flows.query([
+                ("flow", String(path.dropFirst("/signin?flow=".count))), ("csrf", String(csrf)), ("email", identifier),
+                ("password", password),
+            ]))
         return (page, reply)
     }
 
@@ -66,13 +76,15 @@ import Vapor
             #expect(bad.status == .badRequest && bad.fieldNames == ["metadata.username"], "\(bad.body)")
             let notText = try await t.invite(f, email: "ivy@example.com", store: "members", extra: #","metadata":{"username":42}"#)
             #expect(notText.status == .badRequest && notText.fieldNames == ["metadata.username"], "\(notText.body)")
-            let existing = try await t.send(.POST, "/admin/api/v1/identityStores/members/accounts", json: #"{"username":"taken"}"#, token: token)
+            let existing = try await t.send(
+                .POST, "/admin/api/v1/identityStores/members/accounts", json: #"{"username":"taken"}"#, token: token)
             #expect(existing.status == .created, "\(existing.body)")
             let taken = try await t.invite(f, email: "ivy@example.com", store: "members", extra: #","metadata":{"username":"Taken"}"#)
             #expect(taken.status == .conflict && taken.errorKey == "account.usernameExists", "\(taken.body)")
             #expect(try await t.count("invitations") == 0)
 
-            let account = try await acceptedAccount(t, f, store: "members", email: "ivy@example.com", metadata: #"{"username":"Ivy.Member","plan":"gold"}"#)
+            let account = try await acceptedAccount(
+                t, f, store: "members", email: "ivy@example.com", metadata: #"{"username":"Ivy.Member","plan":"gold"}"#)
             #expect(account["username"] as? String == "Ivy.Member", "\(account.body)")
             #expect((account["metadata"] as? [String: Any])?["username"] == nil)
             #expect((account["metadata"] as? [String: Any])?["plan"] as? String == "gold")
@@ -136,12 +148,15 @@ import Vapor
             let form = try await console.get("/admin/invite?store=members")
             #expect(form.body.contains(#"<input id="username" name="username" value="" autocomplete="off" required>"#), "\(form.body)")
             #expect(!(try await console.get("/admin/invite?store=default")).body.contains(#"id="username""#))
-            let csrf = try #require(form.body.components(separatedBy: #"name="csrf" value=""#).dropFirst().first?.components(separatedBy: "\"").first)
+            let csrf = try #require(
+                form.body.components(separatedBy: #"name="csrf" value=""#).dropFirst().first?.components(separatedBy: "\"").first)
             func post(_ username: String) async throws -> TestApp.Reply {
-                try await t.send(.POST, "/admin/invite", headers: console.cookieHeader, form: flows.query([
-                    ("csrf", csrf), ("store", "members"), ("applicationId", f.applicationId), ("email", "con@example.com"),
-                    ("username", username), ("language", "en-US"), ("action", "send"),
-                ]))
+                try await t.send(
+                    .POST, "/admin/invite", headers: console.cookieHeader,
+                    form: flows.query([
+                        ("csrf", csrf), ("store", "members"), ("applicationId", f.applicationId), ("email", "con@example.com"),
+                        ("username", username), ("language", "en-US"), ("action", "send"),
+                    ]))
             }
             let refused = try await post("")
             #expect(refused.status == .badRequest)

@@ -17,7 +17,9 @@ struct APIClientService {
     let db: any Database
 
     static func view(_ c: APIClientModel, secret: String? = nil) -> APIClientView {
-        APIClientView(clientId: c.id!, name: c.name, scopes: c.scopes.split(separator: " ").map(String.init), clientSecret: secret, created: c.createdAt)
+        APIClientView(
+            clientId: c.id!, name: c.name, scopes: c.scopes.split(separator: " ").map(String.init), clientSecret: secret,
+            created: c.createdAt)
     }
 
     func require(_ id: String) async throws -> APIClientModel {
@@ -38,11 +40,14 @@ struct APIClientService {
         let scopes = try AdminScope.parse(rawScopes)
         try await Self.requireHeld(scopes, by: actor, on: db)
         let secret = SecretToken.generate()
-        let client = try await Self.insert(id: "api-" + String(SecretToken.generate().prefix(20)), name: name!, secret: secret, scopes: scopes, on: db, by: actor)
+        let client = try await Self.insert(
+            id: "api-" + String(SecretToken.generate().prefix(20)), name: name!, secret: secret, scopes: scopes, on: db, by: actor)
         return Self.view(client, secret: secret)
     }
 
-    static func insert(id: String, name: String, secret: String, scopes: [AdminScope], on db: any Database, by actor: Actor) async throws -> APIClientModel {
+    static func insert(id: String, name: String, secret: String, scopes: [AdminScope], on db: any Database, by actor: Actor) async throws
+        -> APIClientModel
+    {
         let client = APIClientModel()
         client.id = id
         client.name = name
@@ -52,8 +57,9 @@ struct APIClientService {
         do {
             try await db.write { tx in
                 try await client.create(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: .apiClientCreated, store: nil, targetType: "apiClient", targetId: id,
-                                       details: ["name": name, "scopes": client.scopes])
+                try await Audit.record(
+                    on: tx, actor: actor, action: .apiClientCreated, store: nil, targetType: "apiClient", targetId: id,
+                    details: ["name": name, "scopes": client.scopes])
             }
         } catch let error where error.isConstraintViolation {
             throw UsherError.conflict(.apiClientExists, "An API client with the id '\(id)' already exists.")
@@ -71,15 +77,20 @@ struct APIClientService {
             let scopes = try AdminScope.parse(rawScopes)
             let changed = Set(scopes.map(\.rawValue)) != Set(client.scopes.split(separator: " ").map(String.init))
             if changed, actor.kind == .apiClient, actor.id == id {
-                throw UsherError(status: 403, errorKey: .apiClientOwnScopes, title: "Forbidden",
-                                 detail: "An API client cannot change its own scopes. Ask an administrator, or another API client that holds the scopes, to change them.")
+                throw UsherError(
+                    status: 403, errorKey: .apiClientOwnScopes, title: "Forbidden",
+                    detail:
+                        "An API client cannot change its own scopes. Ask an administrator, or another API client that holds the scopes, to change them."
+                )
             }
             try await Self.requireHeld(scopes, by: actor, on: db)
             client.scopes = scopes.map(\.rawValue).joined(separator: " ")
         }
         try await db.write { tx in
             try await client.save(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: .apiClientUpdated, store: nil, targetType: "apiClient", targetId: id, details: ["scopes": client.scopes])
+            try await Audit.record(
+                on: tx, actor: actor, action: .apiClientUpdated, store: nil, targetType: "apiClient", targetId: id,
+                details: ["scopes": client.scopes])
         }
         return Self.view(client)
     }
@@ -90,8 +101,9 @@ struct APIClientService {
         guard actor.kind == .apiClient else { return }
         let held = Set((try await APIClientModel.find(actor.id, on: db))?.scopes.split(separator: " ").map(String.init) ?? [])
         if let missing = scopes.first(where: { !held.contains($0.rawValue) }) {
-            throw UsherError(status: 403, errorKey: .apiClientScopeNotHeld, title: "Forbidden",
-                             detail: "An API client can grant only scopes it holds itself, and this one does not hold '\(missing.rawValue)'.")
+            throw UsherError(
+                status: 403, errorKey: .apiClientScopeNotHeld, title: "Forbidden",
+                detail: "An API client can grant only scopes it holds itself, and this one does not hold '\(missing.rawValue)'.")
         }
     }
 

@@ -21,8 +21,11 @@ extension ConsoleRoutes {
             let listing = try await InvitationService(db: req.db, context: req.usher).list(
                 store: store, filter: filter, sort: SortOrder(field: "created", ascending: false), page: page)
             context.invitations = listing.items.map { i in
-                .init(id: i.id, email: i.email, status: InvitationStatus(rawValue: i.status)?.label ?? i.status, statusClass: i.status.lowercased(),
-                      application: i.applicationName ?? i.clientId, sent: Self.date(i.sent), validUntil: Self.date(i.validUntil), store: store)
+                .init(
+                    id: i.id, email: i.email, status: InvitationStatus(rawValue: i.status)?.label ?? i.status,
+                    statusClass: i.status.lowercased(),
+                    application: i.applicationName ?? i.clientId, sent: Self.date(i.sent), validUntil: Self.date(i.validUntil), store: store
+                )
             }
             context.statuses = InvitationStatus.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == status) }
             context.pager = Self.pager(req, page: page, listing: listing)
@@ -31,9 +34,11 @@ extension ConsoleRoutes {
             context.tab_accounts = true
             let listing = try await AccountService(db: req.db, passwords: nil).list(store: store, email: nil, search: search, page: page)
             context.accounts = listing.items.map { a in
-                .init(id: a.id, email: a.email ?? a.username ?? "—", name: [a.givenName, a.familyName].compactMap { $0 }.joined(separator: " "),
-                      groups: a.groups.map(\.name).joined(separator: ", "), created: Self.date(a.created), store: store,
-                      invited: a.invitationId != nil)
+                .init(
+                    id: a.id, email: a.email ?? a.username ?? "—",
+                    name: [a.givenName, a.familyName].compactMap { $0 }.joined(separator: " "),
+                    groups: a.groups.map(\.name).joined(separator: ", "), created: Self.date(a.created), store: store,
+                    invited: a.invitationId != nil)
             }
             context.pager = Self.pager(req, page: page, listing: listing)
             context.empty = listing.items.isEmpty
@@ -50,13 +55,14 @@ extension ConsoleRoutes {
         c["createdText"] = Self.date(a.created)
         c["lastSignInText"] = Self.date(a.lastSignIn)
         c["profile"] = ProfileAttribute.allCases.compactMap { attr -> [String: String]? in
-            let v: String? = switch attr {
-            case .givenName: a.givenName
-            case .familyName: a.familyName
-            case .displayName: a.displayName
-            case .phoneNumber: a.phoneNumber
-            case .locale: a.locale
-            }
+            let v: String? =
+                switch attr {
+                case .givenName: a.givenName
+                case .familyName: a.familyName
+                case .displayName: a.displayName
+                case .phoneNumber: a.phoneNumber
+                case .locale: a.locale
+                }
             return v.map { ["label": attr.label, "value": $0] }
         }
         c["store"] = store

@@ -10,9 +10,11 @@ struct AccountRoutes: ResourceRoutes {
 
     func list(req: Request) async throws -> Response {
         let page = try PageRequest.from(req)
-        return try await service(req).list(store: try req.storeName(), email: req.query[String.self, at: "email"],
-                                           search: req.query[String.self, at: "search"], page: page)
-            .response(for: req, page: page)
+        return try await service(req).list(
+            store: try req.storeName(), email: req.query[String.self, at: "email"],
+            search: req.query[String.self, at: "search"], page: page
+        )
+        .response(for: req, page: page)
     }
 
     func get(req: Request) async throws -> AccountView {
@@ -27,8 +29,9 @@ struct AccountRoutes: ResourceRoutes {
     }
 
     func update(req: Request) async throws -> AccountView {
-        try await service(req).update(store: try req.storeName(), id: try req.uuidParameter("id").idString,
-                                      reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
+        try await service(req).update(
+            store: try req.storeName(), id: try req.uuidParameter("id").idString,
+            reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
     }
 
     func delete(req: Request) async throws -> HTTPStatus {

@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Foundation
+import SQLKit
 import UsherCore
 import Vapor
 
@@ -71,14 +71,18 @@ struct AccountService {
 
     /// Whether an account in `store` has this username (case-insensitive, as the unique key is).
     static func usernameTaken(_ username: String, store: String, on db: any Database) async throws -> Bool {
-        try await db.sql.raw("SELECT 1 AS taken FROM accounts WHERE store = \(bind: store) AND username_key = \(bind: username.lowercased()) LIMIT 1")
-            .first() != nil
+        try await db.sql.raw(
+            "SELECT 1 AS taken FROM accounts WHERE store = \(bind: store) AND username_key = \(bind: username.lowercased()) LIMIT 1"
+        )
+        .first() != nil
     }
 
     /// Whether an account in `store` has this email (SPEC rule 5 asks this).
     static func emailTaken(_ email: EmailAddress, store: String, on db: any Database) async throws -> Bool {
-        try await db.sql.raw("SELECT 1 AS taken FROM accounts WHERE store = \(bind: store) AND email_key = \(bind: email.normalized) LIMIT 1")
-            .first() != nil
+        try await db.sql.raw(
+            "SELECT 1 AS taken FROM accounts WHERE store = \(bind: store) AND email_key = \(bind: email.normalized) LIMIT 1"
+        )
+        .first() != nil
     }
 
     /// Inserts an account with its memberships. Runs inside the caller's transaction.
@@ -111,13 +115,15 @@ struct AccountService {
             // The constraint's name (PostgreSQL) or its columns (SQLite) say which one it was.
             let message = String(reflecting: error)
             if new.email != nil, message.contains("email_key") {
-                throw UsherError(status: 409, errorKey: .accountEmailExists, title: "Conflict",
-                                 detail: "An account with this email address already exists in this identity store.",
-                                 fieldErrors: [FieldError("email", "already belongs to an account")])
+                throw UsherError(
+                    status: 409, errorKey: .accountEmailExists, title: "Conflict",
+                    detail: "An account with this email address already exists in this identity store.",
+                    fieldErrors: [FieldError("email", "already belongs to an account")])
             }
-            throw UsherError(status: 409, errorKey: .accountUsernameExists, title: "Conflict",
-                             detail: "An account with this username already exists in this identity store.",
-                             fieldErrors: [FieldError("username", "already belongs to an account")])
+            throw UsherError(
+                status: 409, errorKey: .accountUsernameExists, title: "Conflict",
+                detail: "An account with this username already exists in this identity store.",
+                fieldErrors: [FieldError("username", "already belongs to an account")])
         }
         for groupId in new.groupIds {
             try await MembershipModel(accountId: account.id!, groupId: groupId, createdAt: now).create(on: tx)
@@ -152,12 +158,14 @@ struct AccountService {
             let groupViews = memberships.filter { $0.accountId == id }.compactMap { m in groupById[m.groupId] }
                 .sorted { $0.name < $1.name }.map { IdName(id: $0.id!.idString, name: $0.name) }
             let externalViews = externals.filter { $0.accountId == id }.map {
-                ExternalIdentityView(providerId: $0.providerId.idString, issuer: $0.issuer, subject: $0.subject, email: $0.email, linked: $0.createdAt)
+                ExternalIdentityView(
+                    providerId: $0.providerId.idString, issuer: $0.issuer, subject: $0.subject, email: $0.email, linked: $0.createdAt)
             }
             return AccountView(
                 id: id.idString, store: a.store, email: a.email, username: a.username, emailVerified: a.emailVerified,
                 givenName: a.givenName, familyName: a.familyName, displayName: a.displayName, phoneNumber: a.phoneNumber, locale: a.locale,
-                metadata: JSONText.decode([String: JSONValue].self, a.metadata) ?? [:], groups: groupViews, externalIdentities: externalViews,
+                metadata: JSONText.decode([String: JSONValue].self, a.metadata) ?? [:], groups: groupViews,
+                externalIdentities: externalViews,
                 hasPassword: a.passwordHash != nil, invitationId: a.invitationId?.idString, created: a.createdAt, updated: a.updatedAt,
                 lastSignIn: a.lastSignInAt)
         }
@@ -177,7 +185,9 @@ struct AccountService {
             }
         }
         let total = try await query.count()
-        let accounts = try await query.sort(\.$createdAt, .descending).sort(\.$id, .descending).range(page.offset..<(page.offset + page.size)).all()
+        let accounts = try await query.sort(\.$createdAt, .descending).sort(\.$id, .descending).range(
+            page.offset..<(page.offset + page.size)
+        ).all()
         return Listing(items: try await views(of: accounts), total: total)
     }
 
@@ -237,11 +247,13 @@ struct AccountService {
         let hash: String?
         if let password, let passwords { hash = try await passwords.hash(password) } else { hash = nil }
 
-        let new = NewAccount(store: store, email: email, username: username, profile: profile, metadata: metadata,
-                             emailVerified: emailVerified, passwordHash: hash, invitationId: nil, groupIds: groups.map { $0.id! })
+        let new = NewAccount(
+            store: store, email: email, username: username, profile: profile, metadata: metadata,
+            emailVerified: emailVerified, passwordHash: hash, invitationId: nil, groupIds: groups.map { $0.id! })
         let account = try await db.write { tx in
             let account = try await Self.insert(new, on: tx, now: Date())
-            try await Audit.record(on: tx, actor: actor, action: .accountCreated, store: storeName, targetType: "account", targetId: account.id!.idString)
+            try await Audit.record(
+                on: tx, actor: actor, action: .accountCreated, store: storeName, targetType: "account", targetId: account.id!.idString)
             return account
         }
         return try await view(account)
@@ -257,11 +269,14 @@ struct AccountService {
             if raw != nil && newEmail == nil { r.sink.add("email", "is not a valid email address") }
         }
         let password = r.string("password", max: 256)
-        if let password, let problem = PasswordPolicy().problem(password: password, confirmation: nil, email: newEmail?.value ?? account.email) {
+        if let password,
+            let problem = PasswordPolicy().problem(password: password, confirmation: nil, email: newEmail?.value ?? account.email)
+        {
             r.sink.add("password", problem)
         }
-        var profile = Profile(givenName: account.givenName, familyName: account.familyName, displayName: account.displayName,
-                              phoneNumber: account.phoneNumber, locale: account.locale)
+        var profile = Profile(
+            givenName: account.givenName, familyName: account.familyName, displayName: account.displayName,
+            phoneNumber: account.phoneNumber, locale: account.locale)
         Self.readProfile(r, into: &profile)
         let metadata = Self.readMetadata(r)
         let emailVerified = r.bool("emailVerified")
@@ -293,13 +308,15 @@ struct AccountService {
                     try await MembershipModel.query(on: tx).filter(\.$accountId == account.id!).delete()
                     for g in groups { try await MembershipModel(accountId: account.id!, groupId: g.id!, createdAt: Date()).create(on: tx) }
                 }
-                try await Audit.record(on: tx, actor: actor, action: .accountUpdated, store: store, targetType: "account", targetId: id,
-                                       details: password != nil ? ["password": "changed"] : [:])
+                try await Audit.record(
+                    on: tx, actor: actor, action: .accountUpdated, store: store, targetType: "account", targetId: id,
+                    details: password != nil ? ["password": "changed"] : [:])
             }
         } catch let error where error.isConstraintViolation {
-            throw UsherError(status: 409, errorKey: .accountEmailExists, title: "Conflict",
-                             detail: "An account with this email address already exists in this identity store.",
-                             fieldErrors: [FieldError("email", "already belongs to an account")])
+            throw UsherError(
+                status: 409, errorKey: .accountEmailExists, title: "Conflict",
+                detail: "An account with this email address already exists in this identity store.",
+                fieldErrors: [FieldError("email", "already belongs to an account")])
         }
         return try await view(account)
     }

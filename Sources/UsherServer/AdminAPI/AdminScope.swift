@@ -14,8 +14,12 @@ enum AdminScope: String, CaseIterable, Sendable {
         var scopes: [AdminScope] = []
         var errors: [FieldError] = []
         for (i, s) in raw.enumerated() {
-            if let scope = AdminScope(rawValue: s) { if !scopes.contains(scope) { scopes.append(scope) } }
-            else { errors.append(FieldError("scopes[\(i)]", "is not a scope; use \(AdminScope.allCases.map(\.rawValue).joined(separator: ", "))")) }
+            if let scope = AdminScope(rawValue: s) {
+                if !scopes.contains(scope) { scopes.append(scope) }
+            } else {
+                errors.append(
+                    FieldError("scopes[\(i)]", "is not a scope; use \(AdminScope.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
         }
         if !errors.isEmpty { throw UsherError.validation(errors) }
         return scopes
@@ -85,14 +89,16 @@ struct AdminTokenAuthenticator: AsyncMiddleware {
                 detail: "The bearer token is invalid or expired: get a new one from POST /oauth2/token.")
         }
         guard token.iss.value == request.usher.config.issuer else {
-            throw UsherError(status: 401, errorKey: .authInvalidToken, title: "Unauthorized", detail: "The bearer token was issued by another server.")
+            throw UsherError(
+                status: 401, errorKey: .authInvalidToken, title: "Unauthorized", detail: "The bearer token was issued by another server.")
         }
         // Security: the token is only as good as its client is now. A deleted client's tokens
         // stop at once, and a scope removed from the client stops working in tokens already
         // issued: one primary-key read per request, no cache, so every instance agrees at once.
         guard let client = try await APIClientModel.find(token.sub.value, on: request.db) else {
-            throw UsherError(status: 401, errorKey: .authInvalidToken, title: "Unauthorized",
-                             detail: "The API client this token was issued to no longer exists.")
+            throw UsherError(
+                status: 401, errorKey: .authInvalidToken, title: "Unauthorized",
+                detail: "The API client this token was issued to no longer exists.")
         }
         let current = Set(client.scopes.split(separator: " ").map(String.init))
         request.adminPrincipal = AdminPrincipal(

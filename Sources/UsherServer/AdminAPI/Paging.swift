@@ -31,7 +31,9 @@ struct SortOrder: Sendable {
         }
         let direction = parts.count == 2 ? parts[1].lowercased() : "asc"
         guard direction == "asc" || direction == "desc" else {
-            throw UsherError.badRequest(.requestInvalidQuery, "The sort direction must be asc or desc.", fieldErrors: [FieldError("sort", "direction must be asc or desc")])
+            throw UsherError.badRequest(
+                .requestInvalidQuery, "The sort direction must be asc or desc.",
+                fieldErrors: [FieldError("sort", "direction must be asc or desc")])
         }
         return SortOrder(field: field, ascending: direction == "asc")
     }

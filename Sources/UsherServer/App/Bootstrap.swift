@@ -21,7 +21,9 @@ enum Bootstrap {
                     store.identifiers = "EMAIL"
                     store.createdAt = Date()
                     try await store.create(on: tx)
-                    try await Audit.record(on: tx, actor: .system, action: .identityStoreCreated, store: defaultStore, targetType: "identityStore", targetId: defaultStore)
+                    try await Audit.record(
+                        on: tx, actor: .system, action: .identityStoreCreated, store: defaultStore, targetType: "identityStore",
+                        targetId: defaultStore)
                 }
             }
         }
@@ -35,7 +37,9 @@ enum Bootstrap {
                 policy.apply(AccountInvitationOptions(), RegistrationFields())
                 try await db.write { tx in
                     try await policy.create(on: tx)
-                    try await Audit.record(on: tx, actor: .system, action: .selfServicePolicyCreated, store: nil, targetType: "selfServicePolicy", targetId: policy.id!.idString, details: ["name": policy.name])
+                    try await Audit.record(
+                        on: tx, actor: .system, action: .selfServicePolicyCreated, store: nil, targetType: "selfServicePolicy",
+                        targetId: policy.id!.idString, details: ["name": policy.name])
                 }
             }
         }
@@ -52,11 +56,16 @@ enum Bootstrap {
             let created = try await ignoringRace {
                 try await db.write { tx in
                     try await admin.create(on: tx)
-                    try await Audit.record(on: tx, actor: .system, action: .administratorCreated, store: nil, targetType: "administrator", targetId: admin.id!.idString, details: ["email": email])
+                    try await Audit.record(
+                        on: tx, actor: .system, action: .administratorCreated, store: nil, targetType: "administrator",
+                        targetId: admin.id!.idString, details: ["email": email])
                 }
             }
             if created && config.adminPassword == nil {
-                announce(app, "Created the administrator \(email) with the password \(password) — sign in at \(app.usher.config.publicURL)/admin and change it.")
+                announce(
+                    app,
+                    "Created the administrator \(email) with the password \(password) — sign in at \(app.usher.config.publicURL)/admin and change it."
+                )
             } else if created {
                 app.logger.notice("Created the administrator \(email) from USHER_BOOTSTRAP_ADMIN_EMAIL")
             }
@@ -66,10 +75,14 @@ enum Bootstrap {
             let id = config.apiClientId ?? "usher-admin"
             let secret = config.apiClientSecret ?? SecretToken.generate()
             let created = try await ignoringRace {
-                _ = try await APIClientService.insert(id: id, name: "Bootstrap admin client", secret: secret, scopes: AdminScope.allCases, on: db, by: .system)
+                _ = try await APIClientService.insert(
+                    id: id, name: "Bootstrap admin client", secret: secret, scopes: AdminScope.allCases, on: db, by: .system)
             }
             if created && config.apiClientSecret == nil {
-                announce(app, "Created the admin API client \(id) with the secret \(secret) — it is shown only this once. Get a token with: curl -u '\(id):\(secret)' -d grant_type=client_credentials \(app.usher.config.publicURL)/oauth2/token")
+                announce(
+                    app,
+                    "Created the admin API client \(id) with the secret \(secret) — it is shown only this once. Get a token with: curl -u '\(id):\(secret)' -d grant_type=client_credentials \(app.usher.config.publicURL)/oauth2/token"
+                )
             } else if created {
                 app.logger.notice("Created the admin API client \(id) from USHER_BOOTSTRAP_API_CLIENT_ID")
             }

@@ -134,15 +134,20 @@ public struct UsherConfiguration: Sendable {
         if let password = bootstrap.adminPassword, password.count < 8 {
             throw Error(variable: "USHER_BOOTSTRAP_ADMIN_PASSWORD", problem: "must be at least 8 characters long")
         }
-        if let id = bootstrap.apiClientId, !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) || id.count > 100 {
+        if let id = bootstrap.apiClientId,
+            !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) || id.count > 100
+        {
             throw Error(variable: "USHER_BOOTSTRAP_API_CLIENT_ID", problem: "may hold only letters, digits, '-', '_' and '.' (at most 100)")
         }
         if let secret = bootstrap.apiClientSecret, secret.count < 16 {
-            throw Error(variable: "USHER_BOOTSTRAP_API_CLIENT_SECRET", problem: "must be at least 16 characters long; a client secret is a password for a program")
+            throw Error(
+                variable: "USHER_BOOTSTRAP_API_CLIENT_SECRET",
+                problem: "must be at least 16 characters long; a client secret is a password for a program")
         }
 
         let retryHours = try double(value("USHER_MAIL_RETRY_HOURS"), "USHER_MAIL_RETRY_HOURS", default: 24, range: 0.001...720)
-        let retryBase = try double(value("USHER_MAIL_RETRY_BASE_SECONDS"), "USHER_MAIL_RETRY_BASE_SECONDS", default: 30, range: 0.05...86400)
+        let retryBase = try double(
+            value("USHER_MAIL_RETRY_BASE_SECONDS"), "USHER_MAIL_RETRY_BASE_SECONDS", default: 30, range: 0.05...86400)
         let lease = try double(value("USHER_MAIL_LEASE_SECONDS"), "USHER_MAIL_LEASE_SECONDS", default: 60, range: 1...86400)
         let tokenTTL = try double(value("USHER_ACCESS_TOKEN_TTL"), "USHER_ACCESS_TOKEN_TTL", default: 600, range: 30...86400)
         let maxBody = try double(value("USHER_MAX_BODY_BYTES"), "USHER_MAX_BODY_BYTES", default: 65536, range: 1024...10_000_000)
@@ -152,7 +157,9 @@ public struct UsherConfiguration: Sendable {
         case nil, "on", "true", "1": rateLimits = true
         case "off", "false", "0": rateLimits = false
         case let other?:
-            guard other.contains("=") else { throw Error(variable: "USHER_RATE_LIMITS", problem: "'\(other)' is not on, off, or name=limit/seconds,…") }
+            guard other.contains("=") else {
+                throw Error(variable: "USHER_RATE_LIMITS", problem: "'\(other)' is not on, off, or name=limit/seconds,…")
+            }
             rateLimits = true
         }
 
@@ -200,12 +207,15 @@ public struct UsherConfiguration: Sendable {
         }
         if raw.hasPrefix("postgres://") || raw.hasPrefix("postgresql://") {
             guard let url = URL(string: raw), url.host != nil else {
-                throw Error(variable: "USHER_DATABASE_URL", problem: "is not a valid postgres:// URL (postgres://user:password@host:5432/database)")
+                throw Error(
+                    variable: "USHER_DATABASE_URL", problem: "is not a valid postgres:// URL (postgres://user:password@host:5432/database)")
             }
             return .postgres(url: raw)
         }
         throw Error(
             variable: "USHER_DATABASE_URL",
-            problem: "must start with sqlite:// or postgres:// (for example sqlite:///var/lib/usher/usher.sqlite or postgres://usher:secret@localhost:5432/usher)")
+            problem:
+                "must start with sqlite:// or postgres:// (for example sqlite:///var/lib/usher/usher.sqlite or postgres://usher:secret@localhost:5432/usher)"
+        )
     }
 }

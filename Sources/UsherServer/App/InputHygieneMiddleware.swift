@@ -13,7 +13,9 @@ struct InputHygieneMiddleware: AsyncMiddleware {
         if Self.containsNUL(percentEncoded: request.url.path) || Self.containsNUL(percentEncoded: request.url.query ?? "") {
             throw Self.refusal
         }
-        if request.method != .GET, request.method != .HEAD, request.headers.contentType != nil || request.headers.first(name: .contentLength) != nil {
+        if request.method != .GET, request.method != .HEAD,
+            request.headers.contentType != nil || request.headers.first(name: .contentLength) != nil
+        {
             // The routes collect the body anyway; collecting it here first only moves the moment.
             let body = try await request.body.collect(max: maxBodyBytes).get()
             if let body, Self.bodyContainsNUL(body, contentType: request.headers.contentType) {

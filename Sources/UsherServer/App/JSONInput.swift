@@ -5,16 +5,28 @@ import Vapor
 /// Any JSON value. Request bodies are read into this first, so that every problem with a body
 /// (unknown fields, wrong types, values too long) is reported by name, all at once.
 enum JSONValue: Codable, Equatable, Sendable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -87,12 +99,16 @@ final class JSONObjectReader {
         }
         // Vapor limits streamed bodies; this also covers bodies that arrived in one piece.
         guard buffer.readableBytes <= request.usher.config.maxBodyBytes else {
-            throw UsherError(status: 413, errorKey: .requestTooLarge, title: "Payload Too Large",
-                             detail: "The request body is larger than this server accepts (USHER_MAX_BODY_BYTES).")
+            throw UsherError(
+                status: 413, errorKey: .requestTooLarge, title: "Payload Too Large",
+                detail: "The request body is larger than this server accepts (USHER_MAX_BODY_BYTES).")
         }
-        if let type = request.headers.contentType, !(type.type == "application" && (type.subType == "json" || type.subType.hasSuffix("+json"))) {
-            throw UsherError(status: 415, errorKey: .requestUnsupportedMediaType, title: "Unsupported Media Type",
-                             detail: "Send the body as application/json.")
+        if let type = request.headers.contentType,
+            !(type.type == "application" && (type.subType == "json" || type.subType.hasSuffix("+json")))
+        {
+            throw UsherError(
+                status: 415, errorKey: .requestUnsupportedMediaType, title: "Unsupported Media Type",
+                detail: "Send the body as application/json.")
         }
         let value: JSONValue
         do {
@@ -248,8 +264,10 @@ extension Request {
     func queryInt(_ name: String, default def: Int, range: ClosedRange<Int>) throws -> Int {
         guard let raw = query[String.self, at: name] else { return def }
         guard let value = Int(raw), range.contains(value) else {
-            throw UsherError.badRequest(.requestInvalidQuery, "The query parameter '\(name)' must be a whole number between \(range.lowerBound) and \(range.upperBound).",
-                                        fieldErrors: [FieldError(name, "must be between \(range.lowerBound) and \(range.upperBound)")])
+            throw UsherError.badRequest(
+                .requestInvalidQuery,
+                "The query parameter '\(name)' must be a whole number between \(range.lowerBound) and \(range.upperBound).",
+                fieldErrors: [FieldError(name, "must be between \(range.lowerBound) and \(range.upperBound)")])
         }
         return value
     }
@@ -260,8 +278,9 @@ extension Request {
         case "true", "1": return true
         case "false", "0": return false
         default:
-            throw UsherError.badRequest(.requestInvalidQuery, "The query parameter '\(name)' must be true or false.",
-                                        fieldErrors: [FieldError(name, "must be true or false")])
+            throw UsherError.badRequest(
+                .requestInvalidQuery, "The query parameter '\(name)' must be true or false.",
+                fieldErrors: [FieldError(name, "must be true or false")])
         }
     }
 }

@@ -27,9 +27,12 @@ struct ProblemMiddleware: AsyncMiddleware {
             if usherError.errorKey == .routeNotFound {
                 let allowed = Self.allowedMethods(for: request)
                 if !allowed.isEmpty {
-                    usherError = UsherError(status: 405, errorKey: .routeMethodNotAllowed, title: "Method Not Allowed",
-                                            detail: "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", ")).")
-                    let response = Self.wantsHTML(request) ? Pages.errorPage(usherError, request: request) : Self.problemResponse(usherError, request: request)
+                    usherError = UsherError(
+                        status: 405, errorKey: .routeMethodNotAllowed, title: "Method Not Allowed",
+                        detail: "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", ")).")
+                    let response =
+                        Self.wantsHTML(request)
+                        ? Pages.errorPage(usherError, request: request) : Self.problemResponse(usherError, request: request)
                     response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
                     return response
                 }
@@ -95,7 +98,9 @@ struct ProblemMiddleware: AsyncMiddleware {
     static func usherError(from error: any Error, request: Request) -> UsherError {
         switch error {
         case let usher as UsherError:
-            if usher.status >= 500 { request.logger.error("\(usher.errorKey): \(usher.detail)", metadata: ["path": .string(request.url.path)]) }
+            if usher.status >= 500 {
+                request.logger.error("\(usher.errorKey): \(usher.detail)", metadata: ["path": .string(request.url.path)])
+            }
             return usher
         case let decoding as DecodingError:
             return .badRequest(.requestMalformed, "The request body is not valid JSON for this call: \(describe(decoding)).")

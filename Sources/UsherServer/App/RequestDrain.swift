@@ -38,7 +38,9 @@ final class RequestDrain: Sendable {
                 try? await Task.sleep(nanoseconds: 10_000_000)
             }
             if drain.count > 0 {
-                application.logger.warning("Shutting down with \(drain.count) requests still running after \(drain.grace.nanoseconds / 1_000_000_000) s; they will fail")
+                application.logger.warning(
+                    "Shutting down with \(drain.count) requests still running after \(drain.grace.nanoseconds / 1_000_000_000) s; they will fail"
+                )
             }
         }
     }

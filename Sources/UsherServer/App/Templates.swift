@@ -73,7 +73,9 @@ struct Templates: Sendable {
         for tag in LanguageTag.fallbacks(for: language) {
             if has("\(base).\(tag).\(suffix)") { return "\(base).\(tag).\(suffix)" }
             // A bare language ("de") also finds its first regional template ("de-DE").
-            if !tag.contains("-"), let regional = names.sorted().first(where: { $0.hasPrefix("\(base).\(tag)-") && $0.hasSuffix(".\(suffix)") }) {
+            if !tag.contains("-"),
+                let regional = names.sorted().first(where: { $0.hasPrefix("\(base).\(tag)-") && $0.hasSuffix(".\(suffix)") })
+            {
                 return regional
             }
         }

@@ -1,6 +1,6 @@
 import Fluent
-import NIOConcurrencyHelpers
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
 /// The long-lived parts of a running Usher, shared by every request: configuration, keys,
@@ -23,7 +23,10 @@ public final class UsherContext: Sendable {
         set { outboxBox.withLockedValue { $0 = newValue } }
     }
 
-    init(config: UsherConfiguration, keys: SigningKeys, secrets: ServerSecrets, passwords: PasswordHashing, templates: Templates, rateLimiter: RateLimiter) {
+    init(
+        config: UsherConfiguration, keys: SigningKeys, secrets: ServerSecrets, passwords: PasswordHashing, templates: Templates,
+        rateLimiter: RateLimiter
+    ) {
         self.config = config
         self.keys = keys
         self.secrets = secrets
@@ -46,7 +49,10 @@ final class MailSignal: Sendable {
 
     func ring() {
         let waiter: CheckedContinuation<Void, Never>? = state.withLockedValue { s in
-            if let w = s.waiter { s.waiter = nil; return w }
+            if let w = s.waiter {
+                s.waiter = nil
+                return w
+            }
             s.rung = true
             return nil
         }
@@ -56,7 +62,10 @@ final class MailSignal: Sendable {
     /// Returns when rung, or after `timeout` seconds.
     func wait(timeout: TimeInterval) async {
         let alreadyRung = state.withLockedValue { s -> Bool in
-            if s.rung { s.rung = false; return true }
+            if s.rung {
+                s.rung = false
+                return true
+            }
             return false
         }
         if alreadyRung { return }
@@ -64,7 +73,10 @@ final class MailSignal: Sendable {
             group.addTask {
                 await withCheckedContinuation { continuation in
                     let immediate = self.state.withLockedValue { s -> Bool in
-                        if s.rung { s.rung = false; return true }
+                        if s.rung {
+                            s.rung = false
+                            return true
+                        }
                         s.waiter?.resume()
                         s.waiter = continuation
                         return false

@@ -15,7 +15,8 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     case .sqlite(let path):
         // One connection per event loop: SQLite has one writer, and `Database.write` queues
         // writers in memory (see Storage.swift). Readers run side by side thanks to WAL.
-        app.databases.use(.sqlite(path == ":memory:" ? .memory : .file(path), maxConnectionsPerEventLoop: 1).redactingBoundValues, as: .sqlite)
+        app.databases.use(
+            .sqlite(path == ":memory:" ? .memory : .file(path), maxConnectionsPerEventLoop: 1).redactingBoundValues, as: .sqlite)
     case .postgres(let url):
         var configuration: SQLPostgresConfiguration
         // `?schema=name` keeps Usher's tables in their own schema (created when missing).
@@ -32,12 +33,15 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
         } catch {
             throw UsherConfiguration.Error(variable: "USHER_DATABASE_URL", problem: "is not a PostgreSQL URL Usher can use: \(error)")
         }
-        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(10)).redactingBoundValues, as: .psql)
+        app.databases.use(
+            .postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(10))
+                .redactingBoundValues, as: .psql)
         if let schema {
             do {
                 try await app.db.sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
             } catch {
-                throw UsherConfiguration.Error(variable: "USHER_DATABASE_URL", problem: "the schema '\(schema)' cannot be created: \(String(reflecting: error))")
+                throw UsherConfiguration.Error(
+                    variable: "USHER_DATABASE_URL", problem: "the schema '\(schema)' cannot be created: \(String(reflecting: error))")
             }
         }
     }
@@ -60,7 +64,9 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     } catch {
         throw UsherConfiguration.Error(
             variable: "USHER_DATABASE_URL",
-            problem: "the database cannot be opened or migrated (\(String(reflecting: error))). Check that it is reachable and that the user may create tables.")
+            problem:
+                "the database cannot be opened or migrated (\(String(reflecting: error))). Check that it is reachable and that the user may create tables."
+        )
     }
 
     let encoder = JSONEncoder()
@@ -74,7 +80,8 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     let templates = try Templates.load(overrideDirectory: config.templatesDirectory)
     let keys = try await SigningKeys.load(on: app.db, logger: app.logger)
     let secrets = try await ServerSecrets.load(on: app.db)
-    let engine: any PasswordEngine = config.passwordHash == "bcrypt"
+    let engine: any PasswordEngine =
+        config.passwordHash == "bcrypt"
         ? BcryptEngine(cost: config.bcryptCost)
         : try Argon2idEngine(parameters: try Argon2Parameters.parse(config.passwordHash))
     // Its own threads: SQLite runs every query on app.threadPool, and a query queued behind
@@ -85,7 +92,8 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     let passwords = PasswordHashing(engine: engine, pool: hashingPool, maxQueued: 256)
     app.usher = UsherContext(
         config: config, keys: keys, secrets: secrets, passwords: passwords, templates: templates,
-        rateLimiter: RateLimiter(enabled: config.rateLimitsEnabled, overrides: try config.rateLimitOverrides.map(RateLimiter.parseOverrides) ?? [:]))
+        rateLimiter: RateLimiter(
+            enabled: config.rateLimitsEnabled, overrides: try config.rateLimitOverrides.map(RateLimiter.parseOverrides) ?? [:]))
 
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodyBytes)
     // Security: a connection that neither sends nor receives for this long is closed (Vapor's

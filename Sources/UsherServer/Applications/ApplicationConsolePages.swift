@@ -9,21 +9,26 @@ extension ConsoleRoutes {
         try await renderApplications(req, values: [:], error: nil)
     }
 
-    private func renderApplications(_ req: Request, values: [String: String], error: String?, created: ApplicationView? = nil,
-                                    status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func renderApplications(
+        _ req: Request, values: [String: String], error: String?, created: ApplicationView? = nil,
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let listing = try await ApplicationService(db: req.db).list(store: nil, page: PageRequest(page: 0, size: 200))
         let policies = try await SelfServicePolicyModel.query(on: req.db).sort(\.$name).all()
         let c = ApplicationsConsolePage(
             applications: listing.items.map { a in
-                .init(id: a.id, name: a.name, store: a.store, protocol: a.protocol.uppercased(), clients: a.clients.map(\.clientId).joined(separator: ", "),
-                      loginUrl: a.clients.first?.loginUrl ?? "—")
+                .init(
+                    id: a.id, name: a.name, store: a.store, protocol: a.protocol.uppercased(),
+                    clients: a.clients.map(\.clientId).joined(separator: ", "),
+                    loginUrl: a.clients.first?.loginUrl ?? "—")
             },
             stores: try await stores(req, selected: values["store"] ?? Bootstrap.defaultStore),
             policies: policies.map { .init(id: $0.id!.idString, name: $0.name, selected: values["policy"] == $0.id!.idString) },
             name: values["name"] ?? "", redirectUri: values["redirectUri"] ?? "", loginUrl: values["loginUrl"] ?? "",
             oidcSelected: values["protocol"] != "saml2", samlSelected: values["protocol"] == "saml2", formError: error,
             createdClient: created.map { view in
-                view.clients.first.map { .init(clientId: $0.clientId, clientSecret: $0.clientSecret ?? "(public client: no secret)") } ?? .init()
+                view.clients.first.map { .init(clientId: $0.clientId, clientSecret: $0.clientSecret ?? "(public client: no secret)") }
+                    ?? .init()
             })
         return page(req, "console/applications", "Applications", c, section: "applications", status: status)
     }
@@ -31,10 +36,14 @@ extension ConsoleRoutes {
     func createApplication(_ req: Request) async throws -> Response {
         let form = (try? req.content.decode([String: String].self)) ?? [:]
         let proto = form["protocol"] == "saml2" ? "saml2" : "oidc"
-        var body: [String: JSONValue] = ["name": .string(form["name"] ?? ""), "store": .string(form["store"] ?? Bootstrap.defaultStore), "protocol": .string(proto)]
+        var body: [String: JSONValue] = [
+            "name": .string(form["name"] ?? ""), "store": .string(form["store"] ?? Bootstrap.defaultStore), "protocol": .string(proto),
+        ]
         if let p = form["policy"], !p.isEmpty { body["selfServicePolicyId"] = .string(p) }
         if proto == "oidc" {
-            var client: [String: JSONValue] = ["redirectUris": .array((form["redirectUri"] ?? "").split(whereSeparator: \.isWhitespace).map { .string(String($0)) })]
+            var client: [String: JSONValue] = [
+                "redirectUris": .array((form["redirectUri"] ?? "").split(whereSeparator: \.isWhitespace).map { .string(String($0)) })
+            ]
             if let l = form["loginUrl"], !l.isEmpty { client["loginUrl"] = .string(l) }
             body["clients"] = .array([.object(client)])
         }
@@ -43,7 +52,8 @@ extension ConsoleRoutes {
             // The secret is shown once, on this answer, as in the API.
             return try await renderApplications(req, values: [:], error: nil, created: view, status: .created)
         } catch let error as UsherError where error.status < 500 {
-            let detail = error.fieldErrors.isEmpty ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+            let detail =
+                error.fieldErrors.isEmpty ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
             return try await renderApplications(req, values: form, error: detail, status: HTTPResponseStatus(statusCode: error.status))
         }
     }
@@ -53,7 +63,8 @@ extension ConsoleRoutes {
         let a = try await service.view(try await service.require(try req.uuidParameter("id").idString))
         let policy = try await SelfServicePolicyService(db: req.db).require(a.selfServicePolicyId)
         let c = ApplicationConsolePage(
-            id: a.id, name: a.name, store: a.store, protocol: a.protocol, description: a.description, selfServicePolicyId: a.selfServicePolicyId,
+            id: a.id, name: a.name, store: a.store, protocol: a.protocol, description: a.description,
+            selfServicePolicyId: a.selfServicePolicyId,
             groups: a.groups, externalLoginProviders: a.externalLoginProviders, clients: a.clients,
             created: ISO8601DateFormatter().string(from: a.created),
             protocolLabel: a.protocol.uppercased(), policyName: policy.name, groupNames: a.groups.map(\.name).joined(separator: ", "),

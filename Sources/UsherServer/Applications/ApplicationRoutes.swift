@@ -36,8 +36,9 @@ struct ApplicationRoutes: ResourceRoutes {
     }
 
     func rotateSecret(req: Request) async throws -> ClientView {
-        try await service(req).rotateSecret(try req.uuidParameter("id").idString, clientId: try req.parameter("clientId", as: String.self),
-                                            by: try req.apiActor)
+        try await service(req).rotateSecret(
+            try req.uuidParameter("id").idString, clientId: try req.parameter("clientId", as: String.self),
+            by: try req.apiActor)
     }
 
     func delete(req: Request) async throws -> HTTPStatus {

@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Foundation
+import SQLKit
 import UsherCore
 import Vapor
 
@@ -29,9 +29,11 @@ enum Audit {
         details: [String: String] = [:], at: Date = Date()
     ) async throws {
         // Every write of Usher records one: written directly, not through Fluent's reflection.
-        try await db.sql.insertRow(into: AuditEventModel.schema, [
-            "id": UUID(), "at": at, "actor": actor.auditName, "action": action.rawValue, "store": store, "target_type": targetType,
-            "target_id": targetId, "details": JSONText.encode(details),
-        ])
+        try await db.sql.insertRow(
+            into: AuditEventModel.schema,
+            [
+                "id": UUID(), "at": at, "actor": actor.auditName, "action": action.rawValue, "store": store, "target_type": targetType,
+                "target_id": targetId, "details": JSONText.encode(details),
+            ])
     }
 }

@@ -7,11 +7,13 @@ import Vapor
 extension ConsoleRoutes {
     func audit(_ req: Request) async throws -> Response {
         let page = try PageRequest.from(req)
-        let listing = try await AuditLog(db: req.db).list(store: nil, action: req.query[String.self, at: "action"], targetId: nil, page: page)
+        let listing = try await AuditLog(db: req.db).list(
+            store: nil, action: req.query[String.self, at: "action"], targetId: nil, page: page)
         let c = AuditConsolePage(
             events: listing.items.map { e in
-                .init(at: Self.date(e.at), actor: e.actor, action: e.action, store: e.store ?? "", target: "\(e.targetType) \(e.targetId)",
-                      details: e.details.keys.sorted().map { "\($0)=\(e.details[$0]!)" }.joined(separator: ", "))
+                .init(
+                    at: Self.date(e.at), actor: e.actor, action: e.action, store: e.store ?? "", target: "\(e.targetType) \(e.targetId)",
+                    details: e.details.keys.sorted().map { "\($0)=\(e.details[$0]!)" }.joined(separator: ", "))
             },
             pager: Self.pager(req, page: page, listing: listing))
         return self.page(req, "console/audit", "Audit log", c, section: "audit")

@@ -25,9 +25,11 @@ struct AuditLog {
         if let targetId { query.filter(\.$targetId == targetId.lowercased()) }
         let total = try await query.count()
         let events = try await query.sort(\.$at, .descending).sort(\.$id, .descending).range(page.offset..<(page.offset + page.size)).all()
-        return Listing(items: events.map {
-            AuditEventView(id: $0.id!.idString, at: $0.at, actor: $0.actor, action: $0.action, store: $0.store, targetType: $0.targetType,
-                           targetId: $0.targetId, details: JSONText.decode([String: String].self, $0.details) ?? [:])
-        }, total: total)
+        return Listing(
+            items: events.map {
+                AuditEventView(
+                    id: $0.id!.idString, at: $0.at, actor: $0.actor, action: $0.action, store: $0.store, targetType: $0.targetType,
+                    targetId: $0.targetId, details: JSONText.decode([String: String].self, $0.details) ?? [:])
+            }, total: total)
     }
 }

@@ -37,8 +37,9 @@ struct ConsoleGuard: AsyncMiddleware {
         if request.method == .POST {
             let token = try? request.content.get(String.self, at: "csrf")
             guard let token, SecretToken.constantTimeEquals(token, request.consoleCSRF) else {
-                throw UsherError(status: 403, errorKey: .csrfInvalid, title: "This form has expired",
-                                 detail: "The form could not be verified. Reload the page and try again.")
+                throw UsherError(
+                    status: 403, errorKey: .csrfInvalid, title: "This form has expired",
+                    detail: "The form could not be verified. Reload the page and try again.")
             }
         }
         return try await next.respond(to: request)
@@ -67,7 +68,8 @@ struct ConsoleAuthRoutes: RouteCollection {
     private func render(_ req: Request, browser: String, email: String, error: String?, status: HTTPResponseStatus = .ok) -> Response {
         let context = ConsoleSignInPage(
             email: email, csrf: req.usher.secrets.mac("admin-signin", browser),
-            next: Self.safeNext(req.query[String.self, at: "next"] ?? (try? req.content.get(String.self, at: "next")) ?? nil), formError: error)
+            next: Self.safeNext(req.query[String.self, at: "next"] ?? (try? req.content.get(String.self, at: "next")) ?? nil),
+            formError: error)
         return Pages.render("console/signin", context, request: req, status: status)
     }
 
@@ -92,12 +94,18 @@ struct ConsoleAuthRoutes: RouteCollection {
     }
 
     func signIn(_ req: Request) async throws -> Response {
-        struct Form: Content { var email: String?; var password: String?; var csrf: String?; var next: String? }
+        struct Form: Content {
+            var email: String?
+            var password: String?
+            var csrf: String?
+            var next: String?
+        }
         let form = try req.content.decode(Form.self)
         guard let browser = req.cookies[BrowserCookies.browser]?.string, let csrf = form.csrf,
             req.usher.secrets.verify("admin-signin", browser, mac: csrf)
         else {
-            throw UsherError(status: 403, errorKey: .csrfInvalid, title: "This form has expired", detail: "Reload the sign-in page and try again.")
+            throw UsherError(
+                status: 403, errorKey: .csrfInvalid, title: "This form has expired", detail: "Reload the sign-in page and try again.")
         }
         let email = (form.email ?? "").trimmingCharacters(in: .whitespaces)
         let ip = req.clientAddress
@@ -105,7 +113,11 @@ struct ConsoleAuthRoutes: RouteCollection {
         // Security: the attempts are counted before the password is checked (concurrent guesses
         // cannot all pass), and given back on success, so that only failures count.
         let reservations = try await SignInAttempts.reserve(
-            limiter, [(RateLimiter.adminSignInFailuresPerIP, ip), (RateLimiter.adminSignInFailuresPerAccount, EmailAddress.normalize(email) + "|" + ip)], on: req.db)
+            limiter,
+            [
+                (RateLimiter.adminSignInFailuresPerIP, ip),
+                (RateLimiter.adminSignInFailuresPerAccount, EmailAddress.normalize(email) + "|" + ip),
+            ], on: req.db)
         let admin = try await AdministratorModel.query(on: req.db).filter(\.$emailKey == EmailAddress.normalize(email)).first()
         var valid = false
         var rehash: String?
@@ -135,8 +147,9 @@ struct ConsoleAuthRoutes: RouteCollection {
             admin.lastSignInAt = now
             if let newHash { admin.passwordHash = newHash }
             try await admin.save(on: tx)
-            try await Audit.record(on: tx, actor: Actor(kind: .administrator, id: admin.id!.idString, displayName: admin.email),
-                                   action: .administratorSignedIn, store: nil, targetType: "administrator", targetId: admin.id!.idString)
+            try await Audit.record(
+                on: tx, actor: Actor(kind: .administrator, id: admin.id!.idString, displayName: admin.email),
+                action: .administratorSignedIn, store: nil, targetType: "administrator", targetId: admin.id!.idString)
         }
         try await SignInAttempts.release(limiter, reservations, on: req.db)
         let response = Response.seeOther(Self.safeNext(form.next))
@@ -151,7 +164,8 @@ struct ConsoleAuthRoutes: RouteCollection {
             try await req.db.write { tx in try await SessionModel.query(on: tx).filter(\.$id == admin.sessionHash).delete() }
         }
         let response = Response.seeOther("/admin/signin")
-        response.cookies[AdminSession.cookieName] = HTTPCookies.Value(string: "", maxAge: 0, path: "/admin", isHTTPOnly: true, sameSite: .strict)
+        response.cookies[AdminSession.cookieName] = HTTPCookies.Value(
+            string: "", maxAge: 0, path: "/admin", isHTTPOnly: true, sameSite: .strict)
         return response
     }
 }

@@ -12,10 +12,12 @@ extension ConsoleRoutes {
         let items = try await query.sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.size)).all()
         let c = MailboxConsolePage(
             messages: items.map { m in
-                .init(id: m.id!.idString, to: m.recipient, subject: m.subject, status: m.status, attempts: m.attempts,
-                      lastError: m.lastError ?? "", created: Self.date(m.createdAt), transport: m.transport ?? "—")
+                .init(
+                    id: m.id!.idString, to: m.recipient, subject: m.subject, status: m.status, attempts: m.attempts,
+                    lastError: m.lastError ?? "", created: Self.date(m.createdAt), transport: m.transport ?? "—")
             },
-            pager: Self.pager(req, page: page, listing: Listing<IdOnly>(items: [], total: total)), localMailbox: req.usher.config.smtpURL == nil)
+            pager: Self.pager(req, page: page, listing: Listing<IdOnly>(items: [], total: total)),
+            localMailbox: req.usher.config.smtpURL == nil)
         return self.page(req, "console/mailbox", "Mailbox", c, section: "mailbox")
     }
 
@@ -23,9 +25,11 @@ extension ConsoleRoutes {
         guard let id = UUID(uuidString: req.parameters.get("id") ?? ""), let m = try await OutboxMessageModel.find(id, on: req.db) else {
             throw UsherError.notFound("email", req.parameters.get("id") ?? "")
         }
-        let bodies = try await LocalMailboxReading.bodies(of: m, localMailbox: req.usher.config.smtpURL == nil, secrets: req.usher.secrets, on: req.db)
-        let c = MailConsolePage(to: m.recipient, subject: bodies.subject, text: bodies.text, status: m.status, lastError: m.lastError ?? "",
-                                created: Self.date(m.createdAt), sentAt: Self.date(m.sentAt), attempts: m.attempts, html: bodies.html)
+        let bodies = try await LocalMailboxReading.bodies(
+            of: m, localMailbox: req.usher.config.smtpURL == nil, secrets: req.usher.secrets, on: req.db)
+        let c = MailConsolePage(
+            to: m.recipient, subject: bodies.subject, text: bodies.text, status: m.status, lastError: m.lastError ?? "",
+            created: Self.date(m.createdAt), sentAt: Self.date(m.sentAt), attempts: m.attempts, html: bodies.html)
         return page(req, "console/mail", bodies.subject, c, section: "mailbox")
     }
 }

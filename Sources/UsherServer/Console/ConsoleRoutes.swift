@@ -32,7 +32,9 @@ struct ConsoleRoutes: RouteCollection {
     // MARK: Helpers
 
     /// Renders a console page with the navigation, the signed-in administrator and the CSRF token.
-    func page(_ req: Request, _ template: String, _ title: String, _ context: [String: Any], section: String, status: HTTPResponseStatus = .ok) -> Response {
+    func page(
+        _ req: Request, _ template: String, _ title: String, _ context: [String: Any], section: String, status: HTTPResponseStatus = .ok
+    ) -> Response {
         var c = context
         c["title"] = title
         c["csrf"] = req.consoleCSRF
@@ -43,22 +45,28 @@ struct ConsoleRoutes: RouteCollection {
     }
 
     /// Renders a console page whose content is typed (see `ConsolePage`).
-    func page<Content>(_ req: Request, _ template: String, _ title: String, _ content: Content, section: String,
-                       status: HTTPResponseStatus = .ok) -> Response {
-        let page = ConsolePage(title: title, csrf: req.consoleCSRF, adminEmail: req.adminUser?.email ?? "", section: section,
-                               notice: req.query[String.self, at: "notice"].flatMap { Self.notices[$0] }, content: content)
+    func page<Content>(
+        _ req: Request, _ template: String, _ title: String, _ content: Content, section: String,
+        status: HTTPResponseStatus = .ok
+    ) -> Response {
+        let page = ConsolePage(
+            title: title, csrf: req.consoleCSRF, adminEmail: req.adminUser?.email ?? "", section: section,
+            notice: req.query[String.self, at: "notice"].flatMap { Self.notices[$0] }, content: content)
         return Pages.render(template, page, request: req, status: status)
     }
 
     static let notices = [
         "invited": "Invitation sent.", "resent": "Invitation sent again with a new link.", "revoked": "Invitation revoked.",
-        "groupCreated": "Group created.", "groupDeleted": "Group deleted.", "applicationCreated": "Application created.", "policySaved": "Policy saved.",
+        "groupCreated": "Group created.", "groupDeleted": "Group deleted.", "applicationCreated": "Application created.",
+        "policySaved": "Policy saved.",
     ]
 
     static func dict(_ value: some Encodable) -> [String: Any] {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        guard let data = try? encoder.encode(value), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+        guard let data = try? encoder.encode(value), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            return [:]
+        }
         return object
     }
 
@@ -97,8 +105,10 @@ struct ConsoleRoutes: RouteCollection {
         try await renderInviteForm(req, store: selectedStore(req), values: [:], groupRows: [""], errors: [], message: nil)
     }
 
-    private func renderInviteForm(_ req: Request, store: String, values: [String: String], groupRows: [String], errors: [FieldError],
-                                  message: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func renderInviteForm(
+        _ req: Request, store: String, values: [String: String], groupRows: [String], errors: [FieldError],
+        message: String?, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let storeModel = try await IdentityStoreService(db: req.db).require(store)
         let apps = try await ApplicationModel.query(on: req.db).filter(\.$store == store).sort(\.$name).all()
         let oidc = apps.filter { $0.protocolKind == ApplicationProtocol.oidc.rawValue }
@@ -128,7 +138,9 @@ struct ConsoleRoutes: RouteCollection {
         return page(req, "console/invite", "Invite Customer", context, section: "accounts", status: status)
     }
 
-    static let languages = [("en-US", "English (US)"), ("de-DE", "Deutsch"), ("fr-FR", "Français"), ("es-ES", "Español"), ("hu-HU", "Magyar")]
+    static let languages = [
+        ("en-US", "English (US)"), ("de-DE", "Deutsch"), ("fr-FR", "Français"), ("es-ES", "Español"), ("hu-HU", "Magyar"),
+    ]
 
     func invite(_ req: Request) async throws -> Response {
         let form = (try? req.content.decode([String: String].self)) ?? [:]
@@ -142,7 +154,8 @@ struct ConsoleRoutes: RouteCollection {
         }
         if let remove = form["removeGroup"].flatMap(Int.init), rows.indices.contains(remove) {
             rows.remove(at: remove)
-            return try await renderInviteForm(req, store: store, values: form, groupRows: rows.isEmpty ? [""] : rows, errors: [], message: nil)
+            return try await renderInviteForm(
+                req, store: store, values: form, groupRows: rows.isEmpty ? [""] : rows, errors: [], message: nil)
         }
         var metadata: [String: JSONValue] = [:]
         for a in ProfileAttribute.allCases {
@@ -162,8 +175,9 @@ struct ConsoleRoutes: RouteCollection {
             return Response.seeOther("/admin/invitations/\(store)/\(view.id)?notice=invited")
         } catch let error as UsherError where error.status < 500 {
             let errors = error.fieldErrors.isEmpty ? [] : error.fieldErrors
-            return try await renderInviteForm(req, store: store, values: form, groupRows: rows.isEmpty ? [""] : rows, errors: errors,
-                                              message: error.detail, status: HTTPResponseStatus(statusCode: error.status))
+            return try await renderInviteForm(
+                req, store: store, values: form, groupRows: rows.isEmpty ? [""] : rows, errors: errors,
+                message: error.detail, status: HTTPResponseStatus(statusCode: error.status))
         }
     }
 
@@ -185,30 +199,37 @@ struct ConsoleRoutes: RouteCollection {
                 return .init(key: ProfileAttribute(rawValue: k)?.label ?? k, value: v)
             },
             delivery: i.delivery.map { d in
-                .init(status: d.status, attempts: d.attempts, lastError: d.lastError ?? "", sentAt: Self.date(d.sentAt),
-                      transport: d.transport ?? "", emailId: d.emailId)
+                .init(
+                    status: d.status, attempts: d.attempts, lastError: d.lastError ?? "", sentAt: Self.date(d.sentAt),
+                    transport: d.transport ?? "", emailId: d.emailId)
             },
             formError: req.query[String.self, at: "error"])
         return page(req, "console/invitation", "Invitation", c, section: "accounts")
     }
 
     func resend(_ req: Request) async throws -> Response {
-        let store = try req.storeName(), id = try req.uuidParameter("id").idString
+        let store = try req.storeName()
+        let id = try req.uuidParameter("id").idString
         do {
             _ = try await InvitationService(db: req.db, context: req.usher).resend(store: store, id: id, by: req.adminUser!.actor)
             return Response.seeOther("/admin/invitations/\(store)/\(id)?notice=resent")
         } catch let error as UsherError where error.status == 409 || error.status == 429 {
-            return Response.seeOther("/admin/invitations/\(store)/\(id)?error=" + (error.detail.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            return Response.seeOther(
+                "/admin/invitations/\(store)/\(id)?error="
+                    + (error.detail.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         }
     }
 
     func revoke(_ req: Request) async throws -> Response {
-        let store = try req.storeName(), id = try req.uuidParameter("id").idString
+        let store = try req.storeName()
+        let id = try req.uuidParameter("id").idString
         do {
             try await InvitationService(db: req.db, context: req.usher).revoke(store: store, id: id, by: req.adminUser!.actor)
             return Response.seeOther("/admin/accounts?store=\(store)&tab=invitations&notice=revoked")
         } catch let error as UsherError where error.status == 409 {
-            return Response.seeOther("/admin/invitations/\(store)/\(id)?error=" + (error.detail.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            return Response.seeOther(
+                "/admin/invitations/\(store)/\(id)?error="
+                    + (error.detail.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         }
     }
 }

@@ -260,8 +260,12 @@ enum ConsoleTemplates {
         """
 
     static var all: [String: String] {
-        ["console_layout": layout, "console/signin": signin, "console/accounts": accounts, "console/account": account, "console/invite": invite,
-         "console/invitation": invitation, "console/groups": groups, "console/applications": applications, "console/application": application,
-         "console/policies": policies, "console/mailbox": mailbox, "console/mail": mail, "console/audit": audit]
+        [
+            "console_layout": layout, "console/signin": signin, "console/accounts": accounts, "console/account": account,
+            "console/invite": invite,
+            "console/invitation": invitation, "console/groups": groups, "console/applications": applications,
+            "console/application": application,
+            "console/policies": policies, "console/mailbox": mailbox, "console/mail": mail, "console/audit": audit,
+        ]
     }
 }

@@ -176,9 +176,10 @@ struct BoundValueRedactingDriver: DatabaseDriver {
     func makeDatabase(with context: DatabaseContext) -> any Database {
         var logger = context.logger
         logger.handler = BoundValueRedactingLogHandler(wrapping: logger.handler)
-        return base.makeDatabase(with: DatabaseContext(
-            configuration: context.configuration, logger: logger, eventLoop: context.eventLoop, history: context.history,
-            pageSizeLimit: context.pageSizeLimit, shouldTrace: context.shouldTrace))
+        return base.makeDatabase(
+            with: DatabaseContext(
+                configuration: context.configuration, logger: logger, eventLoop: context.eventLoop, history: context.history,
+                pageSizeLimit: context.pageSizeLimit, shouldTrace: context.shouldTrace))
     }
 
     func shutdown() { base.shutdown() }

@@ -37,8 +37,9 @@ enum DemoApplication {
             try await app.db.write { tx in
                 try await application.create(on: tx)
                 try await client.create(on: tx)
-                try await Audit.record(on: tx, actor: .system, action: .applicationCreated, store: Bootstrap.defaultStore,
-                                       targetType: "application", targetId: application.id!.idString, details: ["name": name, "demo": "true"])
+                try await Audit.record(
+                    on: tx, actor: .system, action: .applicationCreated, store: Bootstrap.defaultStore,
+                    targetType: "application", targetId: application.id!.idString, details: ["name": name, "demo": "true"])
             }
             app.logger.notice("Seeded the demo application '\(name)' (client \(clientId)); invite yourself to it and open \(base)/demo")
         } catch let error where error.isConstraintViolation {
@@ -62,7 +63,8 @@ struct DemoRoutes: RouteCollection {
         let base = req.usher.config.publicURL
         var context = DemoPage()
         if let raw = req.cookies["usher_demo_user"]?.string, let data = Data(base64URLEncoded: raw),
-            let claims = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let claims = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        {
             context.signedIn = true
             context.claims = claims.keys.sorted().map { DemoPage.Claim(name: $0, value: "\(claims[$0]!)") }
             // The ID token as id_token_hint: Usher signs the person out at once only with it
@@ -89,20 +91,25 @@ struct DemoRoutes: RouteCollection {
         let nonce = SecretToken.generate()
         let verifier = SecretToken.generate() + SecretToken.generate()
         let challenge = Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncodedString()
-        var items = [("response_type", "code"), ("client_id", DemoApplication.clientId), ("redirect_uri", base + "/demo/callback"),
-                     ("scope", "openid email profile groups"), ("state", state), ("nonce", nonce),
-                     ("code_challenge", challenge), ("code_challenge_method", "S256")]
+        var items = [
+            ("response_type", "code"), ("client_id", DemoApplication.clientId), ("redirect_uri", base + "/demo/callback"),
+            ("scope", "openid email profile groups"), ("state", state), ("nonce", nonce),
+            ("code_challenge", challenge), ("code_challenge_method", "S256"),
+        ]
         if let hint = req.query[String.self, at: "login_hint"] { items.append(("login_hint", hint)) }
         let response = Response.seeOther(RedirectURI.appending(items, to: base + "/oauth2/authorize"))
         let value = [state, nonce, verifier].joined(separator: "~")
-        response.cookies[Self.cookie] = BrowserCookies.cookie(value + "~" + req.usher.secrets.mac("demo", value), request: req, maxAge: 1800)
+        response.cookies[Self.cookie] = BrowserCookies.cookie(
+            value + "~" + req.usher.secrets.mac("demo", value), request: req, maxAge: 1800)
         return response
     }
 
     func callback(_ req: Request) async throws -> Response {
         let base = req.usher.config.publicURL
         if let error = req.query[String.self, at: "error"] {
-            throw UsherError.badRequest(ErrorKey(rawValue: "demo.\(error)"), "The sign-in did not complete: \(req.query[String.self, at: "error_description"] ?? error).")
+            throw UsherError.badRequest(
+                ErrorKey(rawValue: "demo.\(error)"),
+                "The sign-in did not complete: \(req.query[String.self, at: "error_description"] ?? error).")
         }
         let parts = (req.cookies[Self.cookie]?.string ?? "").split(separator: "~").map(String.init)
         guard parts.count == 4, req.usher.secrets.verify("demo", parts[0...2].joined(separator: "~"), mac: parts[3]),
@@ -112,19 +119,25 @@ struct DemoRoutes: RouteCollection {
             throw UsherError.badRequest(.demoState, "This sign-in answer does not belong to this browser. Start again at /demo.")
         }
         let tokenResponse = try await req.client.post(URI(string: base + "/oauth2/token")) { out in
-            try out.content.encode(["grant_type": "authorization_code", "code": code, "redirect_uri": base + "/demo/callback",
-                                    "client_id": DemoApplication.clientId, "code_verifier": parts[2]], as: .urlEncodedForm)
+            try out.content.encode(
+                [
+                    "grant_type": "authorization_code", "code": code, "redirect_uri": base + "/demo/callback",
+                    "client_id": DemoApplication.clientId, "code_verifier": parts[2],
+                ], as: .urlEncodedForm)
         }
         struct Tokens: Decodable { var id_token: String }
         guard tokenResponse.status == .ok, let tokens = try? tokenResponse.content.decode(Tokens.self) else {
-            throw UsherError.badRequest(.demoToken, "The code exchange failed: \(tokenResponse.body.map { String(buffer: $0) } ?? "no answer").")
+            throw UsherError.badRequest(
+                .demoToken, "The code exchange failed: \(tokenResponse.body.map { String(buffer: $0) } ?? "no answer").")
         }
         let idToken = try await req.usher.keys.verify(tokens.id_token, as: IDToken.self, db: req.db, logger: req.logger)
         guard idToken.nonce == parts[1], idToken.aud.value.contains(DemoApplication.clientId) else {
             throw UsherError.badRequest(.demoNonce, "The ID token was not made for this sign-in.")
         }
-        let claims: [String: Any] = ["sub": idToken.sub.value, "email": idToken.email ?? "", "email_verified": idToken.email_verified ?? false,
-                                     "name": idToken.name ?? "", "groups": (idToken.groups ?? []).joined(separator: ", ")]
+        let claims: [String: Any] = [
+            "sub": idToken.sub.value, "email": idToken.email ?? "", "email_verified": idToken.email_verified ?? false,
+            "name": idToken.name ?? "", "groups": (idToken.groups ?? []).joined(separator: ", "),
+        ]
         let data = try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys])
         let response = Response.seeOther("/demo")
         response.cookies["usher_demo_user"] = BrowserCookies.cookie(data.base64URLEncodedString(), request: req, maxAge: 3600)

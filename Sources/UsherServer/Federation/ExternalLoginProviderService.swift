@@ -24,9 +24,10 @@ struct ExternalLoginProviderService {
     static let mappable = Set(defaultMapping.keys).union(["phoneNumber", "locale"])
 
     static func view(_ p: ExternalLoginProviderModel) -> ExternalLoginProviderView {
-        ExternalLoginProviderView(id: p.id!.idString, name: p.name, issuer: p.issuer, clientId: p.clientId,
-                                  scopes: p.scopes.split(separator: " ").map(String.init),
-                                  claimMapping: JSONText.decode([String: String].self, p.claimMapping) ?? defaultMapping, created: p.createdAt)
+        ExternalLoginProviderView(
+            id: p.id!.idString, name: p.name, issuer: p.issuer, clientId: p.clientId,
+            scopes: p.scopes.split(separator: " ").map(String.init),
+            claimMapping: JSONText.decode([String: String].self, p.claimMapping) ?? defaultMapping, created: p.createdAt)
     }
 
     func require(_ id: String) async throws -> ExternalLoginProviderModel {
@@ -47,8 +48,14 @@ struct ExternalLoginProviderService {
         var mapping = defaultMapping
         for (key, value) in m.values {
             _ = m.raw(key)
-            guard mappable.contains(key) else { r.sink.add(m.field(key), "is not an attribute Usher maps (use \(mappable.sorted().joined(separator: ", ")))"); continue }
-            guard case .string(let claim) = value, !claim.isEmpty, claim.count <= 100 else { r.sink.add(m.field(key), "must be the name of a claim"); continue }
+            guard mappable.contains(key) else {
+                r.sink.add(m.field(key), "is not an attribute Usher maps (use \(mappable.sorted().joined(separator: ", ")))")
+                continue
+            }
+            guard case .string(let claim) = value, !claim.isEmpty, claim.count <= 100 else {
+                r.sink.add(m.field(key), "must be the name of a claim")
+                continue
+            }
             mapping[key] = claim
         }
         m.finish()
@@ -83,8 +90,9 @@ struct ExternalLoginProviderService {
         do {
             try await db.write { tx in
                 try await p.create(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: .externalLoginProviderCreated, store: nil, targetType: "externalLoginProvider",
-                                       targetId: p.id!.idString, details: ["name": p.name, "issuer": p.issuer])
+                try await Audit.record(
+                    on: tx, actor: actor, action: .externalLoginProviderCreated, store: nil, targetType: "externalLoginProvider",
+                    targetId: p.id!.idString, details: ["name": p.name, "issuer": p.issuer])
             }
         } catch let error where error.isConstraintViolation {
             throw UsherError.conflict(.externalLoginProviderExists, "An external login provider named '\(name!)' already exists.")
@@ -108,7 +116,8 @@ struct ExternalLoginProviderService {
         if let mapping { p.claimMapping = JSONText.encode(mapping) }
         try await db.write { tx in
             try await p.save(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: .externalLoginProviderUpdated, store: nil, targetType: "externalLoginProvider", targetId: id)
+            try await Audit.record(
+                on: tx, actor: actor, action: .externalLoginProviderUpdated, store: nil, targetType: "externalLoginProvider", targetId: id)
         }
         return Self.view(p)
     }
@@ -118,7 +127,8 @@ struct ExternalLoginProviderService {
         try await db.write { tx in
             try await ApplicationProviderModel.query(on: tx).filter(\.$providerId == p.id!).delete()
             try await p.delete(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: .externalLoginProviderDeleted, store: nil, targetType: "externalLoginProvider", targetId: id)
+            try await Audit.record(
+                on: tx, actor: actor, action: .externalLoginProviderDeleted, store: nil, targetType: "externalLoginProvider", targetId: id)
         }
     }
 

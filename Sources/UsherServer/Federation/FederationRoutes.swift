@@ -22,7 +22,9 @@ struct FederationRoutes: RouteCollection {
         try BrowserCookies.checkCSRF(req, flowId: flow.id!, presented: form["csrf"])
         guard let client = try await OIDCClientModel.find(flow.clientId, on: req.db),
             let providerId = form["provider"].flatMap(UUID.init(uuidString:)),
-            let provider = try await ExternalLoginProviderService.enabled(for: client.applicationId, on: req.db).first(where: { $0.id == providerId })
+            let provider = try await ExternalLoginProviderService.enabled(for: client.applicationId, on: req.db).first(where: {
+                $0.id == providerId
+            })
         else {
             throw UsherError.badRequest(.federationUnknownProvider, "This sign-in option is not available for this application.")
         }
@@ -39,9 +41,11 @@ struct FederationRoutes: RouteCollection {
         model.createdAt = Date()
         model.expiresAt = Date().addingTimeInterval(Self.stateLifetime)
         try await req.db.write { tx in try await model.create(on: tx) }
-        var items = [("response_type", "code"), ("client_id", provider.clientId), ("redirect_uri", Self.callbackURL(req)),
-                     ("scope", provider.scopes), ("state", state), ("nonce", nonce),
-                     ("code_challenge", Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncodedString()), ("code_challenge_method", "S256")]
+        var items = [
+            ("response_type", "code"), ("client_id", provider.clientId), ("redirect_uri", Self.callbackURL(req)),
+            ("scope", provider.scopes), ("state", state), ("nonce", nonce),
+            ("code_challenge", Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncodedString()), ("code_challenge_method", "S256"),
+        ]
         if let invitationId = flow.invitationId, let invitation = try await InvitationModel.find(invitationId, on: req.db) {
             items.append(("login_hint", invitation.email))
         }
@@ -52,8 +56,11 @@ struct FederationRoutes: RouteCollection {
         guard let state = req.query[String.self, at: "state"], state.count < 200,
             let stored = try await ExternalLoginStateModel.find(SecretToken.hash(state), on: req.db), stored.expiresAt > Date()
         else {
-            throw UsherError(status: 400, errorKey: .federationStateUnknown, title: "This sign-in has expired",
-                             detail: "The answer from the identity provider does not belong to a sign-in in progress. Go back to the application and start again.")
+            throw UsherError(
+                status: 400, errorKey: .federationStateUnknown, title: "This sign-in has expired",
+                detail:
+                    "The answer from the identity provider does not belong to a sign-in in progress. Go back to the application and start again."
+            )
         }
         // One use only.
         try await req.db.write { tx in try await ExternalLoginStateModel.query(on: tx).filter(\.$id == stored.id!).delete() }
@@ -62,16 +69,20 @@ struct FederationRoutes: RouteCollection {
             throw UsherError.badRequest(.federationUnknownProvider, "This sign-in option no longer exists.")
         }
         if let error = req.query[String.self, at: "error"] {
-            throw UsherError(status: 400, errorKey: .federationCancelled, title: "Sign-in with \(provider.name) did not complete",
-                             detail: "\(provider.name) answered: \(error). Go back and try again, or choose another way to continue.")
+            throw UsherError(
+                status: 400, errorKey: .federationCancelled, title: "Sign-in with \(provider.name) did not complete",
+                detail: "\(provider.name) answered: \(error). Go back and try again, or choose another way to continue.")
         }
         guard let code = req.query[String.self, at: "code"], !code.isEmpty else {
             throw UsherError.badRequest(.federationNoCode, "\(provider.name) sent no authorization code.")
         }
-        let claims = try await UpstreamOIDC.finish(provider: provider, code: code, codeVerifier: stored.codeVerifier, nonce: stored.nonce,
-                                                   redirectURI: Self.callbackURL(req), client: req.client, logger: req.logger)
+        let claims = try await UpstreamOIDC.finish(
+            provider: provider, code: code, codeVerifier: stored.codeVerifier, nonce: stored.nonce,
+            redirectURI: Self.callbackURL(req), client: req.client, logger: req.logger)
         let mapping = JSONText.decode([String: String].self, provider.claimMapping) ?? ExternalLoginProviderService.defaultMapping
-        let existing = try await ExternalIdentityModel.query(on: req.db).filter(\.$issuer == claims.issuer).filter(\.$subject == claims.subject).first()
+        let existing = try await ExternalIdentityModel.query(on: req.db).filter(\.$issuer == claims.issuer).filter(
+            \.$subject == claims.subject
+        ).first()
 
         if flow.invitationId != nil {
             return try await signUp(req, flow: flow, provider: provider, claims: claims, mapping: mapping, alreadyLinked: existing != nil)
@@ -80,15 +91,23 @@ struct FederationRoutes: RouteCollection {
     }
 
     /// SPEC journey step 3 with an external identity: the same acceptance as with a password.
-    private func signUp(_ req: Request, flow: LoginFlowModel, provider: ExternalLoginProviderModel, claims: UpstreamOIDC.Claims,
-                        mapping: [String: String], alreadyLinked: Bool) async throws -> Response {
+    private func signUp(
+        _ req: Request, flow: LoginFlowModel, provider: ExternalLoginProviderModel, claims: UpstreamOIDC.Claims,
+        mapping: [String: String], alreadyLinked: Bool
+    ) async throws -> Response {
         let context = try await SignUpPages.load(req, flowId: flow.id)
         guard !alreadyLinked else {
-            throw UsherError(status: 409, errorKey: .federationAlreadyLinked, title: "This \(provider.name) account is already in use",
-                             detail: "Another account already signs in with this \(provider.name) identity. Sign in to the application with it instead, or use another identity.")
+            throw UsherError(
+                status: 409, errorKey: .federationAlreadyLinked, title: "This \(provider.name) account is already in use",
+                detail:
+                    "Another account already signs in with this \(provider.name) identity. Sign in to the application with it instead, or use another identity."
+            )
         }
         guard let upstreamEmail = mapping["email"].flatMap(claims.string).flatMap(EmailAddress.init) else {
-            throw UsherError.badRequest(.federationNoEmail, "\(provider.name) did not share an email address, which this sign-up needs. Allow it to share your email, or create a password instead.")
+            throw UsherError.badRequest(
+                .federationNoEmail,
+                "\(provider.name) did not share an email address, which this sign-up needs. Allow it to share your email, or create a password instead."
+            )
         }
         let form = context.form
         var email = form.invitedEmail
@@ -96,8 +115,11 @@ struct FederationRoutes: RouteCollection {
         if upstreamEmail.normalized != form.invitedEmail.normalized {
             // SPEC journey step 3: refused unless allowEmailMismatch; then verified only if the upstream says so.
             guard form.options.allowEmailMismatch else {
-                throw UsherError(status: 403, errorKey: .signupEmailMismatch, title: "This is not the invited email address",
-                                 detail: "Your \(provider.name) account uses another email address than the one this invitation was sent to. Continue with the \(provider.name) account of the invited address, or create a password instead.")
+                throw UsherError(
+                    status: 403, errorKey: .signupEmailMismatch, title: "This is not the invited email address",
+                    detail:
+                        "Your \(provider.name) account uses another email address than the one this invitation was sent to. Continue with the \(provider.name) account of the invited address, or create a password instead."
+                )
             }
             email = upstreamEmail
             verified = claims.emailVerified
@@ -108,9 +130,14 @@ struct FederationRoutes: RouteCollection {
             case .hidden, .readOnly:
                 profile[attribute] = form.prefill[attribute]
             case .editable, .required:
-                profile[attribute] = mapping[attribute.rawValue].flatMap(claims.string).map { String($0.prefix(attribute.maxLength)) } ?? form.prefill[attribute]
+                profile[attribute] =
+                    mapping[attribute.rawValue].flatMap(claims.string).map { String($0.prefix(attribute.maxLength)) }
+                    ?? form.prefill[attribute]
                 if form.fields[attribute] == .required && profile[attribute] == nil {
-                    throw UsherError.badRequest(.signupMissingField, "\(provider.name) did not share your \(attribute.label.lowercased()), which this sign-up requires. Create a password instead and fill it in.")
+                    throw UsherError.badRequest(
+                        .signupMissingField,
+                        "\(provider.name) did not share your \(attribute.label.lowercased()), which this sign-up requires. Create a password instead and fill it in."
+                    )
                 }
             }
         }
@@ -119,32 +146,43 @@ struct FederationRoutes: RouteCollection {
         do {
             accepted = try await SignUpService(db: req.db).accept(
                 flow: flow, invitation: context.invitation, submission: submission, passwordHash: nil,
-                externalIdentity: ExternalIdentityInput(providerId: provider.id!, issuer: claims.issuer, subject: claims.subject, email: upstreamEmail.value))
+                externalIdentity: ExternalIdentityInput(
+                    providerId: provider.id!, issuer: claims.issuer, subject: claims.subject, email: upstreamEmail.value))
         } catch let error where error.isConstraintViolation {
-            throw UsherError(status: 409, errorKey: .federationAlreadyLinked, title: "This \(provider.name) account is already in use",
-                             detail: "Another account already signs in with this \(provider.name) identity.")
+            throw UsherError(
+                status: 409, errorKey: .federationAlreadyLinked, title: "This \(provider.name) account is already in use",
+                detail: "Another account already signs in with this \(provider.name) identity.")
         }
-        let response = AuthorizationCodes.redirect(code: accepted.code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
+        let response = AuthorizationCodes.redirect(
+            code: accepted.code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
         CustomerSession.setCookie(accepted.sessionToken, request: req, response: response)
         return response
     }
 
     /// SPEC: returning customers sign in later with the same upstream identity.
-    private func signIn(_ req: Request, flow: LoginFlowModel, provider: ExternalLoginProviderModel, identity: ExternalIdentityModel?) async throws -> Response {
-        guard let client = try await OIDCClientModel.find(flow.clientId, on: req.db), let app = try await ApplicationModel.find(client.applicationId, on: req.db),
+    private func signIn(_ req: Request, flow: LoginFlowModel, provider: ExternalLoginProviderModel, identity: ExternalIdentityModel?)
+        async throws -> Response
+    {
+        guard let client = try await OIDCClientModel.find(flow.clientId, on: req.db),
+            let app = try await ApplicationModel.find(client.applicationId, on: req.db),
             let identity, let account = try await AccountModel.find(identity.accountId, on: req.db), account.store == app.store
         else {
-            throw UsherError(status: 403, errorKey: .federationNoAccount, title: "No account for this \(provider.name) identity",
-                             detail: "There is no account here that signs in with this \(provider.name) identity. If you were invited, open the link in your invitation email to create one.")
+            throw UsherError(
+                status: 403, errorKey: .federationNoAccount, title: "No account for this \(provider.name) identity",
+                detail:
+                    "There is no account here that signs in with this \(provider.name) identity. If you were invited, open the link in your invitation email to create one."
+            )
         }
         let now = Date()
         let (token, code) = try await req.db.write { tx in
             let (token, session) = try await CustomerSession.start(accountId: account.id!, store: app.store, on: tx, now: now)
             try await tx.sql.raw("UPDATE accounts SET last_sign_in_at = \(bind: now) WHERE id = \(bind: account.id!)").run()
-            let code = try await AuthorizationCodes.finish(flow: flow, accountId: account.id!, authTime: now, sessionHash: session.idHash, on: tx)
+            let code = try await AuthorizationCodes.finish(
+                flow: flow, accountId: account.id!, authTime: now, sessionHash: session.idHash, on: tx)
             return (token, code)
         }
-        let response = AuthorizationCodes.redirect(code: code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
+        let response = AuthorizationCodes.redirect(
+            code: code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
         CustomerSession.setCookie(token, request: req, response: response)
         return response
     }

@@ -16,7 +16,8 @@ enum UpstreamOIDC {
     }
 
     static func failure(_ detail: String) -> UsherError {
-        UsherError(status: 502, errorKey: .federationUpstreamFailed, title: "The identity provider did not answer as expected", detail: detail)
+        UsherError(
+            status: 502, errorKey: .federationUpstreamFailed, title: "The identity provider did not answer as expected", detail: detail)
     }
 
     static func discover(_ issuer: String, client: any Client) async throws -> Metadata {
@@ -25,16 +26,20 @@ enum UpstreamOIDC {
         do {
             response = try await client.get(URI(string: base + "/.well-known/openid-configuration")) { $0.timeout = .seconds(5) }
         } catch {
-            throw UsherError.badRequest(.federationDiscoveryFailed, "The identity provider at \(base) cannot be reached (\(error)). Check the issuer URL.",
-                                        fieldErrors: [FieldError("issuer", "cannot be reached")])
+            throw UsherError.badRequest(
+                .federationDiscoveryFailed, "The identity provider at \(base) cannot be reached (\(error)). Check the issuer URL.",
+                fieldErrors: [FieldError("issuer", "cannot be reached")])
         }
         guard response.status == .ok, let metadata = try? response.content.decode(Metadata.self, using: JSONDecoder()) else {
-            throw UsherError.badRequest(.federationDiscoveryFailed, "\(base)/.well-known/openid-configuration is not an OpenID provider configuration (HTTP \(response.status.code)).",
-                                        fieldErrors: [FieldError("issuer", "has no OpenID configuration")])
+            throw UsherError.badRequest(
+                .federationDiscoveryFailed,
+                "\(base)/.well-known/openid-configuration is not an OpenID provider configuration (HTTP \(response.status.code)).",
+                fieldErrors: [FieldError("issuer", "has no OpenID configuration")])
         }
         guard metadata.issuer == base || metadata.issuer == issuer else {
-            throw UsherError.badRequest(.federationIssuerMismatch, "The provider calls itself '\(metadata.issuer)', not '\(base)'.",
-                                        fieldErrors: [FieldError("issuer", "does not match the provider's own issuer")])
+            throw UsherError.badRequest(
+                .federationIssuerMismatch, "The provider calls itself '\(metadata.issuer)', not '\(base)'.",
+                fieldErrors: [FieldError("issuer", "does not match the provider's own issuer")])
         }
         return metadata
     }
@@ -72,8 +77,10 @@ enum UpstreamOIDC {
     }
 
     /// Exchanges the code and checks the ID token; any failure is refused with a clear message.
-    static func finish(provider: ExternalLoginProviderModel, code: String, codeVerifier: String, nonce: String, redirectURI: String,
-                       client: any Client, logger: Logger) async throws -> Claims {
+    static func finish(
+        provider: ExternalLoginProviderModel, code: String, codeVerifier: String, nonce: String, redirectURI: String,
+        client: any Client, logger: Logger
+    ) async throws -> Claims {
         let metadata = try await discover(provider.issuer, client: client)
         let tokenResponse: ClientResponse
         do {
@@ -81,21 +88,27 @@ enum UpstreamOIDC {
                 out.headers.basicAuthorization = .init(
                     username: provider.clientId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? provider.clientId,
                     password: provider.clientSecret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? provider.clientSecret)
-                try out.content.encode(["grant_type": "authorization_code", "code": code, "redirect_uri": redirectURI, "code_verifier": codeVerifier],
-                                       as: .urlEncodedForm)
+                try out.content.encode(
+                    ["grant_type": "authorization_code", "code": code, "redirect_uri": redirectURI, "code_verifier": codeVerifier],
+                    as: .urlEncodedForm)
                 out.timeout = .seconds(10)
             }
         } catch {
             throw failure("\(provider.name) could not be reached to finish the sign-in. Try again in a moment.")
         }
         struct Tokens: Decodable { var id_token: String? }
-        guard tokenResponse.status == .ok, let idToken = (try? tokenResponse.content.decode(Tokens.self, using: JSONDecoder()))?.id_token else {
-            logger.warning("Upstream token request failed", metadata: ["provider": .string(provider.name), "status": .string("\(tokenResponse.status.code)")])
+        guard tokenResponse.status == .ok, let idToken = (try? tokenResponse.content.decode(Tokens.self, using: JSONDecoder()))?.id_token
+        else {
+            logger.warning(
+                "Upstream token request failed",
+                metadata: ["provider": .string(provider.name), "status": .string("\(tokenResponse.status.code)")])
             throw failure("\(provider.name) refused to finish the sign-in. Go back to the application and try again.")
         }
 
         let jwksResponse = try await client.get(URI(string: metadata.jwks_uri))
-        guard jwksResponse.status == .ok, let body = jwksResponse.body, let jwks = try? JSONDecoder().decode(JWKS.self, from: Data(buffer: body)) else {
+        guard jwksResponse.status == .ok, let body = jwksResponse.body,
+            let jwks = try? JSONDecoder().decode(JWKS.self, from: Data(buffer: body))
+        else {
             throw failure("\(provider.name)'s signing keys could not be read.")
         }
         let keys = JWTKeyCollection()
@@ -105,7 +118,9 @@ enum UpstreamOIDC {
             payload = try await keys.verify(idToken, as: IDTokenPayload.self)
         } catch {
             logger.warning("Upstream ID token refused", metadata: ["provider": .string(provider.name), "reason": .string("\(error)")])
-            throw failure("The answer from \(provider.name) could not be verified, so Usher did not use it. Try again; if it keeps happening, tell the administrator.")
+            throw failure(
+                "The answer from \(provider.name) could not be verified, so Usher did not use it. Try again; if it keeps happening, tell the administrator."
+            )
         }
         guard payload.iss.value == provider.issuer || payload.iss.value == metadata.issuer,
             payload.aud.value.contains(provider.clientId),

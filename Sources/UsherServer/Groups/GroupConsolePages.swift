@@ -9,11 +9,15 @@ extension ConsoleRoutes {
         try await renderGroups(req, store: selectedStore(req), error: nil, name: "")
     }
 
-    private func renderGroups(_ req: Request, store: String, error: String?, name: String, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func renderGroups(_ req: Request, store: String, error: String?, name: String, status: HTTPResponseStatus = .ok) async throws
+        -> Response
+    {
         let listing = try await GroupService(db: req.db).list(store: store, page: PageRequest(page: 0, size: 200), name: nil)
         let c = GroupsConsolePage(
             store: store, stores: try await stores(req, selected: store), name: name,
-            groups: listing.items.map { .init(id: $0.id, name: $0.name, description: $0.description ?? "", members: $0.memberCount ?? 0, store: store) },
+            groups: listing.items.map {
+                .init(id: $0.id, name: $0.name, description: $0.description ?? "", members: $0.memberCount ?? 0, store: store)
+            },
             formError: error)
         return page(req, "console/groups", "Groups", c, section: "groups", status: status)
     }
@@ -27,8 +31,9 @@ extension ConsoleRoutes {
             _ = try await GroupService(db: req.db).create(store: store, reader: JSONObjectReader(body), by: req.adminUser!.actor)
             return Response.seeOther("/admin/groups?store=\(store)&notice=groupCreated")
         } catch let error as UsherError where error.status < 500 {
-            return try await renderGroups(req, store: store, error: error.fieldErrors.first.map { "\($0.field): \($0.message)" } ?? error.detail,
-                                          name: form["name"] ?? "", status: HTTPResponseStatus(statusCode: error.status))
+            return try await renderGroups(
+                req, store: store, error: error.fieldErrors.first.map { "\($0.field): \($0.message)" } ?? error.detail,
+                name: form["name"] ?? "", status: HTTPResponseStatus(statusCode: error.status))
         }
     }
 

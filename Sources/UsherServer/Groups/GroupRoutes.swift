@@ -32,8 +32,9 @@ struct GroupRoutes: ResourceRoutes {
     }
 
     func update(req: Request) async throws -> GroupView {
-        try await service(req).update(store: try req.storeName(), id: try req.uuidParameter("id").idString,
-                                      reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
+        try await service(req).update(
+            store: try req.storeName(), id: try req.uuidParameter("id").idString,
+            reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
     }
 
     func delete(req: Request) async throws -> HTTPStatus {
@@ -49,7 +50,8 @@ struct GroupRoutes: ResourceRoutes {
 
     /// `{"id": accountId}` joins the account to the group; joining twice changes nothing.
     func addMember(req: Request) async throws -> HTTPStatus {
-        let store = try req.storeName(), id = try req.uuidParameter("id").idString
+        let store = try req.storeName()
+        let id = try req.uuidParameter("id").idString
         let body = try JSONObjectReader.body(of: req)
         let accountId = body.string("id", required: true, max: 64)
         try body.validate()
@@ -59,8 +61,9 @@ struct GroupRoutes: ResourceRoutes {
     }
 
     func removeMember(req: Request) async throws -> HTTPStatus {
-        try await service(req).removeMember(store: try req.storeName(), id: try req.uuidParameter("id").idString,
-                                            accountId: try req.uuidParameter("accountId").idString, by: try req.apiActor)
+        try await service(req).removeMember(
+            store: try req.storeName(), id: try req.uuidParameter("id").idString,
+            accountId: try req.uuidParameter("accountId").idString, by: try req.apiActor)
         return .noContent
     }
 }

@@ -17,7 +17,9 @@ struct GroupService {
     let db: any Database
 
     static func view(_ g: GroupModel, memberCount: Int? = nil) -> GroupView {
-        GroupView(id: g.id!.uuidString.lowercased(), store: g.store, name: g.name, description: g.groupDescription, memberCount: memberCount, created: g.createdAt)
+        GroupView(
+            id: g.id!.uuidString.lowercased(), store: g.store, name: g.name, description: g.groupDescription, memberCount: memberCount,
+            created: g.createdAt)
     }
 
     func list(store: String, page: PageRequest, name: String?) async throws -> Listing<GroupView> {
@@ -48,18 +50,27 @@ struct GroupService {
         var uuids: [UUID] = []
         var missing: [FieldError] = []
         for (i, id) in ids.enumerated() {
-            if let uuid = UUID(uuidString: id) { uuids.append(uuid) } else { missing.append(FieldError("\(field)[\(i)].id", "no group with this id exists")) }
+            if let uuid = UUID(uuidString: id) {
+                uuids.append(uuid)
+            } else {
+                missing.append(FieldError("\(field)[\(i)].id", "no group with this id exists"))
+            }
         }
         let found = uuids.isEmpty ? [] : try await GroupModel.query(on: db).filter(\.$id ~~ uuids).all()
         let byId = Dictionary(found.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
         var result: [GroupModel] = []
         for (i, id) in ids.enumerated() {
             guard let uuid = UUID(uuidString: id) else { continue }
-            if let g = byId[uuid] { if !result.contains(where: { $0.id == uuid }) { result.append(g) } } else { missing.append(FieldError("\(field)[\(i)].id", "no group with this id exists")) }
+            if let g = byId[uuid] {
+                if !result.contains(where: { $0.id == uuid }) { result.append(g) }
+            } else {
+                missing.append(FieldError("\(field)[\(i)].id", "no group with this id exists"))
+            }
         }
         if !missing.isEmpty {
-            throw UsherError(status: 404, errorKey: .groupNotFound, title: "Not found",
-                             detail: "Some groups do not exist: \(missing.map(\.field).joined(separator: ", ")).", fieldErrors: missing)
+            throw UsherError(
+                status: 404, errorKey: .groupNotFound, title: "Not found",
+                detail: "Some groups do not exist: \(missing.map(\.field).joined(separator: ", ")).", fieldErrors: missing)
         }
         return result
     }
@@ -78,7 +89,9 @@ struct GroupService {
         do {
             try await db.write { tx in
                 try await group.create(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: .groupCreated, store: store, targetType: "group", targetId: group.id!.uuidString.lowercased(), details: ["name": group.name])
+                try await Audit.record(
+                    on: tx, actor: actor, action: .groupCreated, store: store, targetType: "group",
+                    targetId: group.id!.uuidString.lowercased(), details: ["name": group.name])
             }
         } catch let error where error.isConstraintViolation {
             throw UsherError.conflict(.groupExists, "A group named '\(name!)' already exists in the identity store '\(store)'.")
@@ -110,7 +123,8 @@ struct GroupService {
             try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).delete()
             try await ApplicationGroupModel.query(on: tx).filter(\.$groupId == group.id!).delete()
             try await group.delete(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: .groupDeleted, store: store, targetType: "group", targetId: id, details: ["name": group.name])
+            try await Audit.record(
+                on: tx, actor: actor, action: .groupDeleted, store: store, targetType: "group", targetId: id, details: ["name": group.name])
         }
     }
 
@@ -127,10 +141,13 @@ struct GroupService {
         let group = try await require(store: store, id: id)
         let account = try await AccountService(db: db, passwords: nil).require(store: store, id: accountId)
         try await db.write { tx in
-            let exists = try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).filter(\.$accountId == account.id!).count() > 0
+            let exists =
+                try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).filter(\.$accountId == account.id!).count() > 0
             guard !exists else { return }
             try await MembershipModel(accountId: account.id!, groupId: group.id!, createdAt: Date()).create(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: .groupMemberAdded, store: store, targetType: "group", targetId: id, details: ["accountId": accountId])
+            try await Audit.record(
+                on: tx, actor: actor, action: .groupMemberAdded, store: store, targetType: "group", targetId: id,
+                details: ["accountId": accountId])
         }
     }
 
@@ -138,10 +155,13 @@ struct GroupService {
         let group = try await require(store: store, id: id)
         guard let accountUUID = UUID(uuidString: accountId) else { throw UsherError.notFound("account", accountId) }
         try await db.write { tx in
-            let removed = try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).filter(\.$accountId == accountUUID).count()
+            let removed = try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).filter(\.$accountId == accountUUID)
+                .count()
             guard removed > 0 else { throw UsherError.notFound("member", accountId) }
             try await MembershipModel.query(on: tx).filter(\.$groupId == group.id!).filter(\.$accountId == accountUUID).delete()
-            try await Audit.record(on: tx, actor: actor, action: .groupMemberRemoved, store: store, targetType: "group", targetId: id, details: ["accountId": accountId])
+            try await Audit.record(
+                on: tx, actor: actor, action: .groupMemberRemoved, store: store, targetType: "group", targetId: id,
+                details: ["accountId": accountId])
         }
     }
 }

@@ -15,7 +15,8 @@ struct IdentityStoreService {
     let db: any Database
 
     static func view(_ model: IdentityStoreModel) -> IdentityStoreView {
-        IdentityStoreView(name: model.id ?? "", identifiers: model.identifierList, description: model.storeDescription, created: model.createdAt)
+        IdentityStoreView(
+            name: model.id ?? "", identifiers: model.identifierList, description: model.storeDescription, created: model.createdAt)
     }
 
     func list() async throws -> [IdentityStoreView] {
@@ -25,7 +26,8 @@ struct IdentityStoreService {
     /// The store, or 404.
     func require(_ name: String) async throws -> IdentityStoreModel {
         guard Names.isValidStoreName(name), let store = try await IdentityStoreModel.find(name, on: db) else {
-            throw UsherError(status: 404, errorKey: .identityStoreNotFound, title: "Not found", detail: "No identity store named '\(name)' exists.")
+            throw UsherError(
+                status: 404, errorKey: .identityStoreNotFound, title: "Not found", detail: "No identity store named '\(name)' exists.")
         }
         return store
     }
@@ -41,10 +43,15 @@ struct IdentityStoreService {
             let raw = r.stringArray("identifiers", required: true, maxCount: 2, maxLength: 20) ?? []
             var kinds: [IdentifierKind] = []
             for (i, s) in raw.enumerated() {
-                guard let kind = IdentifierKind(rawValue: s) else { r.sink.add("identifiers[\(i)]", "must be EMAIL or USERNAME"); continue }
+                guard let kind = IdentifierKind(rawValue: s) else {
+                    r.sink.add("identifiers[\(i)]", "must be EMAIL or USERNAME")
+                    continue
+                }
                 if !kinds.contains(kind) { kinds.append(kind) }
             }
-            if r.has("identifiers") && kinds.isEmpty && r.sink.errors.isEmpty { r.sink.add("identifiers", "must name at least one of EMAIL, USERNAME") }
+            if r.has("identifiers") && kinds.isEmpty && r.sink.errors.isEmpty {
+                r.sink.add("identifiers", "must name at least one of EMAIL, USERNAME")
+            }
             let description = r.string("description", max: 1000)
             try r.validate()
             return CreateRequest(name: name!, identifiers: kinds, description: description)
@@ -52,12 +59,15 @@ struct IdentityStoreService {
     }
 
     func create(_ request: CreateRequest, by actor: Actor) async throws -> IdentityStoreView {
-        let model = IdentityStoreModel(name: request.name, identifiers: request.identifiers.map(\.rawValue), description: request.description, createdAt: Date())
+        let model = IdentityStoreModel(
+            name: request.name, identifiers: request.identifiers.map(\.rawValue), description: request.description, createdAt: Date())
         do {
             try await db.write { tx in
                 try await model.create(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: .identityStoreCreated, store: request.name, targetType: "identityStore", targetId: request.name,
-                                       details: ["identifiers": model.identifiers])
+                try await Audit.record(
+                    on: tx, actor: actor, action: .identityStoreCreated, store: request.name, targetType: "identityStore",
+                    targetId: request.name,
+                    details: ["identifiers": model.identifiers])
             }
         } catch let error where error.isConstraintViolation {
             throw UsherError.conflict(.identityStoreExists, "An identity store named '\(request.name)' already exists.")
@@ -78,7 +88,8 @@ struct IdentityStoreService {
         if r.has("description") { store.storeDescription = description?.isEmpty == true ? nil : description }
         try await db.write { tx in
             try await store.save(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: .identityStoreUpdated, store: name, targetType: "identityStore", targetId: name)
+            try await Audit.record(
+                on: tx, actor: actor, action: .identityStoreUpdated, store: name, targetType: "identityStore", targetId: name)
         }
         return Self.view(store)
     }
@@ -96,11 +107,13 @@ struct IdentityStoreService {
         guard accounts + applications + invitations + groups == 0 else {
             throw UsherError.conflict(
                 .identityStoreNotEmpty,
-                "The identity store '\(name)' still holds \(accounts) accounts, \(groups) groups, \(applications) applications and \(invitations) invitations; delete them first.")
+                "The identity store '\(name)' still holds \(accounts) accounts, \(groups) groups, \(applications) applications and \(invitations) invitations; delete them first."
+            )
         }
         try await db.write { tx in
             try await store.delete(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: .identityStoreDeleted, store: name, targetType: "identityStore", targetId: name)
+            try await Audit.record(
+                on: tx, actor: actor, action: .identityStoreDeleted, store: name, targetType: "identityStore", targetId: name)
         }
     }
 }

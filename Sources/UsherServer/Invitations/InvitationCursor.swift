@@ -23,10 +23,11 @@ struct InvitationCursor: Sendable, Equatable {
     /// base64url of `sort \n kind \n id \n value`; the value comes last because it is the only
     /// part that may hold a newline.
     var encoded: String {
-        let (kind, text): (String, String) = switch value {
-        case .date(let date): ("d", String(date.timeIntervalSince1970))
-        case .text(let string): ("s", string)
-        }
+        let (kind, text): (String, String) =
+            switch value {
+            case .date(let date): ("d", String(date.timeIntervalSince1970))
+            case .text(let string): ("s", string)
+            }
         return Data([sort, kind, id.uuidString, text].joined(separator: "\n").utf8).base64URLEncodedString()
     }
 
@@ -37,7 +38,9 @@ struct InvitationCursor: Sendable, Equatable {
     }
 
     init?(encoded: String) {
-        guard encoded.count <= 2048, let data = Data(base64URLEncoded: encoded), let decoded = String(data: data, encoding: .utf8) else { return nil }
+        guard encoded.count <= 2048, let data = Data(base64URLEncoded: encoded), let decoded = String(data: data, encoding: .utf8) else {
+            return nil
+        }
         let parts = decoded.split(separator: "\n", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 4, let id = UUID(uuidString: parts[2]) else { return nil }
         switch parts[1] {

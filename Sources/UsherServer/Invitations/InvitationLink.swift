@@ -8,11 +8,14 @@ import UsherCore
 /// `InvitationLinkRefusal.check` (UsherCore); this type gathers the facts from the database.
 enum InvitationLink {
     /// The pending invitation `token` (a `login_hint`) belongs to, opened for `clientId`.
-    static func usableInvitation(token: String, clientId: String?, on db: any Database, now: Date = Date()) async throws -> InvitationModel {
+    static func usableInvitation(token: String, clientId: String?, on db: any Database, now: Date = Date()) async throws -> InvitationModel
+    {
         let invitation = try await InvitationService.find(token: token, on: db)
         var retiredBecause: InvitationLinkRefusal?
         if invitation == nil, token.hasPrefix(InvitationService.tokenPrefix), token.count < 200 {
-            retiredBecause = try await RetiredLinkModel.find(SecretToken.hash(token), on: db).flatMap { InvitationLinkRefusal(rawValue: $0.reason) }
+            retiredBecause = try await RetiredLinkModel.find(SecretToken.hash(token), on: db).flatMap {
+                InvitationLinkRefusal(rawValue: $0.reason)
+            }
         }
         let facts = InvitationLinkRefusal.Facts(
             status: invitation.map { status(of: $0, now: now) }, retiredBecause: retiredBecause,
@@ -45,7 +48,9 @@ enum InvitationLink {
             // The flow outlives a revoked invitation only: an unknown link never makes a flow.
             retiredBecause: .revoked,
             // Flows begun before links were recorded on them keep working until they expire (30 min).
-            isCurrentLink: flow.invitationLinkHash.map { hash in invitation.map { SecretToken.constantTimeEquals($0.tokenHash, hash) } ?? false } ?? true)
+            isCurrentLink: flow.invitationLinkHash.map { hash in
+                invitation.map { SecretToken.constantTimeEquals($0.tokenHash, hash) } ?? false
+            } ?? true)
     }
 
     static func status(of invitation: InvitationModel, now: Date) -> InvitationStatus {

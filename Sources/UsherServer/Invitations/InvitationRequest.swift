@@ -29,7 +29,9 @@ struct InvitationRequest: Sendable {
     static func read(_ r: JSONObjectReader) throws -> InvitationRequest {
         let clientId = r.string("clientId", max: 100)
         let applicationId = r.string("applicationId", max: 64)
-        if clientId == nil && applicationId == nil && !r.sink.errors.contains(where: { $0.field == "clientId" || $0.field == "applicationId" }) {
+        if clientId == nil && applicationId == nil
+            && !r.sink.errors.contains(where: { $0.field == "clientId" || $0.field == "applicationId" })
+        {
             r.sink.add("clientId", "is required (or give applicationId)")
         }
         let rawEmail = r.string("email", required: true, max: EmailAddress.maxLength)
@@ -52,6 +54,7 @@ struct InvitationRequest: Sendable {
         profile.validate(into: &validator, prefix: "metadata.")
         for e in validator.errors { r.sink.add(e.field, e.message) }
         try r.validate()
-        return InvitationRequest(clientId: clientId, applicationId: applicationId, email: email!, groupIds: groupIds, language: language, metadata: metadata)
+        return InvitationRequest(
+            clientId: clientId, applicationId: applicationId, email: email!, groupIds: groupIds, language: language, metadata: metadata)
     }
 }

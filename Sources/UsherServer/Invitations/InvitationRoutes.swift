@@ -25,7 +25,9 @@ struct InvitationRoutes: RouteCollection {
         if let raw = req.query[String.self, at: "status"] {
             for part in raw.split(separator: ",") {
                 guard let status = InvitationStatus(rawValue: part.trimmingCharacters(in: .whitespaces).uppercased()) else {
-                    throw UsherError.badRequest(.requestInvalidQuery, "status must be PENDING, DONE or EXPIRED.", fieldErrors: [FieldError("status", "must be PENDING, DONE or EXPIRED")])
+                    throw UsherError.badRequest(
+                        .requestInvalidQuery, "status must be PENDING, DONE or EXPIRED.",
+                        fieldErrors: [FieldError("status", "must be PENDING, DONE or EXPIRED")])
                 }
                 filter.statuses.append(status)
             }

@@ -17,7 +17,8 @@ struct InvitationFilter: Sendable {
 /// Reading invitations: one, or a page of a store's (API and console).
 extension InvitationService {
     func require(store: String, id: String) async throws -> InvitationModel {
-        guard let uuid = UUID(uuidString: id), let invitation = try await InvitationModel.find(uuid, on: db), invitation.store == store else {
+        guard let uuid = UUID(uuidString: id), let invitation = try await InvitationModel.find(uuid, on: db), invitation.store == store
+        else {
             throw UsherError.notFound("invitation", id)
         }
         return invitation
@@ -35,8 +36,10 @@ extension InvitationService {
     ///
     /// With `after` (a cursor from the previous page's `X-Next-Cursor`) the page starts just past
     /// that row instead of at an offset: keyset pagination, constant time at any depth.
-    func list(store: String, filter: InvitationFilter, sort: SortOrder, page: PageRequest, after: InvitationCursor? = nil,
-              now: Date = Date()) async throws -> Listing<InvitationView> {
+    func list(
+        store: String, filter: InvitationFilter, sort: SortOrder, page: PageRequest, after: InvitationCursor? = nil,
+        now: Date = Date()
+    ) async throws -> Listing<InvitationView> {
         _ = try await IdentityStoreService(db: db).require(store)
         var conditions: [SQLQueryString] = ["store = \(bind: store)"]
         if !filter.statuses.isEmpty {
@@ -58,13 +61,14 @@ extension InvitationService {
         }
         if let clientId = filter.clientId { conditions.append("client_id = \(bind: clientId)") }
         let matching = conditions.joined(separator: " AND ")
-        let column: String = switch sort.field {
-        case "sent": "sent_at"
-        case "validUntil": "valid_until"
-        case "email": "email_key"
-        case "status": "status"
-        default: "created_at"
-        }
+        let column: String =
+            switch sort.field {
+            case "sent": "sent_at"
+            case "validUntil": "valid_until"
+            case "email": "email_key"
+            case "status": "status"
+            default: "created_at"
+            }
         let direction = sort.ascending ? "ASC" : "DESC"
         var seek: SQLQueryString = ""
         var offset = page.offset
@@ -73,32 +77,37 @@ extension InvitationService {
             // sort value is read from the row itself while it exists: a date that went through
             // a Double and back may be off by a microsecond, and would repeat or skip a row.
             // Only for a row revoked in between does the value the cursor carries stand in.
-            let carried: SQLQueryString = switch after.value {
-            case .date(let date): "\(bind: date)"
-            case .text(let text): "\(bind: text)"
-            }
-            seek = " AND (\(unsafeRaw: column), id) \(unsafeRaw: sort.ascending ? ">" : "<") (COALESCE((SELECT \(unsafeRaw: column) FROM invitations WHERE id = \(bind: after.id)), "
+            let carried: SQLQueryString =
+                switch after.value {
+                case .date(let date): "\(bind: date)"
+                case .text(let text): "\(bind: text)"
+                }
+            seek =
+                " AND (\(unsafeRaw: column), id) \(unsafeRaw: sort.ascending ? ">" : "<") (COALESCE((SELECT \(unsafeRaw: column) FROM invitations WHERE id = \(bind: after.id)), "
                 + carried + "), \(bind: after.id))"
             offset = 0
         }
         let sql = db.sql
         // Whole rows in the same query, decoded without Fluent's per-row reflection.
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT * FROM invitations WHERE \(matching)\(seek)
             ORDER BY \(unsafeRaw: column) \(unsafeRaw: direction), id \(unsafeRaw: direction)
             LIMIT \(unsafeRaw: String(page.size + 1)) OFFSET \(unsafeRaw: String(offset))
-            """).all(decoding: InvitationRow.self)
+            """
+        ).all(decoding: InvitationRow.self)
         let hasNext = rows.count > page.size
         let invitations = rows.prefix(page.size).map(\.model)
         var nextCursor: InvitationCursor?
         if hasNext, let last = invitations.last {
-            let value: InvitationCursor.Value = switch column {
-            case "sent_at": .date(last.sentAt)
-            case "valid_until": .date(last.validUntil)
-            case "email_key": .text(last.emailKey)
-            case "status": .text(last.status)
-            default: .date(last.createdAt)
-            }
+            let value: InvitationCursor.Value =
+                switch column {
+                case "sent_at": .date(last.sentAt)
+                case "valid_until": .date(last.validUntil)
+                case "email_key": .text(last.emailKey)
+                case "status": .text(last.status)
+                default: .date(last.createdAt)
+                }
             nextCursor = InvitationCursor(sort: InvitationCursor.sortKey(sort), value: value, id: last.id!)
         }
 
@@ -106,9 +115,12 @@ extension InvitationService {
         if page.page == 0, after == nil, !hasNext {
             total = invitations.count
         } else {
-            let counted = try await sql.raw("""
-                SELECT COUNT(*) AS n FROM (SELECT 1 FROM invitations WHERE \(matching) LIMIT \(unsafeRaw: String(Listing<InvitationView>.countCap + 1))) capped
-                """).first()?.decode(column: "n", as: Int.self) ?? 0
+            let counted =
+                try await sql.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM (SELECT 1 FROM invitations WHERE \(matching) LIMIT \(unsafeRaw: String(Listing<InvitationView>.countCap + 1))) capped
+                    """
+                ).first()?.decode(column: "n", as: Int.self) ?? 0
             total = counted > Listing<InvitationView>.countCap ? nil : counted
         }
         var listing = Listing(items: try await views(invitations, now: now), total: total, hasNext: hasNext)

@@ -9,10 +9,15 @@ extension InvitationService {
     func resend(store: String, id: String, by actor: Actor) async throws -> InvitationView {
         let invitation = try await require(store: store, id: id)
         let now = Date()
-        try InvitationRules.checkResendable(InvitationRules.status(storedDone: invitation.status == InvitationStatus.done.rawValue, validUntil: invitation.validUntil, now: now))
+        try InvitationRules.checkResendable(
+            InvitationRules.status(
+                storedDone: invitation.status == InvitationStatus.done.rawValue, validUntil: invitation.validUntil, now: now))
         try await context.rateLimiter.hit(RateLimiter.resendPerInvitation, key: invitation.id!.idString, on: db)
-        guard let (applicationId, target) = try await Self.target(clientId: invitation.clientId, on: db), applicationId == invitation.applicationId else {
-            throw UsherError.conflict(.invitationApplicationGone, "The application or client of this invitation no longer exists; revoke it and invite again.")
+        guard let (applicationId, target) = try await Self.target(clientId: invitation.clientId, on: db),
+            applicationId == invitation.applicationId
+        else {
+            throw UsherError.conflict(
+                .invitationApplicationGone, "The application or client of this invitation no longer exists; revoke it and invite again.")
         }
         let options = target.options
         try InvitationRules.checkInvitable(target, store: store)
@@ -27,27 +32,35 @@ extension InvitationService {
         let oldTokenHash = invitation.tokenHash
         let updated = try await db.write { tx in
             // Conditional on PENDING, so a resend racing with acceptance cannot revive it.
-            let rows = try await tx.sql.raw("""
+            let rows = try await tx.sql.raw(
+                """
                 UPDATE invitations SET token_hash = \(bind: tokenHash), valid_until = \(bind: validUntil), sent_at = \(bind: now),
                   send_count = send_count + 1
                 WHERE id = \(bind: invitationId) AND status = \(InvitationStatus.pending) RETURNING id
-                """).all()
+                """
+            ).all()
             guard !rows.isEmpty else {
-                throw UsherError.conflict(.invitationAlreadyAccepted, "This invitation was accepted a moment ago; there is nothing to resend.")
+                throw UsherError.conflict(
+                    .invitationAlreadyAccepted, "This invitation was accepted a moment ago; there is nothing to resend.")
             }
-            try await RetiredLinkModel(tokenHash: oldTokenHash, reason: InvitationLinkRefusal.replaced.rawValue, invitationId: invitationId, at: now).create(on: tx)
+            try await RetiredLinkModel(
+                tokenHash: oldTokenHash, reason: InvitationLinkRefusal.replaced.rawValue, invitationId: invitationId, at: now
+            ).create(on: tx)
             guard let fresh = try await InvitationModel.find(invitationId, on: tx) else { throw UsherError.notFound("invitation", id) }
-            let email = try InvitationEmail.compose(invitation: fresh, applicationName: target.applicationName, inviter: actor.displayName, link: link,
-                                                    recipientName: profile.fullName, templates: self.context.templates)
+            let email = try InvitationEmail.compose(
+                invitation: fresh, applicationName: target.applicationName, inviter: actor.displayName, link: link,
+                recipientName: profile.fullName, templates: self.context.templates)
             // An older email still waiting carries a dead link: it is not sent any more.
             try await Outbox.cancelQueued(invitationId: invitationId, reason: "superseded by a resend", on: tx)
-            let message = try Outbox.message(email, linkToken: token, sealer: OutboxLinkSealer(secrets: self.context.secrets), invitationId: invitationId,
-                                             store: store, retryPeriod: self.context.config.mailRetryPeriod, now: now)
+            let message = try Outbox.message(
+                email, linkToken: token, sealer: OutboxLinkSealer(secrets: self.context.secrets), invitationId: invitationId,
+                store: store, retryPeriod: self.context.config.mailRetryPeriod, now: now)
             try await message.insert(on: tx)
             fresh.lastEmailId = message.id
             try await fresh.save(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: .invitationResent, store: store, targetType: "invitation", targetId: id,
-                                   details: ["email": fresh.email, "sendCount": String(fresh.sendCount)])
+            try await Audit.record(
+                on: tx, actor: actor, action: .invitationResent, store: store, targetType: "invitation", targetId: id,
+                details: ["email": fresh.email, "sendCount": String(fresh.sendCount)])
             return fresh
         }
         context.mailWakeUp()

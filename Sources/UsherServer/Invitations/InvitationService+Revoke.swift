@@ -14,17 +14,22 @@ extension InvitationService {
             // Whatever it became meanwhile (accepted a moment ago included), the status it had when
             // deleted decides what its link says from now on.
             struct Row: Decodable { var status: String }
-            guard let deleted = try await tx.sql.raw("DELETE FROM invitations WHERE id = \(bind: invitationId) RETURNING status").first(decoding: Row.self) else {
+            guard
+                let deleted = try await tx.sql.raw("DELETE FROM invitations WHERE id = \(bind: invitationId) RETURNING status").first(
+                    decoding: Row.self)
+            else {
                 throw UsherError.notFound("invitation", id)
             }
             let status: InvitationStatus = deleted.status == InvitationStatus.done.rawValue ? .done : .pending
             try await RetiredLinkModel(
-                tokenHash: invitation.tokenHash, reason: InvitationRules.linkRefusalAfterRevoke(status).rawValue, invitationId: invitationId, at: Date()
+                tokenHash: invitation.tokenHash, reason: InvitationRules.linkRefusalAfterRevoke(status).rawValue,
+                invitationId: invitationId, at: Date()
             ).create(on: tx)
             try await Outbox.cancelQueued(invitationId: invitationId, reason: "invitation revoked", on: tx)
             try await LoginFlowModel.query(on: tx).filter(\.$invitationId == invitationId).delete()
-            try await Audit.record(on: tx, actor: actor, action: .invitationRevoked, store: store, targetType: "invitation", targetId: id,
-                                   details: ["email": invitation.email, "applicationId": invitation.applicationId.idString, "createdBy": invitation.createdBy])
+            try await Audit.record(
+                on: tx, actor: actor, action: .invitationRevoked, store: store, targetType: "invitation", targetId: id,
+                details: ["email": invitation.email, "applicationId": invitation.applicationId.idString, "createdBy": invitation.createdBy])
         }
     }
 }

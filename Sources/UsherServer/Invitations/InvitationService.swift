@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Foundation
+import SQLKit
 import UsherCore
 import Vapor
 
@@ -45,8 +45,9 @@ struct InvitationService {
             invitation: invitation, applicationName: target.applicationName, inviter: actor.displayName, link: link,
             recipientName: request.profile.fullName, templates: context.templates)
 
-        let message = try Outbox.message(email, linkToken: token, sealer: OutboxLinkSealer(secrets: context.secrets), invitationId: invitation.id!,
-                                         store: storeName, retryPeriod: context.config.mailRetryPeriod, now: now)
+        let message = try Outbox.message(
+            email, linkToken: token, sealer: OutboxLinkSealer(secrets: context.secrets), invitationId: invitation.id!,
+            store: storeName, retryPeriod: context.config.mailRetryPeriod, now: now)
         invitation.lastEmailId = message.id
         do {
             try await db.write { tx in
@@ -61,9 +62,10 @@ struct InvitationService {
 
                 try await invitation.insert(on: tx)
                 try await message.insert(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: .invitationCreated, store: storeName, targetType: "invitation",
-                                       targetId: invitation.id!.idString,
-                                       details: ["email": request.email.value, "applicationId": applicationId.idString, "clientId": invitation.clientId])
+                try await Audit.record(
+                    on: tx, actor: actor, action: .invitationCreated, store: storeName, targetType: "invitation",
+                    targetId: invitation.id!.idString,
+                    details: ["email": request.email.value, "applicationId": applicationId.idString, "clientId": invitation.clientId])
             }
         } catch let error where error.isConstraintViolation {
             // Another request created a pending invitation for this email at the same moment.
@@ -72,7 +74,8 @@ struct InvitationService {
             throw error
         }
         context.mailWakeUp()
-        var view = try await views([invitation], now: now, knownApplicationNames: [applicationId: target.applicationName], knownEmails: [message])[0]
+        var view = try await views(
+            [invitation], now: now, knownApplicationNames: [applicationId: target.applicationName], knownEmails: [message])[0]
         view.link = link
         return view
     }
@@ -89,8 +92,9 @@ struct InvitationService {
     func resolveTarget(_ request: InvitationRequest) async throws -> (applicationId: UUID, target: InvitationTarget) {
         if let clientId = request.clientId {
             guard let found = try await Self.target(clientId: clientId, on: db) else {
-                throw UsherError(status: 404, errorKey: .clientNotFound, title: "Not found", detail: "No OIDC client with the id '\(clientId)' exists.",
-                                 fieldErrors: [FieldError("clientId", "no client with this id exists")])
+                throw UsherError(
+                    status: 404, errorKey: .clientNotFound, title: "Not found", detail: "No OIDC client with the id '\(clientId)' exists.",
+                    fieldErrors: [FieldError("clientId", "no client with this id exists")])
             }
             return found
         }
@@ -122,30 +126,41 @@ struct InvitationService {
         var link_max_age_hours: Int
 
         var target: (applicationId: UUID, target: InvitationTarget) {
-            let options = AccountInvitationOptions(enabled: invitation_enabled, allowEmailMismatch: allow_email_mismatch,
-                                                   forceUsingExternalLogin: force_external_login, linkMaxAgeHours: link_max_age_hours)
-            return (application_id, InvitationTarget(
-                applicationName: application_name, applicationStore: application_store,
-                protocolKind: ApplicationProtocol(rawValue: protocol_kind) ?? .saml2, clientId: client_id, loginURL: login_url, options: options))
+            let options = AccountInvitationOptions(
+                enabled: invitation_enabled, allowEmailMismatch: allow_email_mismatch,
+                forceUsingExternalLogin: force_external_login, linkMaxAgeHours: link_max_age_hours)
+            return (
+                application_id,
+                InvitationTarget(
+                    applicationName: application_name, applicationStore: application_store,
+                    protocolKind: ApplicationProtocol(rawValue: protocol_kind) ?? .saml2, clientId: client_id, loginURL: login_url,
+                    options: options)
+            )
         }
     }
 
     static func target(clientId: String, on db: any Database) async throws -> (applicationId: UUID, target: InvitationTarget)? {
-        try await db.sql.raw("\(unsafeRaw: targetQuery) JOIN oidc_clients c ON c.application_id = a.id WHERE c.client_id = \(bind: clientId)")
-            .first(decoding: TargetRow.self)?.target
+        try await db.sql.raw(
+            "\(unsafeRaw: targetQuery) JOIN oidc_clients c ON c.application_id = a.id WHERE c.client_id = \(bind: clientId)"
+        )
+        .first(decoding: TargetRow.self)?.target
     }
 
     static func target(applicationId: UUID, on db: any Database) async throws -> (applicationId: UUID, target: InvitationTarget)? {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             \(unsafeRaw: targetQuery) LEFT JOIN oidc_clients c ON c.application_id = a.id WHERE a.id = \(bind: applicationId)
             ORDER BY c.position LIMIT 1
-            """).first(decoding: TargetRow.self)?.target
+            """
+        ).first(decoding: TargetRow.self)?.target
     }
 
     func pendingInvitationId(email: EmailAddress, store: String, on db: any Database) async throws -> UUID? {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             SELECT id FROM invitations WHERE store = \(bind: store) AND email_key = \(bind: email.normalized) AND status = \(InvitationStatus.pending) LIMIT 1
-            """).first()?.decode(column: "id", as: UUID.self)
+            """
+        ).first()?.decode(column: "id", as: UUID.self)
     }
 
     // MARK: The link

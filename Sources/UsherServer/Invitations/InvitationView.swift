@@ -45,29 +45,46 @@ extension InvitationService {
 
     /// Views with their applications and email delivery states, in two queries for the page;
     /// what the caller already holds (just written) is not read again.
-    func views(_ invitations: [InvitationModel], now: Date = Date(), knownApplicationNames: [UUID: String] = [:],
-               knownEmails: [OutboxMessageModel] = []) async throws -> [InvitationView] {
+    func views(
+        _ invitations: [InvitationModel], now: Date = Date(), knownApplicationNames: [UUID: String] = [:],
+        knownEmails: [OutboxMessageModel] = []
+    ) async throws -> [InvitationView] {
         var appNames = knownApplicationNames
         let appIds = Array(Set(invitations.map(\.applicationId)).filter { appNames[$0] == nil })
         if !appIds.isEmpty {
-            struct AppName: Decodable { var id: UUID; var name: String }
-            for app in try await db.sql.raw("SELECT id, name FROM applications WHERE id IN (\(binds: appIds))").all(decoding: AppName.self) {
+            struct AppName: Decodable {
+                var id: UUID
+                var name: String
+            }
+            for app in try await db.sql.raw("SELECT id, name FROM applications WHERE id IN (\(binds: appIds))").all(decoding: AppName.self)
+            {
                 appNames[app.id] = app.name
             }
         }
         var deliveries: [UUID: DeliveryView] = [:]
         for email in knownEmails {
-            deliveries[email.id!] = DeliveryView(status: email.status, attempts: email.attempts, lastError: email.lastError, sentAt: email.sentAt,
-                                                 transport: email.transport, emailId: email.id!.idString)
+            deliveries[email.id!] = DeliveryView(
+                status: email.status, attempts: email.attempts, lastError: email.lastError, sentAt: email.sentAt,
+                transport: email.transport, emailId: email.id!.idString)
         }
         let emailIds = invitations.compactMap(\.lastEmailId).filter { deliveries[$0] == nil }
         if !emailIds.isEmpty {
-            struct Delivery: Decodable { var id: UUID; var status: String; var attempts: Int; var last_error: String?; var sent_at: Date?; var transport: String? }
-            let rows = try await db.sql.raw("SELECT id, status, attempts, last_error, sent_at, transport FROM outbox WHERE id IN (\(binds: emailIds))")
-                .all(decoding: Delivery.self)
+            struct Delivery: Decodable {
+                var id: UUID
+                var status: String
+                var attempts: Int
+                var last_error: String?
+                var sent_at: Date?
+                var transport: String?
+            }
+            let rows = try await db.sql.raw(
+                "SELECT id, status, attempts, last_error, sent_at, transport FROM outbox WHERE id IN (\(binds: emailIds))"
+            )
+            .all(decoding: Delivery.self)
             for d in rows {
-                deliveries[d.id] = DeliveryView(status: d.status, attempts: d.attempts, lastError: d.last_error, sentAt: d.sent_at, transport: d.transport,
-                                                emailId: d.id.idString)
+                deliveries[d.id] = DeliveryView(
+                    status: d.status, attempts: d.attempts, lastError: d.last_error, sentAt: d.sent_at, transport: d.transport,
+                    emailId: d.id.idString)
             }
         }
         return invitations.map { i in

@@ -38,9 +38,10 @@ enum InvitedUsername {
         }
         try validator.finish()
         if let username = of(metadata, store: store), try await AccountService.usernameTaken(username, store: store.id!, on: db) {
-            throw UsherError(status: 409, errorKey: .accountUsernameExists, title: "Conflict",
-                             detail: "An account with this username already exists in this identity store.",
-                             fieldErrors: [FieldError(field, "already belongs to an account")])
+            throw UsherError(
+                status: 409, errorKey: .accountUsernameExists, title: "Conflict",
+                detail: "An account with this username already exists in this identity store.",
+                fieldErrors: [FieldError(field, "already belongs to an account")])
         }
     }
 }

@@ -7,12 +7,12 @@ enum EmailTemplates {
     struct Language {
         var tag: String
         var subject: String
-        var greeting: String       // {{recipientName}} may appear
+        var greeting: String  // {{recipientName}} may appear
         var greetingAnonymous: String
-        var invited: String        // {{inviterName}}, {{applicationName}}
-        var action: String         // button text
+        var invited: String  // {{inviterName}}, {{applicationName}}
+        var action: String  // button text
         var linkIntro: String
-        var expiry: String         // {{validUntil}}
+        var expiry: String  // {{validUntil}}
         var ignore: String
     }
 
@@ -21,7 +21,8 @@ enum EmailTemplates {
             tag: "en-US",
             subject: "{{inviterName}} invited you to {{applicationName}}",
             greeting: "Hello {{recipientName}},", greetingAnonymous: "Hello,",
-            invited: "{{inviterName}} invited you to create your account in {{applicationName}}. Your sign-up form is ready and already filled in with what we know about you.",
+            invited:
+                "{{inviterName}} invited you to create your account in {{applicationName}}. Your sign-up form is ready and already filled in with what we know about you.",
             action: "Create your account", linkIntro: "Or open this link in your browser:",
             expiry: "The link works until {{validUntil}}.",
             ignore: "If you did not expect this invitation, you can ignore this email."),
@@ -29,7 +30,8 @@ enum EmailTemplates {
             tag: "de-DE",
             subject: "{{inviterName}} hat Sie zu {{applicationName}} eingeladen",
             greeting: "Hallo {{recipientName}},", greetingAnonymous: "Hallo,",
-            invited: "{{inviterName}} hat Sie eingeladen, Ihr Konto bei {{applicationName}} zu erstellen. Ihr Registrierungsformular ist bereits mit Ihren Angaben ausgefüllt.",
+            invited:
+                "{{inviterName}} hat Sie eingeladen, Ihr Konto bei {{applicationName}} zu erstellen. Ihr Registrierungsformular ist bereits mit Ihren Angaben ausgefüllt.",
             action: "Konto erstellen", linkIntro: "Oder öffnen Sie diesen Link in Ihrem Browser:",
             expiry: "Der Link ist gültig bis {{validUntil}}.",
             ignore: "Wenn Sie diese Einladung nicht erwartet haben, können Sie diese E-Mail ignorieren."),
@@ -37,7 +39,8 @@ enum EmailTemplates {
             tag: "fr-FR",
             subject: "{{inviterName}} vous invite à rejoindre {{applicationName}}",
             greeting: "Bonjour {{recipientName}},", greetingAnonymous: "Bonjour,",
-            invited: "{{inviterName}} vous invite à créer votre compte sur {{applicationName}}. Votre formulaire d’inscription est prêt et déjà prérempli.",
+            invited:
+                "{{inviterName}} vous invite à créer votre compte sur {{applicationName}}. Votre formulaire d’inscription est prêt et déjà prérempli.",
             action: "Créer mon compte", linkIntro: "Ou ouvrez ce lien dans votre navigateur :",
             expiry: "Le lien est valable jusqu’au {{validUntil}}.",
             ignore: "Si vous n’attendiez pas cette invitation, vous pouvez ignorer cet e-mail."),
@@ -45,7 +48,8 @@ enum EmailTemplates {
             tag: "es-ES",
             subject: "{{inviterName}} te ha invitado a {{applicationName}}",
             greeting: "Hola, {{recipientName}}:", greetingAnonymous: "Hola:",
-            invited: "{{inviterName}} te ha invitado a crear tu cuenta en {{applicationName}}. Tu formulario de registro ya está listo y completado con tus datos.",
+            invited:
+                "{{inviterName}} te ha invitado a crear tu cuenta en {{applicationName}}. Tu formulario de registro ya está listo y completado con tus datos.",
             action: "Crear mi cuenta", linkIntro: "O abre este enlace en tu navegador:",
             expiry: "El enlace es válido hasta el {{validUntil}}.",
             ignore: "Si no esperabas esta invitación, puedes ignorar este correo."),
@@ -53,7 +57,8 @@ enum EmailTemplates {
             tag: "hu-HU",
             subject: "{{inviterName}} meghívta Önt: {{applicationName}}",
             greeting: "Kedves {{recipientName}}!", greetingAnonymous: "Üdvözöljük!",
-            invited: "{{inviterName}} meghívta Önt, hogy hozza létre fiókját itt: {{applicationName}}. A regisztrációs űrlap már elkészült, és ki van töltve az Önről ismert adatokkal.",
+            invited:
+                "{{inviterName}} meghívta Önt, hogy hozza létre fiókját itt: {{applicationName}}. A regisztrációs űrlap már elkészült, és ki van töltve az Önről ismert adatokkal.",
             action: "Fiók létrehozása", linkIntro: "Vagy nyissa meg ezt a hivatkozást a böngészőjében:",
             expiry: "A hivatkozás eddig érvényes: {{validUntil}}.",
             ignore: "Ha nem számított erre a meghívásra, nyugodtan hagyja figyelmen kívül ezt az e-mailt."),

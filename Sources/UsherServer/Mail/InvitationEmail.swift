@@ -9,14 +9,16 @@ enum InvitationEmail {
     ) throws -> ComposedEmail {
         let language = invitation.language
         let context = InvitationEmailContext(
-            applicationName: applicationName, inviterName: inviter, recipientName: recipientName ?? "", hasRecipientName: recipientName != nil,
+            applicationName: applicationName, inviterName: inviter, recipientName: recipientName ?? "",
+            hasRecipientName: recipientName != nil,
             email: invitation.email, link: link, lang: language, validUntil: DateText.long(invitation.validUntil, language: language))
         let subject = templates.render(templates.localized("email/invitation", language: language, suffix: "subject"), context)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let text = templates.render(templates.localized("email/invitation", language: language, suffix: "text"), context)
         let html = templates.render(templates.localized("email/invitation", language: language, suffix: "html"), context)
         guard !subject.contains("\r"), !subject.contains("\n") else {
-            throw UsherError.badRequest(.emailInvalidSubject, "The invitation email's subject would span several lines; check the subject template.")
+            throw UsherError.badRequest(
+                .emailInvalidSubject, "The invitation email's subject would span several lines; check the subject template.")
         }
         return ComposedEmail(to: invitation.email, toName: recipientName, subject: subject, text: text, html: html, language: language)
     }

@@ -36,13 +36,17 @@ struct MailboxRoutes: RouteCollection {
             if let to = req.query[String.self, at: "to"] { query.filter(\.$recipient == to) }
             if let raw = req.query[String.self, at: "invitationId"] {
                 guard let id = UUID(uuidString: raw) else {
-                    throw UsherError.badRequest(.requestInvalidQuery, "invitationId must be an invitation id.", fieldErrors: [FieldError("invitationId", "is not an id")])
+                    throw UsherError.badRequest(
+                        .requestInvalidQuery, "invitationId must be an invitation id.",
+                        fieldErrors: [FieldError("invitationId", "is not an id")])
                 }
                 query.filter(\.$invitationId == id)
             }
             if let status = req.query[String.self, at: "status"] {
                 guard OutboxStatus(rawValue: status) != nil else {
-                    throw UsherError.badRequest(.requestInvalidQuery, "status must be queued, sending, sent, failed or cancelled.", fieldErrors: [FieldError("status", "unknown status")])
+                    throw UsherError.badRequest(
+                        .requestInvalidQuery, "status must be queued, sending, sent, failed or cancelled.",
+                        fieldErrors: [FieldError("status", "unknown status")])
                 }
                 query.filter(\.$status == status)
             }
@@ -76,15 +80,24 @@ struct MailboxRoutes: RouteCollection {
 /// link"), so it shows the live link — opened at display time, and only while the invitation is
 /// pending with that very token. Otherwise, and with SMTP, it shows what the API shows.
 enum LocalMailboxReading {
-    struct Bodies { var subject: String; var text: String; var html: String }
+    struct Bodies {
+        var subject: String
+        var text: String
+        var html: String
+    }
 
-    static func bodies(of m: OutboxMessageModel, localMailbox: Bool, secrets: ServerSecrets, on db: any Database, now: Date = Date()) async throws -> Bodies {
+    static func bodies(of m: OutboxMessageModel, localMailbox: Bool, secrets: ServerSecrets, on db: any Database, now: Date = Date())
+        async throws -> Bodies
+    {
         let id = m.id!
         if localMailbox, let sealed = m.linkSecret, let token = OutboxLinkSealer(secrets: secrets).open(sealed, messageId: id),
             let invitation = try await InvitationService.find(token: token, on: db), invitation.id == m.invitationId,
-            invitation.status == InvitationStatus.pending.rawValue, invitation.validUntil > now {
-            return Bodies(subject: OutboxLink.reveal(token, in: m.subject, messageId: id), text: OutboxLink.reveal(token, in: m.textBody, messageId: id),
-                          html: OutboxLink.reveal(token, in: m.htmlBody, messageId: id))
+            invitation.status == InvitationStatus.pending.rawValue, invitation.validUntil > now
+        {
+            return Bodies(
+                subject: OutboxLink.reveal(token, in: m.subject, messageId: id),
+                text: OutboxLink.reveal(token, in: m.textBody, messageId: id),
+                html: OutboxLink.reveal(token, in: m.htmlBody, messageId: id))
         }
         let view = MailboxRoutes.view(m)
         return Bodies(subject: view.subject, text: view.text, html: view.html)

@@ -24,7 +24,8 @@ enum Outbox {
     /// The row of one email. `linkToken`, the secret part of the email's link, is not kept in
     /// its text: it is sealed apart and put back at send time (see `OutboxLinkSealer`).
     static func message(
-        _ email: ComposedEmail, linkToken: String, sealer: OutboxLinkSealer, invitationId: UUID?, store: String?, retryPeriod: TimeInterval, now: Date
+        _ email: ComposedEmail, linkToken: String, sealer: OutboxLinkSealer, invitationId: UUID?, store: String?, retryPeriod: TimeInterval,
+        now: Date
     ) throws -> OutboxMessageModel {
         let m = OutboxMessageModel()
         let id = UUID()
@@ -52,16 +53,19 @@ enum Outbox {
     /// Stops queued emails of an invitation from going out (a resend or revoke made their link
     /// dead), and forgets the sealed link of every email it had so far.
     static func cancelQueued(invitationId: UUID, reason: String, on tx: any Database) async throws {
-        try await tx.sql.raw("""
+        try await tx.sql.raw(
+            """
             UPDATE outbox SET status = \(OutboxStatus.cancelled), last_error = \(bind: reason)
             WHERE invitation_id = \(bind: invitationId) AND status = \(OutboxStatus.queued)
-            """).run()
+            """
+        ).run()
         try await forgetLinks(invitationId: invitationId, on: tx)
     }
 
     /// Security: a dead link need not be kept, even sealed.
     static func forgetLinks(invitationId: UUID, on tx: any Database) async throws {
-        try await tx.sql.raw("UPDATE outbox SET link_secret = NULL WHERE invitation_id = \(bind: invitationId) AND link_secret IS NOT NULL").run()
+        try await tx.sql.raw("UPDATE outbox SET link_secret = NULL WHERE invitation_id = \(bind: invitationId) AND link_secret IS NOT NULL")
+            .run()
     }
 
     /// Security: drops every sealed link no email needs any more — failed or cancelled emails,
@@ -73,14 +77,16 @@ enum Outbox {
     static func dropDeadLinks(now: Date, on db: any Database) async throws -> Int {
         struct Row: Decodable { var id: UUID }
         return try await db.writeStatement { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE outbox SET link_secret = NULL
                 WHERE link_secret IS NOT NULL AND (status IN (\(OutboxStatus.failed), \(OutboxStatus.cancelled))
                   OR (invitation_id IS NULL AND status = \(OutboxStatus.sent))
                   OR (invitation_id IS NOT NULL AND NOT EXISTS (
                     SELECT 1 FROM invitations i WHERE i.id = outbox.invitation_id AND i.status = \(InvitationStatus.pending) AND i.valid_until > \(bind: now))))
                 RETURNING id
-                """).all(decoding: Row.self).count
+                """
+            ).all(decoding: Row.self).count
         }
     }
 }

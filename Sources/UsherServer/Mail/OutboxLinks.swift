@@ -22,14 +22,17 @@ struct OutboxLinkSealer: Sendable {
 
     init(secrets: ServerSecrets) {
         // Its own key, so that a MAC of the cookie key can never be read as this one and back.
-        key = HKDF<SHA256>.deriveKey(inputKeyMaterial: secrets.macKey, info: Data("usher outbox link \(Self.version)".utf8), outputByteCount: 32)
+        key = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: secrets.macKey, info: Data("usher outbox link \(Self.version)".utf8), outputByteCount: 32)
     }
 
     /// The email's id is authenticated with the token: a sealed token moved to another row does not open.
     func seal(token: String, messageId: UUID) throws -> String {
         let box = try AES.GCM.seal(Data(token.utf8), using: key, authenticating: Data(messageId.idString.utf8))
         guard let combined = box.combined else {
-            throw UsherError(status: 500, errorKey: .outboxSealFailed, title: "Internal Server Error", detail: "The invitation link could not be sealed.")
+            throw UsherError(
+                status: 500, errorKey: .outboxSealFailed, title: "Internal Server Error", detail: "The invitation link could not be sealed."
+            )
         }
         return "\(Self.version).\(combined.base64URLEncodedString())"
     }
@@ -88,7 +91,10 @@ enum OutboxLink {
         var found: [String] = []
         var i = 0
         while i + prefix.count <= bytes.count {
-            guard bytes[i..<(i + prefix.count)].elementsEqual(prefix) else { i += 1; continue }
+            guard bytes[i..<(i + prefix.count)].elementsEqual(prefix) else {
+                i += 1
+                continue
+            }
             var end = i + prefix.count
             while end < bytes.count, isBase64URL(bytes[end]) { end += 1 }
             // A real token has 43 characters after its prefix; shorter runs are ordinary words.

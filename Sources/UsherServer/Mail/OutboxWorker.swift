@@ -1,6 +1,6 @@
 import Fluent
-import NIOConcurrencyHelpers
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import UsherCore
 import Vapor
@@ -90,7 +90,9 @@ final class OutboxWorker: Sendable {
                     // Keep going while there is work; then wait for a ring or the next poll.
                     while try await runOnce() > 0, !Task.isCancelled {}
                 } catch {
-                    logger.error("Email worker: the outbox could not be read (\(String(reflecting: error))); retrying shortly. Check the database connection.")
+                    logger.error(
+                        "Email worker: the outbox could not be read (\(String(reflecting: error))); retrying shortly. Check the database connection."
+                    )
                 }
                 await signal.wait(timeout: settings.pollInterval)
             }
@@ -99,7 +101,10 @@ final class OutboxWorker: Sendable {
     }
 
     func stop() async {
-        let work = task.withLockedValue { t -> Task<Void, Never>? in defer { t = nil }; return t }
+        let work = task.withLockedValue { t -> Task<Void, Never>? in
+            defer { t = nil }
+            return t
+        }
         work?.cancel()
         await work?.value
     }
@@ -114,8 +119,12 @@ final class OutboxWorker: Sendable {
         var outcomes = [DeliveryOutcome](repeating: .transient("no answer"), count: batch.count)
         var ready: [(index: Int, message: OutboxMessageModel)] = []
         for (index, message) in batch.enumerated() {
-            if let complete = withLink(message) { ready.append((index, complete)) } else {
-                outcomes[index] = .permanent("the link of this email is no longer kept (its invitation was resent, revoked or accepted, or the server secret changed)")
+            if let complete = withLink(message) {
+                ready.append((index, complete))
+            } else {
+                outcomes[index] = .permanent(
+                    "the link of this email is no longer kept (its invitation was resent, revoked or accepted, or the server secret changed)"
+                )
             }
         }
         if !ready.isEmpty {
@@ -168,14 +177,16 @@ final class OutboxWorker: Sendable {
         struct Row: Decodable { var id: UUID }
         let lock: SQLQueryString = db.isSQLite ? "" : "FOR UPDATE SKIP LOCKED"
         let ids = try await db.writeStatement { sql -> [UUID] in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE outbox SET status = \(OutboxStatus.sending), lease_owner = \(bind: owner), lease_until = \(bind: until), attempts = attempts + 1
                 WHERE id IN (
                   SELECT id FROM outbox
                   WHERE (status = \(OutboxStatus.queued) AND next_attempt_at <= \(bind: now)) OR (status = \(OutboxStatus.sending) AND lease_until < \(bind: now))
                   ORDER BY next_attempt_at LIMIT \(literal: limit) \(lock))
                 RETURNING id
-                """).all(decoding: Row.self).map(\.id)
+                """
+            ).all(decoding: Row.self).map(\.id)
         }
         guard !ids.isEmpty else { return [] }
         return try await OutboxMessageModel.query(on: db).filter(\.$id ~~ ids).sort(\.$createdAt).all()
@@ -188,14 +199,18 @@ final class OutboxWorker: Sendable {
         // which is where the email is read (until the invitation is no longer pending).
         let linkSecret: SQLQueryString = transport.keepsDeliveredEmails ? "link_secret" : "NULL"
         try await db.writeStatement { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE outbox SET status = \(OutboxStatus.sent), sent_at = \(bind: now), transport = \(bind: transportName), last_error = NULL,
                   lease_owner = NULL, lease_until = NULL, link_secret = \(linkSecret)
                 WHERE id IN (\(binds: ids))
-                """).run()
+                """
+            ).run()
         }
         for message in messages {
-            logger.info("Email sent", metadata: ["email": .string(message.id!.idString), "invitation": .string(message.invitationId?.idString ?? "-")])
+            logger.info(
+                "Email sent",
+                metadata: ["email": .string(message.id!.idString), "invitation": .string(message.invitationId?.idString ?? "-")])
         }
     }
 
@@ -210,30 +225,39 @@ final class OutboxWorker: Sendable {
             let next = now.addingTimeInterval(delay)
             if next > message.giveUpAt {
                 try await fail(id, reason: "gave up after \(message.attempts) attempts; last: \(reason)", transportName: transportName)
-                logger.warning("Email failed for good after retrying", metadata: ["email": .string(id.idString), "reason": .string(reason)])
+                logger.warning(
+                    "Email failed for good after retrying", metadata: ["email": .string(id.idString), "reason": .string(reason)])
             } else {
                 try await db.writeStatement { sql in
-                    try await sql.raw("""
+                    try await sql.raw(
+                        """
                         UPDATE outbox SET status = \(OutboxStatus.queued), next_attempt_at = \(bind: next), last_error = \(bind: reason), transport = \(bind: transportName),
                           lease_owner = NULL, lease_until = NULL
                         WHERE id = \(bind: id) AND status = \(OutboxStatus.sending)
-                        """).run()
+                        """
+                    ).run()
                 }
-                logger.notice("Email not delivered yet; retrying in \(Int(delay)) s", metadata: ["email": .string(id.idString), "reason": .string(reason)])
+                logger.notice(
+                    "Email not delivered yet; retrying in \(Int(delay)) s",
+                    metadata: ["email": .string(id.idString), "reason": .string(reason)])
             }
         case .permanent(let reason):
             try await fail(id, reason: reason, transportName: transportName)
-            logger.warning("Email refused by the mail server; it will not be retried", metadata: ["email": .string(id.idString), "reason": .string(reason)])
+            logger.warning(
+                "Email refused by the mail server; it will not be retried",
+                metadata: ["email": .string(id.idString), "reason": .string(reason)])
         }
     }
 
     private func fail(_ id: UUID, reason: String, transportName: String) async throws {
         try await db.writeStatement { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE outbox SET status = \(OutboxStatus.failed), last_error = \(bind: reason), transport = \(bind: transportName), lease_owner = NULL, lease_until = NULL,
                   link_secret = NULL
                 WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
         }
     }
 

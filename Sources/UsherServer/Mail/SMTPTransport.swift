@@ -34,8 +34,9 @@ struct SMTPTransport: MailTransport {
         var messages: [MIMEMessage?] = []
         var outcomes: [DeliveryOutcome?] = []
         for m in batch {
-            let message = MIMEMessage(fromName: fromName, fromAddress: fromAddress, toName: m.recipientName, toAddress: m.recipient,
-                                      subject: m.subject, textBody: m.textBody, htmlBody: m.htmlBody, messageId: m.messageId, date: m.createdAt)
+            let message = MIMEMessage(
+                fromName: fromName, fromAddress: fromAddress, toName: m.recipientName, toAddress: m.recipient,
+                subject: m.subject, textBody: m.textBody, htmlBody: m.htmlBody, messageId: m.messageId, date: m.createdAt)
             do {
                 _ = try message.render()
                 messages.append(message)

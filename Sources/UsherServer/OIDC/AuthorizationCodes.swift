@@ -8,8 +8,10 @@ import Vapor
 enum AuthorizationCodes {
     static let lifetime: TimeInterval = 60
 
-    static func issue(clientId: String, redirectURI: String, scope: String, nonce: String?, codeChallenge: String?, accountId: UUID,
-                      authTime: Date, sessionHash: String?, on tx: any Database, now: Date = Date()) async throws -> String {
+    static func issue(
+        clientId: String, redirectURI: String, scope: String, nonce: String?, codeChallenge: String?, accountId: UUID,
+        authTime: Date, sessionHash: String?, on tx: any Database, now: Date = Date()
+    ) async throws -> String {
         let code = SecretToken.generate(prefix: "c_")
         let model = AuthorizationCodeModel()
         model.id = SecretToken.hash(code)
@@ -36,18 +38,24 @@ enum AuthorizationCodes {
         return Response.seeOther(RedirectURI.appending(items, to: redirectURI))
     }
 
-    static func redirectWithCode(request: AuthorizationRequest, accountId: UUID, authTime: Date, sessionHash: String?, req: Request) async throws -> Response {
+    static func redirectWithCode(request: AuthorizationRequest, accountId: UUID, authTime: Date, sessionHash: String?, req: Request)
+        async throws -> Response
+    {
         let code = try await req.db.write { tx in
-            try await issue(clientId: request.client.id!, redirectURI: request.redirectURI, scope: request.scope, nonce: request.nonce,
-                            codeChallenge: request.codeChallenge, accountId: accountId, authTime: authTime, sessionHash: sessionHash, on: tx)
+            try await issue(
+                clientId: request.client.id!, redirectURI: request.redirectURI, scope: request.scope, nonce: request.nonce,
+                codeChallenge: request.codeChallenge, accountId: accountId, authTime: authTime, sessionHash: sessionHash, on: tx)
         }
         return redirect(code: code, redirectURI: request.redirectURI, state: request.state, issuer: req.usher.config.issuer)
     }
 
     /// Finishes a flow with a code, inside the caller's transaction (used by sign-in and sign-up).
-    static func finish(flow: LoginFlowModel, accountId: UUID, authTime: Date, sessionHash: String?, on tx: any Database) async throws -> String {
-        let code = try await issue(clientId: flow.clientId, redirectURI: flow.redirectURI, scope: flow.scope, nonce: flow.nonce,
-                                   codeChallenge: flow.codeChallenge, accountId: accountId, authTime: authTime, sessionHash: sessionHash, on: tx)
+    static func finish(flow: LoginFlowModel, accountId: UUID, authTime: Date, sessionHash: String?, on tx: any Database) async throws
+        -> String
+    {
+        let code = try await issue(
+            clientId: flow.clientId, redirectURI: flow.redirectURI, scope: flow.scope, nonce: flow.nonce,
+            codeChallenge: flow.codeChallenge, accountId: accountId, authTime: authTime, sessionHash: sessionHash, on: tx)
         try await flow.delete(on: tx)
         return code
     }

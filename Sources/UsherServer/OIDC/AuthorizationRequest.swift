@@ -29,20 +29,30 @@ struct AuthorizationRequest: Sendable {
 
     static func parse(_ params: [String: String], on db: any Database) async throws -> AuthorizationRequest {
         guard let clientId = params["client_id"], !clientId.isEmpty else {
-            throw UsherError.badRequest(.authorizeNoClient, "The application's sign-in request names no client (client_id is missing). Go back to the application and try again; if it keeps happening, tell the application's team.")
+            throw UsherError.badRequest(
+                .authorizeNoClient,
+                "The application's sign-in request names no client (client_id is missing). Go back to the application and try again; if it keeps happening, tell the application's team."
+            )
         }
         guard clientId.count <= 100, let client = try await OIDCClientModel.find(clientId, on: db),
             let application = try await ApplicationModel.find(client.applicationId, on: db)
         else {
-            throw UsherError.badRequest(.authorizeUnknownClient, "The application that sent you here is not registered with this sign-in service. Go back to the application; if it keeps happening, tell the application's team.")
+            throw UsherError.badRequest(
+                .authorizeUnknownClient,
+                "The application that sent you here is not registered with this sign-in service. Go back to the application; if it keeps happening, tell the application's team."
+            )
         }
         let registered = JSONText.decode([String].self, client.redirectURIs) ?? []
         guard let redirectURI = params["redirect_uri"], !redirectURI.isEmpty else {
-            throw UsherError.badRequest(.authorizeNoRedirectUri, "The application's sign-in request has no redirect_uri, so there is nowhere to send you back to.")
+            throw UsherError.badRequest(
+                .authorizeNoRedirectUri, "The application's sign-in request has no redirect_uri, so there is nowhere to send you back to.")
         }
         // Exact string match, as OAuth 2.1 requires: no prefix, no wildcard, no normalisation.
         guard registered.contains(where: { SecretToken.constantTimeEquals($0, redirectURI) }) else {
-            throw UsherError.badRequest(.authorizeRedirectUriMismatch, "The application asked to send you back to an address that is not registered for it, so Usher will not. Tell the application's team that the redirect URI does not match.")
+            throw UsherError.badRequest(
+                .authorizeRedirectUriMismatch,
+                "The application asked to send you back to an address that is not registered for it, so Usher will not. Tell the application's team that the redirect URI does not match."
+            )
         }
         let state = params["state"]
         func fail(_ error: String, _ description: String) -> RedirectError {
@@ -67,7 +77,9 @@ struct AuthorizationRequest: Sendable {
             guard (method ?? "plain") == "S256" else {
                 throw fail("invalid_request", "code_challenge_method must be S256; plain is not allowed.")
             }
-            guard (43...128).contains(challenge.count), challenge.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            guard (43...128).contains(challenge.count),
+                challenge.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            else {
                 throw fail("invalid_request", "code_challenge is not a base64url SHA-256.")
             }
         } else if client.isPublic {
@@ -112,7 +124,8 @@ enum LoginFlows {
     static let lifetime: TimeInterval = 30 * 60
 
     static func create(
-        _ r: AuthorizationRequest, invitationId: UUID?, invitationLinkHash: String? = nil, browserToken: String, on db: any Database, now: Date = Date()
+        _ r: AuthorizationRequest, invitationId: UUID?, invitationLinkHash: String? = nil, browserToken: String, on db: any Database,
+        now: Date = Date()
     ) async throws -> LoginFlowModel {
         let flow = LoginFlowModel()
         flow.id = SecretToken.generate(prefix: "f_")
@@ -143,8 +156,11 @@ enum LoginFlows {
             let browser = request.cookies[BrowserCookies.browser]?.string,
             SecretToken.constantTimeEquals(flow.browserHash, SecretToken.hash(browser))
         else {
-            throw UsherError(status: 400, errorKey: .flowExpired, title: "This page has expired",
-                             detail: "This sign-in page is no longer valid (it was open too long, or was opened in another browser). Go back to the application and start again, or open the invitation link again.")
+            throw UsherError(
+                status: 400, errorKey: .flowExpired, title: "This page has expired",
+                detail:
+                    "This sign-in page is no longer valid (it was open too long, or was opened in another browser). Go back to the application and start again, or open the invitation link again."
+            )
         }
         return flow
     }

@@ -37,19 +37,24 @@ struct AuthorizeEndpoint: RouteCollection {
         }
 
         let session = try await CustomerSession.current(req)
-        let sessionFits = session.map { s in
-            s.store == request.application.store && (request.maxAge.map { Date().timeIntervalSince(s.authTime) <= Double($0) } ?? true)
-        } ?? false
+        let sessionFits =
+            session.map { s in
+                s.store == request.application.store && (request.maxAge.map { Date().timeIntervalSince(s.authTime) <= Double($0) } ?? true)
+            } ?? false
         if request.prompt?.split(separator: " ").contains("none") == true {
             guard sessionFits, let session else {
                 return AuthorizationRequest.errorRedirect(
-                    .init(redirectURI: request.redirectURI, error: "login_required", description: "The person is not signed in.", state: request.state),
+                    .init(
+                        redirectURI: request.redirectURI, error: "login_required", description: "The person is not signed in.",
+                        state: request.state),
                     issuer: req.usher.config.issuer)
             }
-            return try await AuthorizationCodes.redirectWithCode(request: request, accountId: session.accountId, authTime: session.authTime, sessionHash: session.idHash, req: req)
+            return try await AuthorizationCodes.redirectWithCode(
+                request: request, accountId: session.accountId, authTime: session.authTime, sessionHash: session.idHash, req: req)
         }
         if sessionFits, let session, request.prompt?.split(separator: " ").contains("login") != true {
-            return try await AuthorizationCodes.redirectWithCode(request: request, accountId: session.accountId, authTime: session.authTime, sessionHash: session.idHash, req: req)
+            return try await AuthorizationCodes.redirectWithCode(
+                request: request, accountId: session.accountId, authTime: session.authTime, sessionHash: session.idHash, req: req)
         }
         let flow = try await LoginFlows.create(request, invitationId: nil, browserToken: browser, on: req.db)
         response.headers.replaceOrAdd(name: .location, value: "/signin?flow=\(flow.id!)")

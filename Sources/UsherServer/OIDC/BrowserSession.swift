@@ -15,8 +15,9 @@ enum BrowserCookies {
     static let sessionLifetime: TimeInterval = 12 * 3600
 
     static func cookie(_ value: String, request: Request, maxAge: Int?) -> HTTPCookies.Value {
-        HTTPCookies.Value(string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
-                          isSecure: request.usher.config.isHTTPS, isHTTPOnly: true, sameSite: .lax)
+        HTTPCookies.Value(
+            string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
+            isSecure: request.usher.config.isHTTPS, isHTTPOnly: true, sameSite: .lax)
     }
 
     /// The browser-binding token, made (and set on `response`) when the browser has none.
@@ -36,8 +37,11 @@ enum BrowserCookies {
         guard let presented, request.cookies[browser] != nil,
             request.usher.secrets.verify("csrf", flowId + "|" + (request.cookies[browser]?.string ?? ""), mac: presented)
         else {
-            throw UsherError(status: 403, errorKey: .csrfInvalid, title: "This form has expired",
-                             detail: "The form could not be verified (it may have been open too long, or cookies are blocked). Go back to the application and start again.")
+            throw UsherError(
+                status: 403, errorKey: .csrfInvalid, title: "This form has expired",
+                detail:
+                    "The form could not be verified (it may have been open too long, or cookies are blocked). Go back to the application and start again."
+            )
         }
     }
 }
@@ -50,7 +54,9 @@ struct CustomerSession: Sendable {
     var authTime: Date
 
     /// Starts a session inside the caller's transaction; the cookie is set by `setCookie`.
-    static func start(accountId: UUID, store: String, on tx: any Database, now: Date = Date()) async throws -> (token: String, session: CustomerSession) {
+    static func start(accountId: UUID, store: String, on tx: any Database, now: Date = Date()) async throws -> (
+        token: String, session: CustomerSession
+    ) {
         let token = SecretToken.generate(prefix: "s_")
         let model = SessionModel()
         model.id = SecretToken.hash(token)
@@ -66,7 +72,8 @@ struct CustomerSession: Sendable {
 
     static func setCookie(_ token: String, request: Request, response: Response) {
         let signed = token + "." + request.usher.secrets.mac("session", token)
-        response.cookies[BrowserCookies.session] = BrowserCookies.cookie(signed, request: request, maxAge: Int(BrowserCookies.sessionLifetime))
+        response.cookies[BrowserCookies.session] = BrowserCookies.cookie(
+            signed, request: request, maxAge: Int(BrowserCookies.sessionLifetime))
     }
 
     /// The token inside a signed session cookie value, if its MAC checks out.
@@ -82,7 +89,8 @@ struct CustomerSession: Sendable {
         guard let raw = request.cookies[kind == "customer" ? BrowserCookies.session : AdminSession.cookieName]?.string,
             let token = token(fromCookie: raw, kind: kind, request: request)
         else { return nil }
-        guard let model = try await SessionModel.find(SecretToken.hash(token), on: request.db), model.kind == kind, model.expiresAt > Date() else {
+        guard let model = try await SessionModel.find(SecretToken.hash(token), on: request.db), model.kind == kind, model.expiresAt > Date()
+        else {
             return nil
         }
         return CustomerSession(idHash: model.id!, accountId: model.subjectId, store: model.store, authTime: model.authTime)

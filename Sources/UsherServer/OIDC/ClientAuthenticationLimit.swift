@@ -26,8 +26,10 @@ enum ClientAuthenticationLimit {
         do {
             try await req.usher.rateLimiter.check(RateLimiter.tokenClientFailures, key: key(credentials, req), on: req.db)
         } catch let error as UsherError where error.status == 429 {
-            throw OAuthError(error: "invalid_client", description: "Too many failed client authentications for this client from this address. " + error.detail,
-                             status: .tooManyRequests, retryAfter: error.retryAfter)
+            throw OAuthError(
+                error: "invalid_client",
+                description: "Too many failed client authentications for this client from this address. " + error.detail,
+                status: .tooManyRequests, retryAfter: error.retryAfter)
         }
     }
 

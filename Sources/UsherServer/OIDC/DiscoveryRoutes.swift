@@ -31,8 +31,11 @@ struct DiscoveryRoutes: RouteCollection {
             "scopes_supported": .array(["openid", "profile", "email", "phone", "groups", "offline_access"].map { .string($0) }),
             "token_endpoint_auth_methods_supported": .array(["client_secret_basic", "client_secret_post", "none"].map { .string($0) }),
             "code_challenge_methods_supported": .array([.string("S256")]),
-            "claims_supported": .array(["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "email", "email_verified", "given_name",
-                                        "family_name", "name", "phone_number", "locale", "groups"].map { .string($0) }),
+            "claims_supported": .array(
+                [
+                    "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "email", "email_verified", "given_name",
+                    "family_name", "name", "phone_number", "locale", "groups",
+                ].map { .string($0) }),
             "authorization_response_iss_parameter_supported": .bool(true),
             "prompt_values_supported": .array(["none", "login"].map { .string($0) }),
         ]
@@ -86,7 +89,8 @@ extension SigningKeys {
             func verify(using algorithm: some JWTAlgorithm) async throws {}
         }
         let lenient = try await verifyWithoutClaims(token, as: Lenient.self)
-        return IDToken(iss: lenient.iss, sub: lenient.sub, aud: lenient.aud, exp: .init(value: Date()), iat: .init(value: Date()),
-                       auth_time: 0, nonce: nil, azp: lenient.aud.value.first ?? "")
+        return IDToken(
+            iss: lenient.iss, sub: lenient.sub, aud: lenient.aud, exp: .init(value: Date()), iat: .init(value: Date()),
+            auth_time: 0, nonce: nil, azp: lenient.aud.value.first ?? "")
     }
 }

@@ -35,13 +35,16 @@ struct LogoutRoutes: RouteCollection {
         var hintSubject: String?
         var hintClient: String?
         if let hint, hint.count < 8192, let token = try? await req.usher.keys.verifyIgnoringExpiry(hint, as: IDToken.self),
-            token.iss.value == req.usher.config.issuer {
+            token.iss.value == req.usher.config.issuer
+        {
             hintSubject = token.sub.value
             hintClient = token.aud.value.first
         }
         let named = req.query[String.self, at: "client_id"]
         if let named, let hintClient, named != hintClient {
-            throw UsherError.badRequest(.logoutClientMismatch, "The sign-out request names two different applications. Close this page and sign out from the application again.")
+            throw UsherError.badRequest(
+                .logoutClientMismatch,
+                "The sign-out request names two different applications. Close this page and sign out from the application again.")
         }
         let request = try await Self.checked(
             clientId: named ?? hintClient, postLogout: req.query[String.self, at: "post_logout_redirect_uri"],
@@ -51,8 +54,9 @@ struct LogoutRoutes: RouteCollection {
         if let subject = request.hintSubject, subject == session.accountId.idString {
             return try await Self.end(request, req)
         }
-        let context = LogoutConfirmPage(csrf: Self.csrf(session, req), clientId: request.clientId,
-                                        postLogoutRedirectUri: request.postLogoutRedirectURI, state: request.state)
+        let context = LogoutConfirmPage(
+            csrf: Self.csrf(session, req), clientId: request.clientId,
+            postLogoutRedirectUri: request.postLogoutRedirectURI, state: request.state)
         return Pages.render("page/logout-confirm", context, request: req, formTargets: request.postLogoutRedirectURI.map { [$0] } ?? [])
     }
 
@@ -64,11 +68,15 @@ struct LogoutRoutes: RouteCollection {
             var state: String?
         }
         let form = try req.content.decode(Form.self, as: .urlEncodedForm)
-        let request = try await Self.checked(clientId: form.client_id, postLogout: form.post_logout_redirect_uri, state: form.state, hintSubject: nil, on: req.db)
+        let request = try await Self.checked(
+            clientId: form.client_id, postLogout: form.post_logout_redirect_uri, state: form.state, hintSubject: nil, on: req.db)
         guard let session = try await CustomerSession.current(req) else { return Self.signedOut(request, req) }
         guard let csrf = form.csrf, req.usher.secrets.verify("logout", session.idHash, mac: csrf) else {
-            throw UsherError(status: 403, errorKey: .csrfInvalid, title: "This form has expired",
-                             detail: "The sign-out could not be verified (the page may be old, or it came from another site). You are still signed in; sign out from the application again.")
+            throw UsherError(
+                status: 403, errorKey: .csrfInvalid, title: "This form has expired",
+                detail:
+                    "The sign-out could not be verified (the page may be old, or it came from another site). You are still signed in; sign out from the application again."
+            )
         }
         return try await Self.end(request, req)
     }
@@ -78,12 +86,19 @@ struct LogoutRoutes: RouteCollection {
     }
 
     /// Refuses a post_logout_redirect_uri that is not registered, exactly, for the named client.
-    static func checked(clientId: String?, postLogout: String?, state: String?, hintSubject: String?, on db: any Database) async throws -> LogoutRequest {
+    static func checked(clientId: String?, postLogout: String?, state: String?, hintSubject: String?, on db: any Database) async throws
+        -> LogoutRequest
+    {
         if let postLogout {
             guard let clientId, clientId.count <= 100, let client = try await OIDCClientModel.find(clientId, on: db),
-                (JSONText.decode([String].self, client.postLogoutRedirectURIs) ?? []).contains(where: { SecretToken.constantTimeEquals($0, postLogout) })
+                (JSONText.decode([String].self, client.postLogoutRedirectURIs) ?? []).contains(where: {
+                    SecretToken.constantTimeEquals($0, postLogout)
+                })
             else {
-                throw UsherError.badRequest(.logoutUnknownRedirect, "The application asked to send you back to an address that is not registered for it. You are not signed out yet; close this page and sign out from the application again.")
+                throw UsherError.badRequest(
+                    .logoutUnknownRedirect,
+                    "The application asked to send you back to an address that is not registered for it. You are not signed out yet; close this page and sign out from the application again."
+                )
             }
         }
         if let state, state.count > 2048 { throw UsherError.badRequest(.logoutBadState, "The sign-out request's state is too long.") }

@@ -12,7 +12,9 @@ struct OAuthError: Error, Sendable {
     var retryAfter: Int? = nil
 
     static func invalidRequest(_ d: String) -> OAuthError { OAuthError(error: "invalid_request", description: d) }
-    static func invalidClient(_ d: String = "Client authentication failed: unknown client or wrong secret.", basic: Bool = false) -> OAuthError {
+    static func invalidClient(_ d: String = "Client authentication failed: unknown client or wrong secret.", basic: Bool = false)
+        -> OAuthError
+    {
         OAuthError(error: "invalid_client", description: d, status: .unauthorized, basicChallenge: basic)
     }
     static func invalidGrant(_ d: String) -> OAuthError { OAuthError(error: "invalid_grant", description: d) }
@@ -28,7 +30,8 @@ struct OAuthError: Error, Sendable {
         response.headers.replaceOrAdd(name: .pragma, value: "no-cache")
         if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
         if status == .unauthorized {
-            response.headers.replaceOrAdd(name: .wwwAuthenticate, value: basicChallenge ? #"Basic realm="usher""# : #"Bearer realm="usher""#)
+            response.headers.replaceOrAdd(
+                name: .wwwAuthenticate, value: basicChallenge ? #"Basic realm="usher""# : #"Bearer realm="usher""#)
         }
         return response
     }

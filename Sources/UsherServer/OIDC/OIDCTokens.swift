@@ -74,19 +74,25 @@ struct AccountClaims: Sendable {
             var locale: String?
             var email_verified: Bool
         }
-        guard let a = try await db.sql.raw("""
-            SELECT email, given_name, family_name, display_name, phone_number, locale, email_verified FROM accounts WHERE id = \(bind: accountId)
-            """).first(decoding: Row.self)
+        guard
+            let a = try await db.sql.raw(
+                """
+                SELECT email, given_name, family_name, display_name, phone_number, locale, email_verified FROM accounts WHERE id = \(bind: accountId)
+                """
+            ).first(decoding: Row.self)
         else { return nil }
         // One join rather than memberships then groups: userinfo and every token exchange read this.
         struct GroupName: Decodable { var name: String }
-        let groups = try await db.sql.raw("""
+        let groups = try await db.sql.raw(
+            """
             SELECT g.name FROM account_groups m JOIN groups g ON g.id = m.group_id WHERE m.account_id = \(bind: accountId) ORDER BY g.name
-            """).all(decoding: GroupName.self).map(\.name)
+            """
+        ).all(decoding: GroupName.self).map(\.name)
         let profile = Profile(givenName: a.given_name, familyName: a.family_name, displayName: a.display_name)
-        return AccountClaims(sub: accountId.idString, email: a.email, emailVerified: a.email_verified, givenName: a.given_name,
-                             familyName: a.family_name, name: a.display_name ?? profile.fullName, phoneNumber: a.phone_number,
-                             locale: a.locale, groups: groups)
+        return AccountClaims(
+            sub: accountId.idString, email: a.email, emailVerified: a.email_verified, givenName: a.given_name,
+            familyName: a.family_name, name: a.display_name ?? profile.fullName, phoneNumber: a.phone_number,
+            locale: a.locale, groups: groups)
     }
 
     /// The claims `scope` releases, and only those. The one owner of the rule for the ID token
@@ -111,7 +117,10 @@ struct AccountClaims: Sendable {
             r.emailVerified = emailVerified
         }
         if scopes.contains("profile") {
-            r.givenName = givenName; r.familyName = familyName; r.name = name; r.locale = locale
+            r.givenName = givenName
+            r.familyName = familyName
+            r.name = name
+            r.locale = locale
         }
         if scopes.contains("phone") { r.phoneNumber = phoneNumber }
         if scopes.contains("groups") { r.groups = groups }
@@ -125,7 +134,10 @@ struct AccountClaims: Sendable {
         func put(_ k: String, _ v: String?) { if let v { out[k] = .string(v) } }
         put("email", r.email)
         if let verified = r.emailVerified { out["email_verified"] = .bool(verified) }
-        put("given_name", r.givenName); put("family_name", r.familyName); put("name", r.name); put("locale", r.locale)
+        put("given_name", r.givenName)
+        put("family_name", r.familyName)
+        put("name", r.name)
+        put("locale", r.locale)
         put("phone_number", r.phoneNumber)
         if let groups = r.groups { out["groups"] = .array(groups.map { .string($0) }) }
         return out
@@ -140,7 +152,9 @@ enum OIDCTokenService {
     /// Authenticates an OIDC client: confidential clients by secret, public ones by id alone
     /// (their code exchange is bound by PKCE instead).
     static func authenticate(_ credentials: ClientCredentials?, on db: any Database) async throws -> OIDCClientModel {
-        guard let credentials else { throw OAuthError.invalidClient("Authenticate the client (HTTP Basic, client_secret_post, or client_id for public clients).") }
+        guard let credentials else {
+            throw OAuthError.invalidClient("Authenticate the client (HTTP Basic, client_secret_post, or client_id for public clients).")
+        }
         let client = try await OIDCClientModel.find(credentials.clientId, on: db)
         if let client, client.isPublic {
             guard credentials.clientSecret == nil || credentials.clientSecret == "" else {
@@ -165,46 +179,59 @@ enum OIDCTokenService {
         guard let stored = try await AuthorizationCodeModel.find(codeHash, on: req.db), stored.clientId == client.id else {
             throw OAuthError.invalidGrant("The authorization code is unknown or was issued to another client.")
         }
-        guard form["redirect_uri"] == stored.redirectURI else { throw OAuthError.invalidGrant("redirect_uri does not match the authorization request.") }
+        guard form["redirect_uri"] == stored.redirectURI else {
+            throw OAuthError.invalidGrant("redirect_uri does not match the authorization request.")
+        }
         if let challenge = stored.codeChallenge {
             guard let verifier = form["code_verifier"], (43...128).contains(verifier.count) else {
                 throw OAuthError.invalidGrant("code_verifier is missing or malformed (PKCE).")
             }
             let computed = Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncodedString()
-            guard SecretToken.constantTimeEquals(computed, challenge) else { throw OAuthError.invalidGrant("code_verifier does not match the code_challenge (PKCE).") }
+            guard SecretToken.constantTimeEquals(computed, challenge) else {
+                throw OAuthError.invalidGrant("code_verifier does not match the code_challenge (PKCE).")
+            }
         } else if form["code_verifier"] != nil {
             throw OAuthError.invalidGrant("code_verifier given, but the authorization request had no code_challenge.")
         }
         // Consume atomically: of two requests with the same code, one wins.
         struct Claimed: Decodable { var code_hash: String }
         let claimed = try await req.db.write { tx in
-            try await tx.sql.raw("UPDATE authorization_codes SET used_at = \(bind: now) WHERE code_hash = \(bind: codeHash) AND used_at IS NULL RETURNING code_hash")
-                .all(decoding: Claimed.self)
+            try await tx.sql.raw(
+                "UPDATE authorization_codes SET used_at = \(bind: now) WHERE code_hash = \(bind: codeHash) AND used_at IS NULL RETURNING code_hash"
+            )
+            .all(decoding: Claimed.self)
         }
         guard !claimed.isEmpty else {
             // RFC 6749 §4.1.2: a code used twice by its own client revokes what it was exchanged for.
             try await req.db.write { tx in
-                try await tx.sql.raw("UPDATE refresh_tokens SET revoked_at = \(bind: now) WHERE family_id = \(bind: codeHash) AND revoked_at IS NULL").run()
+                try await tx.sql.raw(
+                    "UPDATE refresh_tokens SET revoked_at = \(bind: now) WHERE family_id = \(bind: codeHash) AND revoked_at IS NULL"
+                ).run()
             }
             req.logger.warning("Authorization code replayed; its tokens are revoked", metadata: ["client_id": .string(client.id!)])
             throw OAuthError.invalidGrant("The authorization code was already used; the tokens issued for it are revoked.")
         }
         guard stored.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
-        return try await issueTokens(req: req, client: client, accountId: stored.accountId, scope: stored.scope, nonce: stored.nonce,
-                                     authTime: stored.authTime, familyId: codeHash, sessionHash: stored.sessionHash, rotating: false)
+        return try await issueTokens(
+            req: req, client: client, accountId: stored.accountId, scope: stored.scope, nonce: stored.nonce,
+            authTime: stored.authTime, familyId: codeHash, sessionHash: stored.sessionHash, rotating: false)
     }
 
     static func refresh(req: Request, form: [String: String], credentials: ClientCredentials?) async throws -> Response {
         let client = try await authenticate(credentials, on: req.db)
-        guard let token = form["refresh_token"], !token.isEmpty, token.count < 200 else { throw OAuthError.invalidRequest("refresh_token is missing.") }
+        guard let token = form["refresh_token"], !token.isEmpty, token.count < 200 else {
+            throw OAuthError.invalidRequest("refresh_token is missing.")
+        }
         let hash = SecretToken.hash(token)
         let now = Date()
         struct Claimed: Decodable { var token_hash: String }
         let claimed = try await req.db.write { tx in
-            try await tx.sql.raw("""
+            try await tx.sql.raw(
+                """
                 UPDATE refresh_tokens SET used_at = \(bind: now)
                 WHERE token_hash = \(bind: hash) AND used_at IS NULL AND revoked_at IS NULL RETURNING token_hash
-                """).all(decoding: Claimed.self)
+                """
+            ).all(decoding: Claimed.self)
         }
         guard let stored = try await RefreshTokenModel.find(hash, on: req.db), stored.clientId == client.id else {
             throw OAuthError.invalidGrant("The refresh token is unknown.")
@@ -212,7 +239,9 @@ enum OIDCTokenService {
         guard !claimed.isEmpty else {
             // Rotation: a refresh token used twice means it leaked, so its whole family dies.
             try await req.db.write { tx in
-                try await tx.sql.raw("UPDATE refresh_tokens SET revoked_at = \(bind: now) WHERE family_id = \(bind: stored.familyId) AND revoked_at IS NULL").run()
+                try await tx.sql.raw(
+                    "UPDATE refresh_tokens SET revoked_at = \(bind: now) WHERE family_id = \(bind: stored.familyId) AND revoked_at IS NULL"
+                ).run()
             }
             throw OAuthError.invalidGrant("The refresh token was already used or revoked.")
         }
@@ -220,15 +249,20 @@ enum OIDCTokenService {
         var scope = stored.scope
         if let requested = form["scope"], !requested.isEmpty {
             let have = Set(stored.scope.split(separator: " "))
-            guard requested.split(separator: " ").allSatisfy(have.contains) else { throw OAuthError.invalidScope("A refresh cannot widen the scope.") }
+            guard requested.split(separator: " ").allSatisfy(have.contains) else {
+                throw OAuthError.invalidScope("A refresh cannot widen the scope.")
+            }
             scope = requested
         }
-        return try await issueTokens(req: req, client: client, accountId: stored.accountId, scope: scope, nonce: nil,
-                                     authTime: stored.authTime, familyId: stored.familyId, sessionHash: nil, rotating: true)
+        return try await issueTokens(
+            req: req, client: client, accountId: stored.accountId, scope: scope, nonce: nil,
+            authTime: stored.authTime, familyId: stored.familyId, sessionHash: nil, rotating: true)
     }
 
-    private static func issueTokens(req: Request, client: OIDCClientModel, accountId: UUID, scope: String, nonce: String?, authTime: Date,
-                                    familyId: String, sessionHash: String?, rotating: Bool) async throws -> Response {
+    private static func issueTokens(
+        req: Request, client: OIDCClientModel, accountId: UUID, scope: String, nonce: String?, authTime: Date,
+        familyId: String, sessionHash: String?, rotating: Bool
+    ) async throws -> Response {
         guard let claims = try await AccountClaims.load(accountId, on: req.db) else {
             throw OAuthError.invalidGrant("The account no longer exists.")
         }
@@ -246,7 +280,8 @@ enum OIDCTokenService {
         let released = claims.released(to: scope)
         let idToken = IDToken(
             iss: .init(value: issuer), sub: .init(value: claims.sub), aud: .init(value: [client.id!]),
-            exp: .init(value: now.addingTimeInterval(idTokenLifetime)), iat: .init(value: now), auth_time: Int(authTime.timeIntervalSince1970),
+            exp: .init(value: now.addingTimeInterval(idTokenLifetime)), iat: .init(value: now),
+            auth_time: Int(authTime.timeIntervalSince1970),
             nonce: nonce, azp: client.id!, at_hash: atHash, sid: sessionHash.map { String($0.prefix(22)) },
             email: released.email, email_verified: released.emailVerified, given_name: released.givenName, family_name: released.familyName,
             name: released.name, phone_number: released.phoneNumber, locale: released.locale, groups: released.groups)

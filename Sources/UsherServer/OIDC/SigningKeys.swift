@@ -1,4 +1,3 @@
-import _CryptoExtras
 import Crypto
 import Fluent
 import Foundation
@@ -6,6 +5,7 @@ import JWTKit
 import NIOConcurrencyHelpers
 import UsherCore
 import Vapor
+import _CryptoExtras
 
 /// The keys that sign Usher's tokens: RS256 for ID tokens (what every OIDC client supports) and
 /// ES256 for access tokens (fast to sign and check, which the token endpoint's throughput
@@ -48,7 +48,11 @@ final class SigningKeys: Sendable {
 
     func sign(_ payload: some JWTPayload, with algorithm: Algorithm) async throws -> String {
         let (collection, kid) = state.withLockedValue { ($0.collection, $0.active[algorithm]) }
-        guard let kid else { throw UsherError(status: 500, errorKey: .keysMissing, title: "Internal Server Error", detail: "No \(algorithm.rawValue) signing key is loaded.") }
+        guard let kid else {
+            throw UsherError(
+                status: 500, errorKey: .keysMissing, title: "Internal Server Error",
+                detail: "No \(algorithm.rawValue) signing key is loaded.")
+        }
         var header = JWTHeader()
         header.typ = "JWT"
         return try await collection.sign(payload, kid: JWKIdentifier(string: kid), header: header)
@@ -122,13 +126,18 @@ final class SigningKeys: Sendable {
                 let key = try Insecure.RSA.PrivateKey(pem: model.privateKeyPEM)
                 await collection.add(rsa: key, digestAlgorithm: .sha256, kid: JWKIdentifier(string: kid))
                 let (n, e) = try key.publicKey.getKeyPrimitives()
-                jwks.append(JWKEntry(kty: "RSA", use: "sig", alg: alg.rawValue, kid: kid, n: n.base64URLEncodedString(), e: e.base64URLEncodedString(), crv: nil, x: nil, y: nil))
+                jwks.append(
+                    JWKEntry(
+                        kty: "RSA", use: "sig", alg: alg.rawValue, kid: kid, n: n.base64URLEncodedString(), e: e.base64URLEncodedString(),
+                        crv: nil, x: nil, y: nil))
             case .es256:
                 let key = try ES256PrivateKey(pem: model.privateKeyPEM)
                 await collection.add(ecdsa: key, kid: JWKIdentifier(string: kid))
                 let raw = try P256.Signing.PrivateKey(pemRepresentation: model.privateKeyPEM).publicKey.rawRepresentation
-                jwks.append(JWKEntry(kty: "EC", use: "sig", alg: alg.rawValue, kid: kid, n: nil, e: nil, crv: "P-256",
-                                     x: Data(raw.prefix(32)).base64URLEncodedString(), y: Data(raw.suffix(32)).base64URLEncodedString()))
+                jwks.append(
+                    JWKEntry(
+                        kty: "EC", use: "sig", alg: alg.rawValue, kid: kid, n: nil, e: nil, crv: "P-256",
+                        x: Data(raw.prefix(32)).base64URLEncodedString(), y: Data(raw.suffix(32)).base64URLEncodedString()))
             }
             if active[alg] == nil { active[alg] = kid }  // models are newest first
         }

@@ -62,7 +62,8 @@ struct TokenEndpoint: RouteCollection {
         }
         let client = try await APIClientModel.find(credentials.clientId, on: req.db)
         guard ClientCredentials.secretMatches(credentials.clientSecret, storedHash: client?.secretHash), let client else {
-            req.logger.info("Token request refused: bad client credentials", metadata: ["client_id": .string(String(credentials.clientId.prefix(100)))])
+            req.logger.info(
+                "Token request refused: bad client credentials", metadata: ["client_id": .string(String(credentials.clientId.prefix(100)))])
             throw OAuthError.invalidClient(basic: credentials.usedBasic)
         }
         let allowed = client.scopes.split(separator: " ").map(String.init)
@@ -70,7 +71,8 @@ struct TokenEndpoint: RouteCollection {
         if let requested = form["scope"], !requested.isEmpty {
             let wanted = requested.split(separator: " ").map(String.init)
             if let extra = wanted.first(where: { !allowed.contains($0) }) {
-                throw OAuthError.invalidScope("The client may not have the scope '\(extra)'; it may have: \(allowed.joined(separator: " ")).")
+                throw OAuthError.invalidScope(
+                    "The client may not have the scope '\(extra)'; it may have: \(allowed.joined(separator: " ")).")
             }
             granted = wanted
         }
@@ -82,8 +84,10 @@ struct TokenEndpoint: RouteCollection {
             iat: IssuedAtClaim(value: now), jti: IDClaim(value: UUID().uuidString), scope: granted.joined(separator: " "),
             token_use: "admin", name: client.name)
         let token = try await req.usher.keys.sign(payload, with: .es256)
-        return try Self.tokenResponse(["access_token": .string(token), "token_type": .string("Bearer"),
-                                       "expires_in": .number(lifetime.rounded()), "scope": .string(granted.joined(separator: " "))])
+        return try Self.tokenResponse([
+            "access_token": .string(token), "token_type": .string("Bearer"),
+            "expires_in": .number(lifetime.rounded()), "scope": .string(granted.joined(separator: " ")),
+        ])
     }
 
     static func tokenResponse(_ body: [String: JSONValue]) throws -> Response {

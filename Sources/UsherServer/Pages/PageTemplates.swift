@@ -57,8 +57,9 @@ enum PageTemplates {
 /// Every built-in template, pages and emails.
 enum BuiltInTemplates {
     static var all: [String: String] {
-        PageTemplates.all.merging(EmailTemplates.all) { a, _ in a }.merging(SignUpTemplates.all) { a, _ in a }.merging(ConsoleTemplates.all) { a, _ in a }
-            .merging(EmailVerificationTemplates.all) { a, _ in a }
-            .merging(LogoutTemplates.all) { a, _ in a }
+        PageTemplates.all.merging(EmailTemplates.all) { a, _ in a }.merging(SignUpTemplates.all) { a, _ in a }.merging(ConsoleTemplates.all)
+        { a, _ in a }
+        .merging(EmailVerificationTemplates.all) { a, _ in a }
+        .merging(LogoutTemplates.all) { a, _ in a }
     }
 }

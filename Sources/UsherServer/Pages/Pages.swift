@@ -45,7 +45,10 @@ enum Pages {
             let source: String
             if let host = url.host, !host.isEmpty, scheme == "http" || scheme == "https" {
                 // Hosts from stored configuration, still kept to the characters a host may have.
-                guard host.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || ".-[]:".unicodeScalars.contains($0)) })
+                guard
+                    host.unicodeScalars.allSatisfy({
+                        $0.isASCII && (CharacterSet.alphanumerics.contains($0) || ".-[]:".unicodeScalars.contains($0))
+                    })
                 else { continue }
                 source = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
             } else {

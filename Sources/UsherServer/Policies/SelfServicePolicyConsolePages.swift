@@ -7,14 +7,18 @@ import Vapor
 extension ConsoleRoutes {
     func policies(_ req: Request) async throws -> Response {
         let all = try await SelfServicePolicyModel.query(on: req.db).sort(\.$name).all()
-        let c = PoliciesConsolePage(policies: all.map { p in
-            let o = p.invitationOptions
-            return .init(id: p.id!.idString, name: p.name, enabled: o.enabled, allowEmailMismatch: o.allowEmailMismatch,
-                         forceUsingExternalLogin: o.forceUsingExternalLogin, linkMaxAgeHours: o.linkMaxAgeHours,
-                         fields: ProfileAttribute.allCases.map { a in
-                             .init(name: a.rawValue, label: a.label, modes: FieldMode.allCases.map { .init(mode: $0.rawValue, selected: p.fields[a] == $0) })
-                         })
-        })
+        let c = PoliciesConsolePage(
+            policies: all.map { p in
+                let o = p.invitationOptions
+                return .init(
+                    id: p.id!.idString, name: p.name, enabled: o.enabled, allowEmailMismatch: o.allowEmailMismatch,
+                    forceUsingExternalLogin: o.forceUsingExternalLogin, linkMaxAgeHours: o.linkMaxAgeHours,
+                    fields: ProfileAttribute.allCases.map { a in
+                        .init(
+                            name: a.rawValue, label: a.label,
+                            modes: FieldMode.allCases.map { .init(mode: $0.rawValue, selected: p.fields[a] == $0) })
+                    })
+            })
         return page(req, "console/policies", "Self-service policies", c, section: "policies")
     }
 
@@ -35,11 +39,14 @@ extension ConsoleRoutes {
             if let id = form["id"], !id.isEmpty {
                 _ = try await service.update(id, reader: JSONObjectReader(["options": options]), by: req.adminUser!.actor)
             } else {
-                _ = try await service.create(reader: JSONObjectReader(["name": .string(form["name"] ?? ""), "options": options]), by: req.adminUser!.actor)
+                _ = try await service.create(
+                    reader: JSONObjectReader(["name": .string(form["name"] ?? ""), "options": options]), by: req.adminUser!.actor)
             }
         } catch let error as UsherError where error.status < 500 {
-            throw UsherError(status: error.status, errorKey: error.errorKey, title: "The policy was not saved",
-                             detail: error.fieldErrors.isEmpty ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
+            throw UsherError(
+                status: error.status, errorKey: error.errorKey, title: "The policy was not saved",
+                detail: error.fieldErrors.isEmpty
+                    ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
         }
         return Response.seeOther("/admin/policies?notice=policySaved")
     }

@@ -21,8 +21,9 @@ struct SelfServicePolicyView: Content, Equatable {
 
 extension SelfServicePolicyModel {
     var invitationOptions: AccountInvitationOptions {
-        AccountInvitationOptions(enabled: invitationEnabled, allowEmailMismatch: allowEmailMismatch,
-                                 forceUsingExternalLogin: forceUsingExternalLogin, linkMaxAgeHours: linkMaxAgeHours)
+        AccountInvitationOptions(
+            enabled: invitationEnabled, allowEmailMismatch: allowEmailMismatch,
+            forceUsingExternalLogin: forceUsingExternalLogin, linkMaxAgeHours: linkMaxAgeHours)
     }
 
     var fields: RegistrationFields {
@@ -68,7 +69,9 @@ struct SelfServicePolicyService {
     }
 
     /// Reads `options` over `base`: fields left out keep their value (the defaults, on create).
-    static func readOptions(_ r: JSONObjectReader, base: AccountInvitationOptions, fields: RegistrationFields) -> (AccountInvitationOptions, RegistrationFields) {
+    static func readOptions(_ r: JSONObjectReader, base: AccountInvitationOptions, fields: RegistrationFields) -> (
+        AccountInvitationOptions, RegistrationFields
+    ) {
         var options = base
         var fields = fields
         if let o = r.object("options") {
@@ -84,7 +87,10 @@ struct SelfServicePolicyService {
                     var raw: [String: String] = [:]
                     for (k, v) in f.values {
                         _ = f.raw(k)
-                        guard case .string(let s) = v else { r.sink.add(f.field(k), "must be one of hidden, editable, readOnly, required"); continue }
+                        guard case .string(let s) = v else {
+                            r.sink.add(f.field(k), "must be one of hidden, editable, readOnly, required")
+                            continue
+                        }
                         raw[k] = s
                     }
                     var validator = Validator()
@@ -112,7 +118,9 @@ struct SelfServicePolicyService {
         do {
             try await db.write { tx in
                 try await policy.create(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: .selfServicePolicyCreated, store: nil, targetType: "selfServicePolicy", targetId: policy.id!.idString, details: ["name": policy.name])
+                try await Audit.record(
+                    on: tx, actor: actor, action: .selfServicePolicyCreated, store: nil, targetType: "selfServicePolicy",
+                    targetId: policy.id!.idString, details: ["name": policy.name])
             }
         } catch let error where error.isConstraintViolation {
             throw UsherError.conflict(.selfServicePolicyExists, "A self-service policy named '\(name!)' already exists.")
@@ -130,8 +138,9 @@ struct SelfServicePolicyService {
         do {
             try await db.write { tx in
                 try await policy.save(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: .selfServicePolicyUpdated, store: nil, targetType: "selfServicePolicy", targetId: id,
-                                       details: ["options": JSONText.encode(options)])
+                try await Audit.record(
+                    on: tx, actor: actor, action: .selfServicePolicyUpdated, store: nil, targetType: "selfServicePolicy", targetId: id,
+                    details: ["options": JSONText.encode(options)])
             }
         } catch let error where error.isConstraintViolation {
             throw UsherError.conflict(.selfServicePolicyExists, "A self-service policy named '\(policy.name)' already exists.")
@@ -147,7 +156,8 @@ struct SelfServicePolicyService {
         }
         try await db.write { tx in
             try await policy.delete(on: tx)
-            try await Audit.record(on: tx, actor: actor, action: .selfServicePolicyDeleted, store: nil, targetType: "selfServicePolicy", targetId: id)
+            try await Audit.record(
+                on: tx, actor: actor, action: .selfServicePolicyDeleted, store: nil, targetType: "selfServicePolicy", targetId: id)
         }
     }
 

@@ -3,9 +3,9 @@ import UsherCore
 import Vapor
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The proxies whose `X-Forwarded-For` Usher believes (USHER_TRUSTED_PROXIES: IPs and CIDRs,
@@ -39,12 +39,14 @@ public struct TrustedProxies: Sendable, Equatable {
         for item in raw.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
             let parts = item.split(separator: "/", maxSplits: 1).map(String.init)
             guard let address = Self.bytes(parts[0]) else {
-                throw UsherConfiguration.Error(variable: "USHER_TRUSTED_PROXIES", problem: "'\(item)' is not an IP address or a CIDR such as 10.0.0.0/8")
+                throw UsherConfiguration.Error(
+                    variable: "USHER_TRUSTED_PROXIES", problem: "'\(item)' is not an IP address or a CIDR such as 10.0.0.0/8")
             }
             let full = address.count * 8
             let length = parts.count == 2 ? Int(parts[1]) : full
             guard let length, (0...full).contains(length) else {
-                throw UsherConfiguration.Error(variable: "USHER_TRUSTED_PROXIES", problem: "'\(item)': the prefix length must be 0 to \(full)")
+                throw UsherConfiguration.Error(
+                    variable: "USHER_TRUSTED_PROXIES", problem: "'\(item)': the prefix length must be 0 to \(full)")
             }
             networks.append(Network(address: address, prefixLength: length))
         }
@@ -94,7 +96,8 @@ public struct TrustedProxies: Sendable, Equatable {
     static func limitKey(_ address: String) -> String {
         guard let bytes = bytes(address) else { return address }
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
-        return stride(from: 0, to: 8, by: 2).map { String(format: "%x", Int(bytes[$0]) << 8 | Int(bytes[$0 + 1])) }.joined(separator: ":") + "::/64"
+        return stride(from: 0, to: 8, by: 2).map { String(format: "%x", Int(bytes[$0]) << 8 | Int(bytes[$0 + 1])) }.joined(separator: ":")
+            + "::/64"
     }
 }
 

@@ -1,9 +1,9 @@
 import Atomics
-import UsherPasswords
 import Foundation
 import NIOCore
 import NIOPosix
 import UsherCore
+import UsherPasswords
 import Vapor
 
 /// What checking a password against a stored hash found.
@@ -124,7 +124,8 @@ struct Argon2idEngine: PasswordEngine {
 /// on one core — the bound a sign-up benchmark is measured against.
 public func benchmarkPasswordHash(_ config: UsherConfiguration, runs: Int) throws -> (medianSeconds: Double, description: String) {
     let setting = config.passwordHash
-    let engine: any PasswordEngine = setting == "bcrypt" ? BcryptEngine(cost: config.bcryptCost) : try Argon2idEngine(parameters: try Argon2Parameters.parse(setting))
+    let engine: any PasswordEngine =
+        setting == "bcrypt" ? BcryptEngine(cost: config.bcryptCost) : try Argon2idEngine(parameters: try Argon2Parameters.parse(setting))
     var times: [Double] = []
     for i in 0..<max(1, runs) {
         let start = DispatchTime.now().uptimeNanoseconds

@@ -11,8 +11,10 @@ struct RateLimiter: Sendable {
     var overrides: [String: (limit: Int, window: TimeInterval)] = [:]
 
     /// Every rule an operator may change; a rule declared beside its feature is listed here too.
-    static let allRules = [signUpPerIP, signUpPerInvitation, signInPerIP, signInPerAccount, adminSignInFailuresPerIP,
-                           adminSignInFailuresPerAccount, resendPerInvitation, tokenClientFailures, authorizePerAddress]
+    static let allRules = [
+        signUpPerIP, signUpPerInvitation, signInPerIP, signInPerAccount, adminSignInFailuresPerIP,
+        adminSignInFailuresPerAccount, resendPerInvitation, tokenClientFailures, authorizePerAddress,
+    ]
 
     private func effective(_ rule: Rule) -> Rule {
         guard let o = overrides[rule.name] else { return rule }
@@ -26,11 +28,14 @@ struct RateLimiter: Sendable {
         for item in raw.split(separator: ",") {
             let parts = item.split(separator: "=")
             guard parts.count == 2, names.contains(String(parts[0]).trimmingCharacters(in: .whitespaces)) else {
-                throw UsherConfiguration.Error(variable: "USHER_RATE_LIMITS", problem: "'\(item)' is not name=limit/seconds with a name among \(names.joined(separator: ", "))")
+                throw UsherConfiguration.Error(
+                    variable: "USHER_RATE_LIMITS",
+                    problem: "'\(item)' is not name=limit/seconds with a name among \(names.joined(separator: ", "))")
             }
             let numbers = parts[1].split(separator: "/")
             guard numbers.count == 2, let limit = Int(numbers[0]), limit > 0, let window = Double(numbers[1]), window > 0 else {
-                throw UsherConfiguration.Error(variable: "USHER_RATE_LIMITS", problem: "'\(item)': the limit must look like 10/600 (10 per 600 seconds)")
+                throw UsherConfiguration.Error(
+                    variable: "USHER_RATE_LIMITS", problem: "'\(item)': the limit must look like 10/600 (10 per 600 seconds)")
             }
             result[String(parts[0]).trimmingCharacters(in: .whitespaces)] = (limit, window)
         }
@@ -99,7 +104,8 @@ struct RateLimiter: Sendable {
         let windowStart = try row.decode(column: "window_start", as: Date.self)
         if windowStart.addingTimeInterval(rule.window) > now && count >= rule.limit {
             let retryAfter = max(1, Int((windowStart.addingTimeInterval(rule.window)).timeIntervalSince(now).rounded(.up)))
-            throw UsherError.tooManyRequests(retryAfter: retryAfter, detail: "Too many failed attempts. Wait \(retryAfter) seconds before trying again.")
+            throw UsherError.tooManyRequests(
+                retryAfter: retryAfter, detail: "Too many failed attempts. Wait \(retryAfter) seconds before trying again.")
         }
     }
 
@@ -133,10 +139,12 @@ struct RateLimiter: Sendable {
         if let row = rows.first {
             let count = try row.decode(column: "count", as: Int.self)
             let start = try row.decode(column: "window_start", as: Date.self)
-            let until = rule.kind == .window ? start.addingTimeInterval(rule.window) : start.addingTimeInterval(rule.delay(afterFailures: count))
+            let until =
+                rule.kind == .window ? start.addingTimeInterval(rule.window) : start.addingTimeInterval(rule.delay(afterFailures: count))
             retryAfter = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
         }
-        throw UsherError.tooManyRequests(retryAfter: retryAfter, detail: "Too many failed attempts. Wait \(retryAfter) seconds before trying again.")
+        throw UsherError.tooManyRequests(
+            retryAfter: retryAfter, detail: "Too many failed attempts. Wait \(retryAfter) seconds before trying again.")
     }
 
     /// Gives a reservation back once the attempt succeeded, so that only failures stay counted:
@@ -216,13 +224,15 @@ struct RateLimiter: Sendable {
         let windowFloor = now.addingTimeInterval(-rule.window)
         return try await db.write { tx in
             // One statement, so concurrent hits on any instance count exactly.
-            let rows = try await tx.sql.raw("""
+            let rows = try await tx.sql.raw(
+                """
                 INSERT INTO rate_limits (key, window_start, count) VALUES (\(bind: storageKey), \(bind: now), 1)
                 ON CONFLICT (key) DO UPDATE SET
                   count = CASE WHEN rate_limits.window_start < \(bind: windowFloor) THEN 1 ELSE rate_limits.count + 1 END,
                   window_start = CASE WHEN rate_limits.window_start < \(bind: windowFloor) THEN \(bind: now) ELSE rate_limits.window_start END
                 RETURNING count, window_start
-                """).all()
+                """
+            ).all()
             guard let row = rows.first else { return (1, now) }
             return (try row.decode(column: "count", as: Int.self), try row.decode(column: "window_start", as: Date.self))
         }
@@ -236,7 +246,9 @@ struct RateLimiter: Sendable {
 /// The limits of one sign-in attempt, taken together: all are reserved before the password is
 /// checked, or none (an attempt refused by one rule gives back what the others had counted).
 enum SignInAttempts {
-    static func reserve(_ limiter: RateLimiter, _ rules: [(RateLimiter.Rule, String)], on db: any Database, now: Date = Date()) async throws -> [RateLimiter.Reservation] {
+    static func reserve(_ limiter: RateLimiter, _ rules: [(RateLimiter.Rule, String)], on db: any Database, now: Date = Date()) async throws
+        -> [RateLimiter.Reservation]
+    {
         var taken: [RateLimiter.Reservation] = []
         do {
             for (rule, key) in rules {

@@ -23,7 +23,9 @@ struct ServerSecrets: Sendable {
             // Another instance made it at the same moment: use theirs.
         }
         guard let stored = try await ServerSecretModel.find("mac", on: db), let data = Data(base64Encoded: stored.value) else {
-            throw UsherError(status: 500, errorKey: .secretsUnreadable, title: "Internal Server Error", detail: "The server secret could not be read back from the database.")
+            throw UsherError(
+                status: 500, errorKey: .secretsUnreadable, title: "Internal Server Error",
+                detail: "The server secret could not be read back from the database.")
         }
         return ServerSecrets(macKey: SymmetricKey(data: data))
     }

@@ -71,12 +71,16 @@ struct EmailVerification: Sendable {
 
     private func sendLink(to email: EmailAddress, accountId: UUID, store: String, on tx: any Database, now: Date) async throws {
         let token = SecretToken.generate(prefix: Self.tokenPrefix)
-        try await tx.sql.insertRow(into: "email_verifications", [
-            "token_hash": SecretToken.hash(token), "account_id": accountId, "store": store, "email": email.value,
-            "email_key": email.normalized, "created_at": now, "expires_at": now.addingTimeInterval(Self.lifetime),
-        ])
+        try await tx.sql.insertRow(
+            into: "email_verifications",
+            [
+                "token_hash": SecretToken.hash(token), "account_id": accountId, "store": store, "email": email.value,
+                "email_key": email.normalized, "created_at": now, "expires_at": now.addingTimeInterval(Self.lifetime),
+            ])
         let link = context.config.publicURL + "/email/verify?token=" + token
-        try await queue(try compose("email/email-verification", to: email, link: link), kind: Self.linkKind, linkToken: token, store: store, on: tx, now: now)
+        try await queue(
+            try compose("email/email-verification", to: email, link: link), kind: Self.linkKind, linkToken: token, store: store, on: tx,
+            now: now)
     }
 
     private func compose(_ base: String, to email: EmailAddress, link: String?) throws -> ComposedEmail {
@@ -89,15 +93,18 @@ struct EmailVerification: Sendable {
         guard !subject.contains("\r"), !subject.contains("\n") else {
             throw UsherError.badRequest(.emailInvalidSubject, "The email's subject would span several lines; check the subject template.")
         }
-        return ComposedEmail(to: email.value, toName: nil, subject: subject, text: templates.render(names[1], values),
-                             html: templates.render(names[2], values), language: tag)
+        return ComposedEmail(
+            to: email.value, toName: nil, subject: subject, text: templates.render(names[1], values),
+            html: templates.render(names[2], values), language: tag)
     }
 
-    private func queue(_ email: ComposedEmail, kind: String, linkToken: String?, store: String, on tx: any Database, now: Date) async throws {
+    private func queue(_ email: ComposedEmail, kind: String, linkToken: String?, store: String, on tx: any Database, now: Date) async throws
+    {
         // The link's token is sealed apart from the stored text, as an invitation's is (OutboxLinkSealer).
         // A notice has no link: a fresh token that appears nowhere in it stands in, and nothing is kept.
-        let message = try Outbox.message(email, linkToken: linkToken ?? SecretToken.generate(), sealer: OutboxLinkSealer(secrets: context.secrets),
-                                         invitationId: nil, store: store, retryPeriod: context.config.mailRetryPeriod, now: now)
+        let message = try Outbox.message(
+            email, linkToken: linkToken ?? SecretToken.generate(), sealer: OutboxLinkSealer(secrets: context.secrets),
+            invitationId: nil, store: store, retryPeriod: context.config.mailRetryPeriod, now: now)
         message.kind = kind
         if linkToken == nil { message.linkSecret = nil }
         try await message.insert(on: tx)
@@ -127,40 +134,55 @@ struct EmailVerification: Sendable {
     static func verify(token: String, on db: any Database, now: Date) async throws -> Link {
         guard let hash = hash(token) else { throw unknownLink }
         return try await db.write { tx in
-            let claimed = try await tx.sql.raw("""
+            let claimed = try await tx.sql.raw(
+                """
                 UPDATE email_verifications SET used_at = \(bind: now)
                 WHERE token_hash = \(bind: hash) AND used_at IS NULL AND expires_at > \(bind: now)
                 RETURNING account_id, store, email, email_key, expires_at, used_at
-                """).first(decoding: Link.self)
+                """
+            ).first(decoding: Link.self)
             guard let link = claimed else {
                 guard let found = try await find(token: token, on: tx) else { throw unknownLink }
                 throw refusal(found, now: now) ?? superseded
             }
-            struct Account: Decodable { var email: String?; var pending_email: String? }
-            guard let account = try await tx.sql.raw("SELECT email, pending_email FROM accounts WHERE id = \(bind: link.account_id)")
-                .first(decoding: Account.self) else { throw superseded }
+            struct Account: Decodable {
+                var email: String?
+                var pending_email: String?
+            }
+            guard
+                let account = try await tx.sql.raw("SELECT email, pending_email FROM accounts WHERE id = \(bind: link.account_id)")
+                    .first(decoding: Account.self)
+            else { throw superseded }
             if account.email.flatMap(EmailAddress.init)?.normalized == link.email_key {
-                try await tx.sql.raw("UPDATE accounts SET email_verified = \(bind: true), updated_at = \(bind: now) WHERE id = \(bind: link.account_id)").run()
+                try await tx.sql.raw(
+                    "UPDATE accounts SET email_verified = \(bind: true), updated_at = \(bind: now) WHERE id = \(bind: link.account_id)"
+                ).run()
             } else if account.pending_email.flatMap(EmailAddress.init)?.normalized == link.email_key {
                 // The address was free at sign-up; it must still be free now.
-                let taken = try await tx.sql.raw("""
-                    SELECT 1 AS taken FROM accounts WHERE store = \(bind: link.store) AND email_key = \(bind: link.email_key) AND id <> \(bind: link.account_id) LIMIT 1
-                    """).first() != nil
+                let taken =
+                    try await tx.sql.raw(
+                        """
+                        SELECT 1 AS taken FROM accounts WHERE store = \(bind: link.store) AND email_key = \(bind: link.email_key) AND id <> \(bind: link.account_id) LIMIT 1
+                        """
+                    ).first() != nil
                 if taken { throw addressTaken }
                 do {
-                    try await tx.sql.raw("""
+                    try await tx.sql.raw(
+                        """
                         UPDATE accounts SET email = \(bind: link.email), email_key = \(bind: link.email_key), email_verified = \(bind: true),
                           pending_email = NULL, updated_at = \(bind: now) WHERE id = \(bind: link.account_id)
-                        """).run()
+                        """
+                    ).run()
                 } catch let error where error.isConstraintViolation {
                     throw addressTaken  // another account took it a moment ago
                 }
             } else {
                 throw superseded
             }
-            try await Audit.record(on: tx, actor: Actor(kind: .customer, id: link.account_id.idString, displayName: link.email),
-                                   action: .accountEmailVerified, store: link.store, targetType: "account",
-                                   targetId: link.account_id.idString, details: ["email": link.email], at: now)
+            try await Audit.record(
+                on: tx, actor: Actor(kind: .customer, id: link.account_id.idString, displayName: link.email),
+                action: .accountEmailVerified, store: link.store, targetType: "account",
+                targetId: link.account_id.idString, details: ["email": link.email], at: now)
             return link
         }
     }
@@ -172,9 +194,11 @@ struct EmailVerification: Sendable {
 
     private static func find(token: String, on db: any Database) async throws -> Link? {
         guard let hash = hash(token) else { return nil }
-        return try await db.sql.raw("""
+        return try await db.sql.raw(
+            """
             SELECT account_id, store, email, email_key, expires_at, used_at FROM email_verifications WHERE token_hash = \(bind: hash)
-            """).first(decoding: Link.self)
+            """
+        ).first(decoding: Link.self)
     }
 
     // MARK: Refusals (SPEC rule 12: clear, and nothing changed)
@@ -185,19 +209,23 @@ struct EmailVerification: Sendable {
 
     static func refusal(_ link: Link, now: Date) -> UsherError? {
         if link.used_at != nil {
-            return UsherError(status: 410, errorKey: .emailVerificationUsed, title: "This link has already been used",
-                              detail: "Each verification link works once, and this one was used already. Nothing was changed.")
+            return UsherError(
+                status: 410, errorKey: .emailVerificationUsed, title: "This link has already been used",
+                detail: "Each verification link works once, and this one was used already. Nothing was changed.")
         }
         if link.expires_at <= now {
-            return UsherError(status: 410, errorKey: .emailVerificationExpired, title: "This link has expired",
-                              detail: "Verification links work for 24 hours. Nothing was changed.")
+            return UsherError(
+                status: 410, errorKey: .emailVerificationExpired, title: "This link has expired",
+                detail: "Verification links work for 24 hours. Nothing was changed.")
         }
         return nil
     }
 
     static let addressTaken = UsherError(
         status: 409, errorKey: .emailVerificationAddressTaken, title: "This address belongs to another account",
-        detail: "Since you signed up, this email address became the address of another account, so it cannot become yours. Nothing was changed. Sign in with that account, or use another address.")
+        detail:
+            "Since you signed up, this email address became the address of another account, so it cannot become yours. Nothing was changed. Sign in with that account, or use another address."
+    )
 
     static let superseded = UsherError(
         status: 410, errorKey: .emailVerificationSuperseded, title: "This link is no longer valid",

@@ -16,10 +16,12 @@ struct EmailVerificationPages: RouteCollection {
         let link = try await EmailVerification.usable(token: token, on: req.db, now: Date())
         // The link may be opened in a browser that has never been here: give it the cookie the CSRF token is bound to.
         let browser = BrowserCookies.browserToken(req)
-        let response = Pages.render("page/email-verify", [
-            "title": "Confirm your email address", "email": link.email, "token": token,
-            "csrf": BrowserCookies.csrfToken(req, flowId: Self.csrfPurpose(token)),
-        ], request: req)
+        let response = Pages.render(
+            "page/email-verify",
+            [
+                "title": "Confirm your email address", "email": link.email, "token": token,
+                "csrf": BrowserCookies.csrfToken(req, flowId: Self.csrfPurpose(token)),
+            ], request: req)
         response.cookies[BrowserCookies.browser] = BrowserCookies.cookie(browser, request: req, maxAge: nil)
         return response
     }
@@ -59,7 +61,8 @@ enum EmailVerificationTemplates {
         {{/body}}{{/page_layout}}
         """
 
-    static let button = "background:#2457d6;color:#ffffff;text-decoration:none;padding:12px 24px;border-radius:6px;font-weight:600;display:inline-block;"
+    static let button =
+        "background:#2457d6;color:#ffffff;text-decoration:none;padding:12px 24px;border-radius:6px;font-weight:600;display:inline-block;"
 
     static var all: [String: String] {
         [
@@ -67,42 +70,42 @@ enum EmailVerificationTemplates {
             "page/email-verified": verifiedPage,
             "email/email-verification.en-US.subject": "Confirm your email address for {{{applicationName}}}",
             "email/email-verification.en-US.text": """
-                Hello,
+            Hello,
 
-                Please confirm that this is your email address for your account in {{{applicationName}}}. Open this link and press the button:
-                {{{link}}}
+            Please confirm that this is your email address for your account in {{{applicationName}}}. Open this link and press the button:
+            {{{link}}}
 
-                The link works once, for 24 hours.
+            The link works once, for 24 hours.
 
-                If you did not create an account, you can ignore this email.
+            If you did not create an account, you can ignore this email.
 
-                """,
+            """,
             "email/email-verification.en-US.html": """
-                {{<email_layout}}{{$body}}
-                <p>Hello,</p>
-                <p>Please confirm that this is your email address for your account in {{applicationName}}.</p>
-                <p style="text-align:center;margin:32px 0;"><a href="{{link}}" style="\(button)">Confirm email address</a></p>
-                <p style="font-size:14px;color:#52606d;">Or open this link in your browser:<br><a href="{{link}}" style="color:#2457d6;word-break:break-all;">{{link}}</a></p>
-                <p style="font-size:14px;color:#52606d;">The link works once, for 24 hours.</p>
-                <p style="font-size:13px;color:#7b8794;">If you did not create an account, you can ignore this email.</p>
-                {{/body}}{{/email_layout}}
-                """,
+            {{<email_layout}}{{$body}}
+            <p>Hello,</p>
+            <p>Please confirm that this is your email address for your account in {{applicationName}}.</p>
+            <p style="text-align:center;margin:32px 0;"><a href="{{link}}" style="\(button)">Confirm email address</a></p>
+            <p style="font-size:14px;color:#52606d;">Or open this link in your browser:<br><a href="{{link}}" style="color:#2457d6;word-break:break-all;">{{link}}</a></p>
+            <p style="font-size:14px;color:#52606d;">The link works once, for 24 hours.</p>
+            <p style="font-size:13px;color:#7b8794;">If you did not create an account, you can ignore this email.</p>
+            {{/body}}{{/email_layout}}
+            """,
             "email/account-exists.en-US.subject": "Someone tried to create an account in {{{applicationName}}} with your email address",
             "email/account-exists.en-US.text": """
-                Hello,
+            Hello,
 
-                Someone tried to create a new account in {{{applicationName}}} with this email address. It already belongs to your account, so no new account uses it, and your account is unchanged.
+            Someone tried to create a new account in {{{applicationName}}} with this email address. It already belongs to your account, so no new account uses it, and your account is unchanged.
 
-                If this was you, sign in with your existing account instead. If it was not, you can ignore this email.
+            If this was you, sign in with your existing account instead. If it was not, you can ignore this email.
 
-                """,
+            """,
             "email/account-exists.en-US.html": """
-                {{<email_layout}}{{$body}}
-                <p>Hello,</p>
-                <p>Someone tried to create a new account in {{applicationName}} with this email address. It already belongs to your account, so no new account uses it, and your account is unchanged.</p>
-                <p style="font-size:13px;color:#7b8794;">If this was you, sign in with your existing account instead. If it was not, you can ignore this email.</p>
-                {{/body}}{{/email_layout}}
-                """,
+            {{<email_layout}}{{$body}}
+            <p>Hello,</p>
+            <p>Someone tried to create a new account in {{applicationName}} with this email address. It already belongs to your account, so no new account uses it, and your account is unchanged.</p>
+            <p style="font-size:13px;color:#7b8794;">If this was you, sign in with your existing account instead. If it was not, you can ignore this email.</p>
+            {{/body}}{{/email_layout}}
+            """,
         ]
     }
 }

@@ -30,10 +30,12 @@ struct SignInPages: RouteCollection {
         // cannot all pass), and given back on success, so that only failures count.
         let limiter = req.usher.rateLimiter
         let ip = req.clientAddress
-        let reservations = try await SignInAttempts.reserve(limiter, [
-            (RateLimiter.signInPerIP, ip),
-            (RateLimiter.signInPerAccount, app.store + "|" + EmailAddress.normalize(email) + "|" + ip),
-        ], on: req.db)
+        let reservations = try await SignInAttempts.reserve(
+            limiter,
+            [
+                (RateLimiter.signInPerIP, ip),
+                (RateLimiter.signInPerAccount, app.store + "|" + EmailAddress.normalize(email) + "|" + ip),
+            ], on: req.db)
 
         let store = try await IdentityStoreModel.find(app.store, on: req.db)
         let account: AccountModel? = if let store { try await Self.account(named: email, in: store, on: req.db) } else { nil }
@@ -48,7 +50,8 @@ struct SignInPages: RouteCollection {
             try await req.usher.passwords.verifyDummy(password)
         }
         guard valid, let account else {
-            return try await render(req, flow: flow, email: email, error: "The email address or password is not right.", status: .unauthorized)
+            return try await render(
+                req, flow: flow, email: email, error: "The email address or password is not right.", status: .unauthorized)
         }
         try await SignInAttempts.release(limiter, reservations, on: req.db)
         let now = Date()
@@ -59,10 +62,12 @@ struct SignInPages: RouteCollection {
             if let newHash {
                 try await tx.sql.raw("UPDATE accounts SET password_hash = \(bind: newHash) WHERE id = \(bind: account.id!)").run()
             }
-            let code = try await AuthorizationCodes.finish(flow: flow, accountId: account.id!, authTime: now, sessionHash: session.idHash, on: tx)
+            let code = try await AuthorizationCodes.finish(
+                flow: flow, accountId: account.id!, authTime: now, sessionHash: session.idHash, on: tx)
             return (token, code)
         }
-        let response = AuthorizationCodes.redirect(code: code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
+        let response = AuthorizationCodes.redirect(
+            code: code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
         CustomerSession.setCookie(token, request: req, response: response)
         return response
     }
@@ -88,13 +93,16 @@ struct SignInPages: RouteCollection {
         }
     }
 
-    private func render(_ req: Request, flow: LoginFlowModel, email: String, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func render(_ req: Request, flow: LoginFlowModel, email: String, error: String?, status: HTTPResponseStatus = .ok) async throws
+        -> Response
+    {
         let client = try await OIDCClientModel.find(flow.clientId, on: req.db)
         let app: ApplicationModel? = if let client { try await ApplicationModel.find(client.applicationId, on: req.db) } else { nil }
         let identifier = Self.identifierField(app == nil ? nil : try await IdentityStoreModel.find(app!.store, on: req.db))
         let providers = app == nil ? [] : try await ExternalLoginProviderService.enabled(for: app!.id!, on: req.db)
         let context = SignInPage(
-            applicationName: app?.name ?? "the application", flow: flow.id!, csrf: BrowserCookies.csrfToken(req, flowId: flow.id!), email: email,
+            applicationName: app?.name ?? "the application", flow: flow.id!, csrf: BrowserCookies.csrfToken(req, flowId: flow.id!),
+            email: email,
             identifierLabel: identifier.label, identifierType: identifier.type,
             providers: providers.map { .init(id: $0.id!.idString, name: $0.name) }, hasProviders: !providers.isEmpty, formError: error)
         return Pages.render("page/signin", context, request: req, status: status, formTargets: flow.formTargets(providers))

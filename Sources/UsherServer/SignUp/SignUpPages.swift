@@ -23,13 +23,16 @@ struct SignUpPages: RouteCollection {
         let flow = try await LoginFlows.find(flowId, request: req)
         // The invitation may have been used, resent, revoked or expired since the form was opened.
         let invitation = try await InvitationLink.usableInvitation(for: flow, on: req.db)
-        guard let application = try await ApplicationModel.find(invitation.applicationId, on: req.db), let invited = EmailAddress(invitation.email) else {
+        guard let application = try await ApplicationModel.find(invitation.applicationId, on: req.db),
+            let invited = EmailAddress(invitation.email)
+        else {
             throw UsherError.notFound("application", invitation.applicationId.idString)
         }
         let policy = try await SelfServicePolicyModel.find(application.policyId, on: req.db)
         let metadata = JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:]
-        let form = SignUpForm(invitedEmail: invited, prefill: InvitationRequest.profile(from: metadata),
-                              fields: policy?.fields ?? RegistrationFields(), options: policy?.invitationOptions ?? AccountInvitationOptions())
+        let form = SignUpForm(
+            invitedEmail: invited, prefill: InvitationRequest.profile(from: metadata),
+            fields: policy?.fields ?? RegistrationFields(), options: policy?.invitationOptions ?? AccountInvitationOptions())
         let providers = try await ExternalLoginProviderService.enabled(for: application.id!, on: req.db)
         return Context(flow: flow, invitation: invitation, application: application, form: form, providers: providers)
     }
@@ -57,29 +60,39 @@ struct SignUpPages: RouteCollection {
         do {
             // Security: another address than the invited one is held pending and verified by email,
             // so this answer is the same whether or not it has an account (issue 14, item 14).
-            let verification = EmailVerification(context: req.usher, applicationName: context.application.name, language: context.invitation.language)
-            accepted = try await SignUpService(db: req.db).accept(flow: context.flow, invitation: context.invitation, submission: submission,
-                                                                  passwordHash: hash, verification: verification)
+            let verification = EmailVerification(
+                context: req.usher, applicationName: context.application.name, language: context.invitation.language)
+            accepted = try await SignUpService(db: req.db).accept(
+                flow: context.flow, invitation: context.invitation, submission: submission,
+                passwordHash: hash, verification: verification)
         } catch let error as UsherError where error.errorKey == .accountEmailExists {
             return render(req, context, posted: posted, errors: error.fieldErrors, message: nil, status: .conflict)
         }
         req.usher.mailWakeUp()
-        req.logger.info("Invitation accepted", metadata: ["invitation": .string(context.invitation.id!.idString), "account": .string(accepted.accountId.idString)])
-        let response = AuthorizationCodes.redirect(code: accepted.code, redirectURI: context.flow.redirectURI, state: context.flow.state, issuer: req.usher.config.issuer)
+        req.logger.info(
+            "Invitation accepted",
+            metadata: ["invitation": .string(context.invitation.id!.idString), "account": .string(accepted.accountId.idString)])
+        let response = AuthorizationCodes.redirect(
+            code: accepted.code, redirectURI: context.flow.redirectURI, state: context.flow.state, issuer: req.usher.config.issuer)
         CustomerSession.setCookie(accepted.sessionToken, request: req, response: response)
         return response
     }
 
-    private func render(_ req: Request, _ c: Context, posted: [String: String], errors: [FieldError], message: String?, status: HTTPResponseStatus = .ok) -> Response {
+    private func render(
+        _ req: Request, _ c: Context, posted: [String: String], errors: [FieldError], message: String?, status: HTTPResponseStatus = .ok
+    ) -> Response {
         func error(_ field: String) -> String? { errors.first { $0.field == field }?.message }
         var fields: [SignUpPage.Field] = []
         for attribute in ProfileAttribute.allCases where c.form.fields[attribute].isShown {
             let mode = c.form.fields[attribute]
-            let value = mode.acceptsInput ? (posted[attribute.rawValue] ?? c.form.prefill[attribute] ?? "") : (c.form.prefill[attribute] ?? "")
-            fields.append(SignUpPage.Field(name: attribute.rawValue, label: attribute.label, value: value,
-                                           readonly: mode == .readOnly, required: mode == .required,
-                                           type: attribute == .phoneNumber ? "tel" : "text",
-                                           autocomplete: Self.autocomplete[attribute] ?? "off", error: error(attribute.rawValue)))
+            let value =
+                mode.acceptsInput ? (posted[attribute.rawValue] ?? c.form.prefill[attribute] ?? "") : (c.form.prefill[attribute] ?? "")
+            fields.append(
+                SignUpPage.Field(
+                    name: attribute.rawValue, label: attribute.label, value: value,
+                    readonly: mode == .readOnly, required: mode == .required,
+                    type: attribute == .phoneNumber ? "tel" : "text",
+                    autocomplete: Self.autocomplete[attribute] ?? "off", error: error(attribute.rawValue)))
         }
         let context = SignUpPage(
             lang: c.invitation.language, applicationName: c.application.name, flow: c.flow.id!,

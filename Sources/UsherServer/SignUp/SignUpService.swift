@@ -19,8 +19,10 @@ struct SignUpService {
     /// with a conditional update, so of two submits (on any instances) exactly one proceeds.
     /// With `verification`, an address the invitation did not prove is held pending and gets
     /// its link or notice email (EmailVerification), whether or not it is taken.
-    func accept(flow: LoginFlowModel, invitation: InvitationModel, submission: SignUpForm.Submission, passwordHash: String?,
-                externalIdentity: ExternalIdentityInput? = nil, verification: EmailVerification? = nil, now: Date = Date()) async throws -> Accepted {
+    func accept(
+        flow: LoginFlowModel, invitation: InvitationModel, submission: SignUpForm.Submission, passwordHash: String?,
+        externalIdentity: ExternalIdentityInput? = nil, verification: EmailVerification? = nil, now: Date = Date()
+    ) async throws -> Accepted {
         let invitationId = invitation.id!
         let accountId = UUID()
         guard let store = try await IdentityStoreModel.find(invitation.store, on: db) else {
@@ -34,10 +36,12 @@ struct SignUpService {
             struct Row: Decodable { var id: UUID }
             // Only while the form's link is still the invitation's link: a resend retires it.
             let sameLink: SQLQueryString = flow.invitationLinkHash.map { " AND token_hash = \(bind: $0)" } ?? ""
-            let claimed = try await tx.sql.raw("""
+            let claimed = try await tx.sql.raw(
+                """
                 UPDATE invitations SET status = \(InvitationStatus.done), accepted_at = \(bind: now), account_id = \(bind: accountId)
                 WHERE id = \(bind: invitationId) AND status = \(InvitationStatus.pending) AND valid_until > \(bind: now)\(sameLink) RETURNING id
-                """).all(decoding: Row.self)
+                """
+            ).all(decoding: Row.self)
             guard !claimed.isEmpty else {
                 // Someone else accepted it a moment ago, or it expired, was resent or revoked meanwhile.
                 throw try await InvitationLink.refusalAfterLostClaim(flow: flow, on: tx, now: now)
@@ -45,33 +49,44 @@ struct SignUpService {
             if store.supportsEmail, let email = address.accountEmail, try await AccountService.emailTaken(email, store: store.id!, on: tx) {
                 // Only reachable with allowEmailMismatch (rule 5 refuses the rest at invitation time). Never for
                 // a pending address: that answer would tell whether it has an account (issue 14, item 14).
-                throw UsherError(status: 409, errorKey: .accountEmailExists, title: "Choose another email address",
-                                 detail: "This email address cannot be used for a new account. Choose another one.",
-                                 fieldErrors: [FieldError("email", "cannot be used for a new account; choose another address")])
+                throw UsherError(
+                    status: 409, errorKey: .accountEmailExists, title: "Choose another email address",
+                    detail: "This email address cannot be used for a new account. Choose another one.",
+                    fieldErrors: [FieldError("email", "cannot be used for a new account; choose another address")])
             }
             // SPEC rule 8: the invitation's groups and the application's, as they are now.
-            let existingGroups = try await GroupModel.query(on: tx).filter(\.$id ~~ (invitedGroups + applicationGroups)).filter(\.$store == store.id!).all()
+            let existingGroups = try await GroupModel.query(on: tx).filter(\.$id ~~ (invitedGroups + applicationGroups)).filter(
+                \.$store == store.id!
+            ).all()
             let existingIds = Set(existingGroups.compactMap(\.id))
-            let groupIds = InvitationRules.groupsOnAcceptance(invited: invitedGroups.map(\.idString), application: applicationGroups.map(\.idString))
-                .compactMap(UUID.init(uuidString:)).filter(existingIds.contains)
+            let groupIds = InvitationRules.groupsOnAcceptance(
+                invited: invitedGroups.map(\.idString), application: applicationGroups.map(\.idString)
+            )
+            .compactMap(UUID.init(uuidString:)).filter(existingIds.contains)
             let invited = JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:]
             let metadata = InvitedUsername.accountMetadata(invited, store: store).filter { ProfileAttribute(rawValue: $0.key) == nil }
             // A store without EMAIL identifies the account by the invitation's username (issue 24 item 7).
             let account = try await AccountService.insert(
-                NewAccount(store: store, email: address.accountEmail, username: InvitedUsername.of(invited, store: store), profile: submission.profile, metadata: metadata,
-                           emailVerified: submission.emailVerified, passwordHash: passwordHash, invitationId: invitationId, groupIds: groupIds),
+                NewAccount(
+                    store: store, email: address.accountEmail, username: InvitedUsername.of(invited, store: store),
+                    profile: submission.profile, metadata: metadata,
+                    emailVerified: submission.emailVerified, passwordHash: passwordHash, invitationId: invitationId, groupIds: groupIds),
                 id: accountId, on: tx, now: now)
             if let externalIdentity {
                 try await externalIdentity.link(to: account.id!, on: tx, now: now)
             }
             try await verification?.afterSignUp(address, accountId: accountId, store: store.id!, on: tx, now: now)
-            try await Audit.record(on: tx, actor: Actor(kind: .customer, id: accountId.idString, displayName: submission.email.value),
-                                   action: .invitationAccepted, store: store.id!, targetType: "invitation", targetId: invitationId.idString,
-                                   details: ["accountId": accountId.idString, "email": submission.email.value,
-                                             "emailVerified": String(submission.emailVerified), "groups": groupIds.map(\.idString).joined(separator: ",")],
-                                   at: now)
+            try await Audit.record(
+                on: tx, actor: Actor(kind: .customer, id: accountId.idString, displayName: submission.email.value),
+                action: .invitationAccepted, store: store.id!, targetType: "invitation", targetId: invitationId.idString,
+                details: [
+                    "accountId": accountId.idString, "email": submission.email.value,
+                    "emailVerified": String(submission.emailVerified), "groups": groupIds.map(\.idString).joined(separator: ","),
+                ],
+                at: now)
             let (sessionToken, session) = try await CustomerSession.start(accountId: accountId, store: store.id!, on: tx, now: now)
-            let code = try await AuthorizationCodes.finish(flow: flow, accountId: accountId, authTime: now, sessionHash: session.idHash, on: tx)
+            let code = try await AuthorizationCodes.finish(
+                flow: flow, accountId: accountId, authTime: now, sessionHash: session.idHash, on: tx)
             return Accepted(accountId: accountId, sessionToken: sessionToken, code: code)
         }
     }

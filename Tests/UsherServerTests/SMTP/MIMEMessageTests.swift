@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import UsherServer
 
 @Suite("MIME rendering")
@@ -92,8 +93,12 @@ struct MIMEMessageTests {
         let sections = body.components(separatedBy: "--\(boundary)")
         // preamble, text part, html part, closing "--"
         #expect(sections.count == 4)
-        #expect(sections[1].contains("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nplain =C3=BC"))
-        #expect(sections[2].contains("Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<b>html =C3=BC</b>"))
+        #expect(
+            sections[1].contains(
+                "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nplain =C3=BC"))
+        #expect(
+            sections[2].contains(
+                "Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<b>html =C3=BC</b>"))
         #expect(sections[3] == "--\r\n")
     }
 

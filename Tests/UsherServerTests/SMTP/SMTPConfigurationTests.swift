@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+
 @testable import UsherServer
 
 @Suite("USHER_SMTP_URL parsing")
@@ -38,7 +39,8 @@ struct SMTPConfigurationTests {
 
     @Test func fullURL() throws {
         let config = try SMTPConfiguration.parse(
-            "smtp://us%40er:p%40ss%3Aw%2Frd@relay.internal:2525?tls=starttls&ca=/etc/usher/ca.pem&verify=false&helo=usher.example&timeout=2.5")
+            "smtp://us%40er:p%40ss%3Aw%2Frd@relay.internal:2525?tls=starttls&ca=/etc/usher/ca.pem&verify=false&helo=usher.example&timeout=2.5"
+        )
         #expect(config.username == "us@er")
         #expect(config.password == "p@ss:w/rd")
         #expect(config.host == "relay.internal")

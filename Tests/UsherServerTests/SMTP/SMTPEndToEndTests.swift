@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import Testing
+
 @testable import UsherServer
 
 /// Against a real SMTP server: e2e/smtp_server.py (aiosmtpd), started per test.
@@ -15,13 +16,17 @@ struct SMTPEndToEndTests {
         return logger
     }()
 
-    func client(_ server: SMTPTestServer, host: String = "127.0.0.1", _ configure: (inout SMTPConfiguration) -> Void = { _ in }) -> SMTPClient {
+    func client(_ server: SMTPTestServer, host: String = "127.0.0.1", _ configure: (inout SMTPConfiguration) -> Void = { _ in })
+        -> SMTPClient
+    {
         var config = SMTPConfiguration(host: host, port: server.port, tls: .none, heloName: "usher.test", timeout: .seconds(10))
         configure(&config)
         return SMTPClient(configuration: config, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Self.logger)
     }
 
-    func message(to: String = "ada@example.org", subject: String = "Meghívó – Ünnep", text: String = "Hello Ada\n", html: String = "<p>Hello Ada</p>") -> MIMEMessage {
+    func message(
+        to: String = "ada@example.org", subject: String = "Meghívó – Ünnep", text: String = "Hello Ada\n", html: String = "<p>Hello Ada</p>"
+    ) -> MIMEMessage {
         MIMEMessage(
             fromName: "Usher Ügyfélszolgálat",
             fromAddress: "no-reply@usher.example",
@@ -70,7 +75,8 @@ struct SMTPEndToEndTests {
 
     @Test func plainDeliveryIsMultipartWithDecodedSubjectAndDotLines() async throws {
         try await withServer { server in
-            let text = "Hello Ada,\n.\n.hidden line\n..two dots\nÁrvíztűrő tükörfúrógép\n" + String(repeating: "long line ", count: 40) + "\n"
+            let text =
+                "Hello Ada,\n.\n.hidden line\n..two dots\nÁrvíztűrő tükörfúrógép\n" + String(repeating: "long line ", count: 40) + "\n"
             let html = "<p>Hello Ada</p>\n.\n<p>Ünnep</p>"
             let original = message(text: text, html: html)
             let outcomes = await client(server).send([original])
@@ -249,10 +255,11 @@ struct SMTPEndToEndTests {
 
     @Test func startTLSWithVerificationOff() async throws {
         try await withServer(["--mode", "starttls"]) { server in
-            expectSent(await client(server) {
-                $0.tls = .startTLS
-                $0.verifyCertificates = false
-            }.send([message()]))
+            expectSent(
+                await client(server) {
+                    $0.tls = .startTLS
+                    $0.verifyCertificates = false
+                }.send([message()]))
         }
     }
 
@@ -318,10 +325,11 @@ struct SMTPEndToEndTests {
 
     @Test func authOverPlainTextWhenExplicitlyChosen() async throws {
         try await withServer(["--auth-user", "mailer", "--auth-password", "pw"]) { server in
-            expectSent(await client(server) {
-                $0.username = "mailer"
-                $0.password = "pw"
-            }.send([message()]))
+            expectSent(
+                await client(server) {
+                    $0.username = "mailer"
+                    $0.password = "pw"
+                }.send([message()]))
         }
     }
 
@@ -349,7 +357,9 @@ struct SMTPEndToEndTests {
         try await withServer(["--mode", "silent"]) { server in
             let outcomes = await client(server) { $0.timeout = .seconds(1) }.send([message(), message()])
             #expect(outcomes.count == 2)
-            for outcome in outcomes { expectTransient(outcome, containing: "timed out after 1 s waiting for the reply to the server greeting") }
+            for outcome in outcomes {
+                expectTransient(outcome, containing: "timed out after 1 s waiting for the reply to the server greeting")
+            }
         }
     }
 
@@ -366,7 +376,8 @@ struct SMTPEndToEndTests {
 
     @Test func emptyBatchDoesNothing() async {
         let config = SMTPConfiguration(host: "127.0.0.1", port: 9, tls: .none)
-        let outcomes = await SMTPClient(configuration: config, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Self.logger).send([])
+        let outcomes = await SMTPClient(configuration: config, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Self.logger)
+            .send([])
         #expect(outcomes.isEmpty)
     }
 }

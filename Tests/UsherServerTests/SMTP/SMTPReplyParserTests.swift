@@ -1,4 +1,5 @@
 import Testing
+
 @testable import UsherServer
 
 @Suite("SMTP reply parsing")
@@ -6,10 +7,11 @@ struct SMTPReplyParserTests {
     @Test func singleAndMultiLineReplies() throws {
         var parser = SMTPReplyParser()
         let replies = try parser.feed(Array("220 ready\r\n250-mx.example greets you\r\n250-SIZE 1000\r\n250 AUTH PLAIN LOGIN\r\n".utf8))
-        #expect(replies == [
-            SMTPReply(code: 220, lines: ["ready"]),
-            SMTPReply(code: 250, lines: ["mx.example greets you", "SIZE 1000", "AUTH PLAIN LOGIN"]),
-        ])
+        #expect(
+            replies == [
+                SMTPReply(code: 220, lines: ["ready"]),
+                SMTPReply(code: 250, lines: ["mx.example greets you", "SIZE 1000", "AUTH PLAIN LOGIN"]),
+            ])
         #expect(!parser.hasPartialInput)
     }
 
@@ -41,7 +43,12 @@ struct SMTPReplyParserTests {
     }
 
     @Test func capabilities() {
-        let reply = SMTPReply(code: 250, lines: ["mx.example", "size 35882577", "8BITMIME", "AUTH LOGIN PLAIN XOAUTH2", "AUTH=CRAM-MD5", "STARTTLS", "SMTPUTF8", "PIPELINING"])
+        let reply = SMTPReply(
+            code: 250,
+            lines: [
+                "mx.example", "size 35882577", "8BITMIME", "AUTH LOGIN PLAIN XOAUTH2", "AUTH=CRAM-MD5", "STARTTLS", "SMTPUTF8",
+                "PIPELINING",
+            ])
         let caps = SMTPCapabilities(ehloReply: reply)
         #expect(caps.isExtended)
         #expect(caps.startTLS)
@@ -55,10 +62,12 @@ struct SMTPReplyParserTests {
     }
 
     @Test func outcomeClassification() {
-        #expect(SMTPSessionError.rejected(step: "RCPT TO", reply: SMTPReply(code: 451, lines: ["try later"])).outcome
-            == .transientFailure("451 try later (in reply to RCPT TO)"))
-        #expect(SMTPSessionError.rejected(step: "RCPT TO", reply: SMTPReply(code: 550, lines: ["5.1.1 mailbox unavailable"])).outcome
-            == .permanentFailure("550 5.1.1 mailbox unavailable (in reply to RCPT TO)"))
+        #expect(
+            SMTPSessionError.rejected(step: "RCPT TO", reply: SMTPReply(code: 451, lines: ["try later"])).outcome
+                == .transientFailure("451 try later (in reply to RCPT TO)"))
+        #expect(
+            SMTPSessionError.rejected(step: "RCPT TO", reply: SMTPReply(code: 550, lines: ["5.1.1 mailbox unavailable"])).outcome
+                == .permanentFailure("550 5.1.1 mailbox unavailable (in reply to RCPT TO)"))
         #expect(SMTPSessionError.connection("timed out").outcome == .transientFailure("timed out"))
         #expect(SMTPSessionError.refused("too big").outcome == .permanentFailure("too big"))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import UsherServer
 
 /// The SMTP conversation without a socket: each test feeds replies into the state machine
@@ -13,8 +14,9 @@ struct SMTPStateMachineTests {
     static func machine(
         tls: SMTPTLSMode = .none, username: String? = nil, password: String? = nil
     ) -> SMTPStateMachine {
-        SMTPStateMachine(configuration: SMTPConfiguration(
-            host: "mx.example", tls: tls, username: username, password: password, heloName: "usher.test"))
+        SMTPStateMachine(
+            configuration: SMTPConfiguration(
+                host: "mx.example", tls: tls, username: username, password: password, heloName: "usher.test"))
     }
 
     /// A machine that has been greeted and has said EHLO (for tls=none or implicit TLS).
@@ -56,9 +58,11 @@ struct SMTPStateMachineTests {
         let action = machine.receivedReply(refusal)
         #expect(action == .fail(.rejected(step: "connection greeting", reply: refusal)))
         if case .fail(let error) = action {
-            #expect(error.outcome == (permanent
-                ? .permanentFailure("\(code) not now (in reply to connection greeting)")
-                : .transientFailure("\(code) not now (in reply to connection greeting)")))
+            #expect(
+                error.outcome
+                    == (permanent
+                        ? .permanentFailure("\(code) not now (in reply to connection greeting)")
+                        : .transientFailure("\(code) not now (in reply to connection greeting)")))
         }
         // The server said no but is still listening: it gets a QUIT, and its answer ends the session.
         #expect(machine.quit() == .send(.quit))
@@ -97,8 +101,11 @@ struct SMTPStateMachineTests {
         #expect(machine.capabilities == SMTPCapabilities())
         // Over TLS the relay offers no AUTH, so the AUTH seen in clear text must not be used.
         let action = machine.receivedReply(SMTPReply(code: 250, lines: ["mx.example", "SIZE 1000"]))
-        #expect(action == .fail(.refused(
-            "USHER_SMTP_URL has credentials but the relay offers no authentication (no AUTH in its EHLO reply)")))
+        #expect(
+            action
+                == .fail(
+                    .refused(
+                        "USHER_SMTP_URL has credentials but the relay offers no authentication (no AUTH in its EHLO reply)")))
     }
 
     @Test func startTLSRequiredButNotOfferedRefusesToContinueInClearText() {
@@ -268,7 +275,8 @@ struct SMTPStateMachineTests {
 
     @Test func aReplyNobodyAskedForBreaksTheSession() {
         var machine = Self.ready()
-        #expect(machine.receivedReply(Self.reply(250, "surprise")) == .fail(.connection("the server sent 250 surprise without being asked")))
+        #expect(
+            machine.receivedReply(Self.reply(250, "surprise")) == .fail(.connection("the server sent 250 surprise without being asked")))
         #expect(machine.quit() == .close)
     }
 
@@ -287,8 +295,9 @@ struct SMTPStateMachineTests {
     // MARK: What goes on the wire and in the logs
 
     @Test func commandsOnTheWire() {
-        #expect(SMTPCommand.mailFrom(address: "a@b.example", size: 12, smtpUTF8: true).bytes
-            == Array("MAIL FROM:<a@b.example> SIZE=12 SMTPUTF8\r\n".utf8))
+        #expect(
+            SMTPCommand.mailFrom(address: "a@b.example", size: 12, smtpUTF8: true).bytes
+                == Array("MAIL FROM:<a@b.example> SIZE=12 SMTPUTF8\r\n".utf8))
         #expect(SMTPCommand.rcptTo("c@d.example").bytes == Array("RCPT TO:<c@d.example>\r\n".utf8))
         // Dot-stuffed, ended with CRLF and the lone dot.
         #expect(SMTPCommand.messageData(Array("a\r\n.b\r\nc".utf8)).bytes == Array("a\r\n..b\r\nc\r\n.\r\n".utf8))

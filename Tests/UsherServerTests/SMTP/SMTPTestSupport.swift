@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import UsherServer
 
 /// Locations relative to this file, so the tests work from any working directory.
@@ -38,7 +39,8 @@ func runPython(_ arguments: [String]) throws -> Data {
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-        throw TestFailure("python3 \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(String(decoding: stderr, as: UTF8.self))")
+        throw TestFailure(
+            "python3 \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(String(decoding: stderr, as: UTF8.self))")
     }
     return stdout
 }
@@ -98,11 +100,14 @@ final class SMTPTestServer: @unchecked Sendable {
         let directory = try TestPaths.makeTemporaryDirectory()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestPaths.serverScript.path,
-                             "--port", "0",
-                             "--maildir", directory.appendingPathComponent("mail").path,
-                             "--certdir", directory.appendingPathComponent("certs").path,
-                             "--lifetime", "120"] + arguments
+        process.arguments =
+            [
+                "python3", TestPaths.serverScript.path,
+                "--port", "0",
+                "--maildir", directory.appendingPathComponent("mail").path,
+                "--certdir", directory.appendingPathComponent("certs").path,
+                "--lifetime", "120",
+            ] + arguments
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
@@ -137,7 +142,8 @@ final class SMTPTestServer: @unchecked Sendable {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw TestFailure("""
+            throw TestFailure(
+                """
                 the test SMTP server (python3 + aiosmtpd) did not start; it said \(firstLine.debugDescription), \
                 exit status \(process.terminationStatus), stderr: \(errors). \
                 The end-to-end tests need python3 with aiosmtpd (pip install aiosmtpd) and cryptography.
@@ -204,7 +210,8 @@ func decodeQuotedPrintable(_ text: String) -> [UInt8] {
     var i = 0
     while i < input.count {
         if input[i] == UInt8(ascii: "="), i + 2 < input.count,
-           let value = UInt8(String(decoding: input[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
+            let value = UInt8(String(decoding: input[(i + 1)...(i + 2)], as: UTF8.self), radix: 16)
+        {
             out.append(value)
             i += 3
         } else {

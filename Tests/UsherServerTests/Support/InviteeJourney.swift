@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Vapor
+
 @testable import UsherServer
 
 /// An invitee in a browser, over HTTP: opens the invitation's link (the application's
@@ -17,16 +18,22 @@ struct InviteeJourney {
     var verifier = ""
 
     /// Opens the link of `invitation` (a create answer) with `scope`; `page` is the sign-up form.
-    static func open(_ t: TestApp, _ f: TestApp.Fixture, invitation: TestApp.Reply, scope: String = "openid email profile groups") async throws -> InviteeJourney {
+    static func open(_ t: TestApp, _ f: TestApp.Fixture, invitation: TestApp.Reply, scope: String = "openid email profile groups")
+        async throws -> InviteeJourney
+    {
         let flows = OIDCFlowTests()
         let link = try #require(invitation["link"] as? String, "\(invitation.status) \(invitation.body)")
         let hint = try #require(URLComponents(string: link)?.queryItems?.first { $0.name == "login_hint" }?.value)
         let (verifier, challenge) = flows.pkce()
         var browser = Browser()
-        let authorize = try await t.send(.GET, "/oauth2/authorize?" + flows.query([
-            ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect), ("scope", scope),
-            ("state", "st4te"), ("nonce", "n0nce"), ("login_hint", hint), ("code_challenge", challenge), ("code_challenge_method", "S256"),
-        ]), headers: browser.header)
+        let authorize = try await t.send(
+            .GET,
+            "/oauth2/authorize?"
+                + flows.query([
+                    ("response_type", "code"), ("client_id", f.clientId), ("redirect_uri", OIDCFlowTests.redirect), ("scope", scope),
+                    ("state", "st4te"), ("nonce", "n0nce"), ("login_hint", hint), ("code_challenge", challenge),
+                    ("code_challenge_method", "S256"),
+                ]), headers: browser.header)
         browser.absorb(authorize)
         let path = try #require(authorize.headers.first(name: .location), "\(authorize.status) \(authorize.body)")
         try #require(path.hasPrefix("/signup?flow="))
@@ -71,8 +78,10 @@ struct InviteeJourney {
     }
 
     /// An application with its own policy, and the secret of its client.
-    static func application(_ t: TestApp, token: String, store: String = "default", name: String = "Shop", policy: String = "{}",
-                            groups: [String] = []) async throws -> (TestApp.Fixture, String) {
+    static func application(
+        _ t: TestApp, token: String, store: String = "default", name: String = "Shop", policy: String = "{}",
+        groups: [String] = []
+    ) async throws -> (TestApp.Fixture, String) {
         let f = try await t.oidcApplication(token: token, store: store, name: name, policy: policy, groups: groups)
         let rotated = try await t.send(.POST, "/admin/api/v1/applications/\(f.applicationId)/clients/\(f.clientId)/secret", token: token)
         return (f, try #require(rotated["clientSecret"] as? String, "\(rotated.body)"))

@@ -6,6 +6,7 @@ import Testing
 import UsherCore
 import Vapor
 import VaporTesting
+
 @testable import UsherServer
 
 /// The databases the HTTP tests run on: SQLite always, PostgreSQL when
@@ -49,7 +50,8 @@ final class TestApp: @unchecked Sendable {
             location = .postgres(url: url + (url.contains("?") ? "&" : "?") + "schema=\(schema)")
         }
         var config = UsherConfiguration(
-            database: location, publicURL: "http://usher.test", bootstrap: .init(
+            database: location, publicURL: "http://usher.test",
+            bootstrap: .init(
                 adminEmail: "admin@usher.test", adminPassword: "admin-password-123",
                 apiClientId: adminClientId, apiClientSecret: adminClientSecret),
             bcryptCost: 4, rateLimitsEnabled: false)
@@ -91,7 +93,9 @@ final class TestApp: @unchecked Sendable {
     private struct SchemaRow: Decodable { var s: String }
 
     /// Runs `body` with a fresh app, and shuts it down whatever happens.
-    static func with(_ database: TestDatabase, configure adjust: (inout UsherConfiguration) -> Void = { _ in }, _ body: (TestApp) async throws -> Void) async throws {
+    static func with(
+        _ database: TestDatabase, configure adjust: (inout UsherConfiguration) -> Void = { _ in }, _ body: (TestApp) async throws -> Void
+    ) async throws {
         let t = try await start(database, configure: adjust)
         do {
             try await body(t)
@@ -125,7 +129,10 @@ final class TestApp: @unchecked Sendable {
         }
     }
 
-    func send(_ method: HTTPMethod, _ path: String, json: String? = nil, token: String? = nil, headers extra: HTTPHeaders = [:], form: String? = nil) async throws -> Reply {
+    func send(
+        _ method: HTTPMethod, _ path: String, json: String? = nil, token: String? = nil, headers extra: HTTPHeaders = [:],
+        form: String? = nil
+    ) async throws -> Reply {
         var headers = extra
         if let token { headers.bearerAuthorization = .init(token: token) }
         var body: ByteBuffer? = nil
@@ -142,8 +149,10 @@ final class TestApp: @unchecked Sendable {
 
     /// A token of the bootstrap admin client, narrowed to `scopes` (all four by default).
     func token(scopes: [String] = ["read:account", "write:account", "read:config", "write:config"]) async throws -> String {
-        let reply = try await send(.POST, "/oauth2/token", headers: ["Authorization": "Basic " + Data("\(Self.adminClientId):\(Self.adminClientSecret)".utf8).base64EncodedString()],
-                                   form: "grant_type=client_credentials&scope=" + scopes.joined(separator: "%20"))
+        let reply = try await send(
+            .POST, "/oauth2/token",
+            headers: ["Authorization": "Basic " + Data("\(Self.adminClientId):\(Self.adminClientSecret)".utf8).base64EncodedString()],
+            form: "grant_type=client_credentials&scope=" + scopes.joined(separator: "%20"))
         guard reply.status == .ok, let token = reply["access_token"] as? String else {
             throw TestSetupError("token request failed: \(reply.status) \(reply.body)")
         }
@@ -160,16 +169,22 @@ final class TestApp: @unchecked Sendable {
     }
 
     /// An OIDC application in `store` with a login URL and its own policy.
-    func oidcApplication(token: String, store: String = "default", name: String = "Shop", policy: String = "{}",
-                         loginUrl: String? = "https://shop.example.com/login", groups: [String] = []) async throws -> Fixture {
-        let p = try await send(.POST, "/admin/api/v1/selfServicePolicies", json: #"{"name":"\#(name) policy \#(UUID().uuidString.prefix(6))","options":\#(policy)}"#, token: token)
+    func oidcApplication(
+        token: String, store: String = "default", name: String = "Shop", policy: String = "{}",
+        loginUrl: String? = "https://shop.example.com/login", groups: [String] = []
+    ) async throws -> Fixture {
+        let p = try await send(
+            .POST, "/admin/api/v1/selfServicePolicies",
+            json: #"{"name":"\#(name) policy \#(UUID().uuidString.prefix(6))","options":\#(policy)}"#, token: token)
         guard p.status == .created, let policyId = p["id"] as? String else { throw TestSetupError("policy: \(p.body)") }
         let login = loginUrl.map { #","loginUrl":"\#($0)""# } ?? ""
         let groupRefs = groups.map { #"{"id":"\#($0)"}"# }.joined(separator: ",")
-        let a = try await send(.POST, "/admin/api/v1/applications", json: """
-            {"name":"\(name)","store":"\(store)","protocol":"oidc","selfServicePolicyId":"\(policyId)","groups":[\(groupRefs)],
-             "clients":[{"redirectUris":["https://shop.example.com/callback"]\(login)}]}
-            """, token: token)
+        let a = try await send(
+            .POST, "/admin/api/v1/applications",
+            json: """
+                {"name":"\(name)","store":"\(store)","protocol":"oidc","selfServicePolicyId":"\(policyId)","groups":[\(groupRefs)],
+                 "clients":[{"redirectUris":["https://shop.example.com/callback"]\(login)}]}
+                """, token: token)
         guard a.status == .created, let appId = a["id"] as? String, let clients = a["clients"] as? [[String: Any]],
             let clientId = clients.first?["clientId"] as? String
         else { throw TestSetupError("application: \(a.body)") }
@@ -183,8 +198,9 @@ final class TestApp: @unchecked Sendable {
     }
 
     func invite(_ f: Fixture, email: String, store: String = "default", extra: String = "") async throws -> Reply {
-        try await send(.POST, "/admin/api/v1/identityStores/\(store)/invite",
-                       json: #"{"clientId":"\#(f.clientId)","email":"\#(email)"\#(extra)}"#, token: f.token)
+        try await send(
+            .POST, "/admin/api/v1/identityStores/\(store)/invite",
+            json: #"{"clientId":"\#(f.clientId)","email":"\#(email)"\#(extra)}"#, token: f.token)
     }
 
     func count(_ table: String) async throws -> Int {

@@ -44,13 +44,15 @@ struct M004_OutboxSecrets: AsyncMigration {
         var after: UUID?
         while true {
             let seek: SQLQueryString = after.map { "AND o.id > \(bind: $0)" } ?? ""
-            let rows = try await database.sql.raw("""
+            let rows = try await database.sql.raw(
+                """
                 SELECT o.id, o.invitation_id, o.status, o.transport, o.subject, o.text_body, o.html_body,
                   i.token_hash, i.status AS invitation_status, i.valid_until
                 FROM outbox o LEFT JOIN invitations i ON i.id = o.invitation_id
                 WHERE (o.text_body LIKE '%inv%' OR o.html_body LIKE '%inv%' OR o.subject LIKE '%inv%') \(seek)
                 ORDER BY o.id LIMIT \(literal: chunkSize)
-                """).all(decoding: Row.self)
+                """
+            ).all(decoding: Row.self)
             guard let last = rows.last else { return }
             after = last.id
             var updates: [(id: UUID, subject: String, text: String, html: String, secret: String?)] = []
@@ -79,10 +81,12 @@ struct M004_OutboxSecrets: AsyncMigration {
             let rewritten = updates
             try await database.write { tx in
                 for u in rewritten {
-                    try await tx.sql.raw("""
+                    try await tx.sql.raw(
+                        """
                         UPDATE outbox SET subject = \(bind: u.subject), text_body = \(bind: u.text), html_body = \(bind: u.html), link_secret = \(bind: u.secret)
                         WHERE id = \(bind: u.id)
-                        """).run()
+                        """
+                    ).run()
                 }
             }
         }

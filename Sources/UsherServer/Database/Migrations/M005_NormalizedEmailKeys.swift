@@ -49,18 +49,27 @@ struct M005_NormalizedEmailKeys: AsyncMigration {
     static func rekey(_ keyed: Keyed, on sql: any SQLDatabase) async throws -> [Collision] {
         let scopeColumn = keyed.scope.map { ", \($0) AS scope" } ?? ", '' AS scope"
         let unique = keyed.uniqueOnlyWhere.map { "CASE WHEN \($0) THEN 1 ELSE 0 END" } ?? "1"
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT id, email, email_key\(unsafeRaw: scopeColumn), \(unsafeRaw: unique) AS is_unique
             FROM \(ident: keyed.table) WHERE email IS NOT NULL ORDER BY created_at, id
-            """).all()
-        struct Row { var id: UUID; var key: String?; var newKey: String; var scope: String; var isUnique: Bool }
+            """
+        ).all()
+        struct Row {
+            var id: UUID
+            var key: String?
+            var newKey: String
+            var scope: String
+            var isUnique: Bool
+        }
         var decoded: [Row] = []
         for row in rows {
             let email = try row.decode(column: "email", as: String.self)
-            decoded.append(Row(
-                id: try row.decode(column: "id", as: UUID.self), key: try row.decode(column: "email_key", as: String?.self),
-                newKey: EmailAddress.normalize(email), scope: try row.decode(column: "scope", as: String.self),
-                isUnique: try row.decode(column: "is_unique", as: Int.self) == 1))
+            decoded.append(
+                Row(
+                    id: try row.decode(column: "id", as: UUID.self), key: try row.decode(column: "email_key", as: String?.self),
+                    newKey: EmailAddress.normalize(email), scope: try row.decode(column: "scope", as: String.self),
+                    isUnique: try row.decode(column: "is_unique", as: Int.self) == 1))
         }
         // Keys compare as the database compares them, byte for byte: Swift's String equality is
         // canonical equivalence, under which the NFD and NFC spellings are already equal.

@@ -33,12 +33,15 @@ final class InvitationModel: Model, @unchecked Sendable {
 
     /// What `create(on:)` writes, without its reflection (see `insertRow`).
     func insert(on db: any Database) async throws {
-        try await db.sql.insertRow(into: Self.schema, [
-            "id": id!, "store": store, "application_id": applicationId, "client_id": clientId, "email": email, "email_key": emailKey,
-            "groups": groups, "metadata": metadata, "language": language, "status": status, "token_hash": tokenHash, "sent_at": sentAt,
-            "valid_until": validUntil, "send_count": sendCount, "created_by": createdBy, "created_at": createdAt, "accepted_at": acceptedAt,
-            "account_id": accountId, "last_email_id": lastEmailId,
-        ])
+        try await db.sql.insertRow(
+            into: Self.schema,
+            [
+                "id": id!, "store": store, "application_id": applicationId, "client_id": clientId, "email": email, "email_key": emailKey,
+                "groups": groups, "metadata": metadata, "language": language, "status": status, "token_hash": tokenHash, "sent_at": sentAt,
+                "valid_until": validUntil, "send_count": sendCount, "created_by": createdBy, "created_at": createdAt,
+                "accepted_at": acceptedAt,
+                "account_id": accountId, "last_email_id": lastEmailId,
+            ])
     }
 }
 
@@ -67,10 +70,25 @@ struct InvitationRow: Decodable {
 
     var model: InvitationModel {
         let m = InvitationModel()
-        m.id = id; m.store = store; m.applicationId = application_id; m.clientId = client_id; m.email = email; m.emailKey = email_key
-        m.groups = groups; m.metadata = metadata; m.language = language; m.status = status; m.tokenHash = token_hash; m.sentAt = sent_at
-        m.validUntil = valid_until; m.sendCount = send_count; m.createdBy = created_by; m.createdAt = created_at; m.acceptedAt = accepted_at
-        m.accountId = account_id; m.lastEmailId = last_email_id
+        m.id = id
+        m.store = store
+        m.applicationId = application_id
+        m.clientId = client_id
+        m.email = email
+        m.emailKey = email_key
+        m.groups = groups
+        m.metadata = metadata
+        m.language = language
+        m.status = status
+        m.tokenHash = token_hash
+        m.sentAt = sent_at
+        m.validUntil = valid_until
+        m.sendCount = send_count
+        m.createdBy = created_by
+        m.createdAt = created_at
+        m.acceptedAt = accepted_at
+        m.accountId = account_id
+        m.lastEmailId = last_email_id
         // Fluent reads a model's id and fields as "from the database" only once it has been
         // loaded or saved; this one came from the database, so later saves are updates.
         m.$id.exists = true
@@ -129,11 +147,16 @@ final class OutboxMessageModel: Model, @unchecked Sendable {
 
     /// What `create(on:)` writes, without its reflection (see `insertRow`).
     func insert(on db: any Database) async throws {
-        try await db.sql.insertRow(into: Self.schema, [
-            "id": id!, "kind": kind, "invitation_id": invitationId, "store": store, "recipient": recipient, "recipient_name": recipientName,
-            "subject": subject, "text_body": textBody, "html_body": htmlBody, "language": language, "message_id": messageId, "status": status,
-            "attempts": attempts, "next_attempt_at": nextAttemptAt, "lease_owner": leaseOwner, "lease_until": leaseUntil, "last_error": lastError,
-            "transport": transport, "created_at": createdAt, "sent_at": sentAt, "give_up_at": giveUpAt, "link_secret": linkSecret,
-        ])
+        try await db.sql.insertRow(
+            into: Self.schema,
+            [
+                "id": id!, "kind": kind, "invitation_id": invitationId, "store": store, "recipient": recipient,
+                "recipient_name": recipientName,
+                "subject": subject, "text_body": textBody, "html_body": htmlBody, "language": language, "message_id": messageId,
+                "status": status,
+                "attempts": attempts, "next_attempt_at": nextAttemptAt, "lease_owner": leaseOwner, "lease_until": leaseUntil,
+                "last_error": lastError,
+                "transport": transport, "created_at": createdAt, "sent_at": sentAt, "give_up_at": giveUpAt, "link_secret": linkSecret,
+            ])
     }
 }

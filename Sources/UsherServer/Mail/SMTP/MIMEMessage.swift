@@ -133,7 +133,7 @@ struct MIMEMessage: Sendable {
         guard MIMEText.isPlausibleAddress(fromAddress) else { throw MIMEError.invalidAddress(field: "From") }
         guard MIMEText.isPlausibleAddress(toAddress) else { throw MIMEError.invalidAddress(field: "To") }
         guard messageId.hasPrefix("<"), messageId.hasSuffix(">"), messageId.contains("@"),
-              messageId.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+            messageId.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
         else {
             throw MIMEError.invalidMessageID
         }
@@ -145,7 +145,7 @@ struct MIMEMessage: Sendable {
             }
             // RFC 5322 field names: printable ASCII except ':'.
             guard !name.isEmpty, name.utf8.count <= 76,
-                  name.unicodeScalars.allSatisfy({ $0.value >= 33 && $0.value <= 126 && $0 != ":" })
+                name.unicodeScalars.allSatisfy({ $0.value >= 33 && $0.value <= 126 && $0 != ":" })
             else {
                 throw MIMEError.invalidHeaderName(name)
             }
@@ -267,7 +267,7 @@ enum MIMEText {
             if chunk.count + bytes.count > limit && !chunk.isEmpty {
                 words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
                 chunk = []
-                limit = maxBytes(forLineUsed: 1) // continuation lines start with one space
+                limit = maxBytes(forLineUsed: 1)  // continuation lines start with one space
             }
             chunk += bytes
         }

@@ -140,7 +140,8 @@ struct SMTPConfiguration: Sendable, Equatable {
         if let slash = rest.firstIndex(of: "/") {
             let path = rest[slash...]
             guard path == "/" else {
-                throw SMTPConfigurationError("USHER_SMTP_URL must not have a path after the host (found '/...'); percent-encode '/' in the password as %2F")
+                throw SMTPConfigurationError(
+                    "USHER_SMTP_URL must not have a path after the host (found '/...'); percent-encode '/' in the password as %2F")
             }
             authority = rest[..<slash]
         }
@@ -241,7 +242,8 @@ struct SMTPConfiguration: Sendable, Equatable {
                         throw SMTPConfigurationError("USHER_SMTP_URL has tls=\(value.prefix(20)); expected none, starttls or tls")
                     }
                     if schemeImpliesTLS && tls != .implicitTLS {
-                        throw SMTPConfigurationError("USHER_SMTP_URL uses smtps:// (implicit TLS) but says tls=\(tls.urlValue); use smtp:// for that")
+                        throw SMTPConfigurationError(
+                            "USHER_SMTP_URL uses smtps:// (implicit TLS) but says tls=\(tls.urlValue); use smtp:// for that")
                     }
                 case "ca":
                     guard !value.isEmpty else {
@@ -266,7 +268,8 @@ struct SMTPConfiguration: Sendable, Equatable {
                     }
                     timeout = .milliseconds(Int64(seconds * 1000))
                 default:
-                    throw SMTPConfigurationError("USHER_SMTP_URL has unknown query parameter '\(key.prefix(20))'; known: tls, ca, verify, helo, timeout")
+                    throw SMTPConfigurationError(
+                        "USHER_SMTP_URL has unknown query parameter '\(key.prefix(20))'; known: tls, ca, verify, helo, timeout")
                 }
             }
         }
@@ -316,6 +319,6 @@ enum SMTPURLCoding {
     }
 }
 
-fileprivate extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

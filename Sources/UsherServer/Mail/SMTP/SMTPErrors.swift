@@ -52,7 +52,8 @@ enum SMTPErrorText {
         case let error as SMTPConnectionClosedError: return error.description
         case let error as NIOSSLError:
             // The most common cause by far, so say what to do about it.
-            let hint = "\(error)".contains("CERTIFICATE_VERIFY_FAILED")
+            let hint =
+                "\(error)".contains("CERTIFICATE_VERIFY_FAILED")
                 ? " (the relay's certificate is not trusted: set ca= in USHER_SMTP_URL to its CA file, or check the host name)"
                 : ""
             return "TLS failure: \(error)\(hint)"

@@ -54,7 +54,8 @@ struct SMTPReplyParser {
         }
         let bytes = Array(line)
         let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
-        guard bytes.count >= 3, bytes[0...2].allSatisfy({ digits.contains($0) }), (UInt8(ascii: "1")...UInt8(ascii: "5")).contains(bytes[0]) else {
+        guard bytes.count >= 3, bytes[0...2].allSatisfy({ digits.contains($0) }), (UInt8(ascii: "1")...UInt8(ascii: "5")).contains(bytes[0])
+        else {
             throw SMTPProtocolError(description: "server sent a line that is not an SMTP reply: \(Self.preview(bytes))")
         }
         let code = Int(bytes[0] - 48) * 100 + Int(bytes[1] - 48) * 10 + Int(bytes[2] - 48)

@@ -200,10 +200,11 @@ struct SMTPStateMachine {
             return fail(.refused("an address is not ASCII and the relay does not support SMTPUTF8"))
         }
         state = .mailFrom(envelope)
-        return .send(.mailFrom(
-            address: envelope.from,
-            size: capabilities.sizeAdvertised ? envelope.data.count : nil,
-            smtpUTF8: envelope.needsSMTPUTF8))
+        return .send(
+            .mailFrom(
+                address: envelope.from,
+                size: capabilities.sizeAdvertised ? envelope.data.count : nil,
+                smtpUTF8: envelope.needsSMTPUTF8))
     }
 
     /// RSET after a refused message, so the next one starts with a clean transaction.
@@ -249,8 +250,10 @@ struct SMTPStateMachine {
             // when the capability is missing (or stripped by an attacker) would expose mail
             // and credentials.
             guard capabilities.startTLS else {
-                return fail(.refused(
-                    "the relay does not offer STARTTLS, but USHER_SMTP_URL requires it (tls=starttls); refusing to continue in clear text"))
+                return fail(
+                    .refused(
+                        "the relay does not offer STARTTLS, but USHER_SMTP_URL requires it (tls=starttls); refusing to continue in clear text"
+                    ))
             }
             state = .startTLS
             return .send(.startTLS)
