@@ -12,7 +12,7 @@ import Vapor
             db,
             configure: {
                 $0.rateLimitsEnabled = true
-                $0.rateLimitOverrides = "resend-invitation=2/3600,signin-account=2/600"
+                $0.rateLimitOverrides = "resend-invitation=2/3600,signin-ip=2/600"
             }
         ) { t in
             let token = try await t.token()
