@@ -115,3 +115,27 @@ def browser():
     driver.implicitly_wait(5)
     yield driver
     driver.quit()
+
+
+def follow(driver, element, timeout=30):
+    """Clicks a link or submit button and waits until the next page has replaced this one.
+    A click returns as soon as the browser has it; on a slow machine (a password hash, a cold
+    cache) reading the page straight after would still read the old one. Selenium's own
+    staleness_of is not enough: while the old document is being torn down chromium-driver can
+    answer "Node with given id does not belong to the document" instead of "stale element",
+    which is the same fact (the page was replaced) under another name."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+
+    def replaced(_):
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, timeout).until(replaced)

@@ -6,19 +6,12 @@ import pathlib
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+from conftest import follow
 
 SHOTS = pathlib.Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
-
-def follow(driver, element, timeout=30):
-    """Clicks a link or submit button and waits until the next page has replaced this one.
-    A click returns as soon as the browser has it; on a slow machine (a password hash, a cold
-    cache) reading the page straight after would still read the old one."""
-    old = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old))
 
 
 def shot(driver, name):
@@ -125,6 +118,11 @@ def test_refusal_is_shown_on_the_form_with_what_was_typed(signed_in, usher):
 
 def test_other_console_pages(signed_in, usher):
     b = signed_in
+    # Its own revoked invitation, so the audit log has one whatever ran before.
+    created = usher.api("POST", "/identityStores/default/invite", json={"clientId": "usher-demo", "email": "audited@example.com"})
+    assert created.status_code == 201, created.text
+    revoked = usher.api("DELETE", f"/identityStores/default/invite/{created.json()['id']}")
+    assert revoked.status_code == 204, revoked.text
     for path, heading in [("/admin/groups", "Groups"), ("/admin/applications", "Applications"), ("/admin/policies", "Self-service policies"),
                           ("/admin/mailbox", "Mailbox"), ("/admin/audit", "Audit log")]:
         b.get(usher.base + path)

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import start_usher
+from conftest import follow, start_usher
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +20,6 @@ def usher_sqlite():
     yield server
     server.process.terminate()
     server.process.wait(10)
-
-
-def follow(browser, element, timeout=30):
-    old = browser.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(old))
 
 
 def test_from_the_email_link_to_the_application(browser, usher_sqlite):
