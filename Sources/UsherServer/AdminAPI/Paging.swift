@@ -5,37 +5,49 @@ import Vapor
 /// Page-based listing in the Strivacity style: `page` from 0, `size` (default 20, at most 200),
 /// and the total in the `X-Total-Count` header.
 struct PageRequest: Sendable {
+    static let maxSize = 200
+
     var page: Int
     var size: Int
     var offset: Int { page * size }
 
+    /// A `size` above the maximum is clamped to it, as Spring Data does (Strivacity's API is a
+    /// Spring one, and its clients ask for `size=1000` expecting the largest page, not an error).
     static func from(_ request: Request) throws -> PageRequest {
         PageRequest(
             page: try request.queryInt("page", default: 0, range: 0...1_000_000),
-            size: try request.queryInt("size", default: 20, range: 1...200))
+            size: min(try request.queryInt("size", default: 20, range: 1...Int(Int32.max)), maxSize))
     }
 }
 
-struct SortOrder: Sendable {
+struct SortOrder: Sendable, Equatable {
     var field: String
     var ascending: Bool
 
-    /// Parses `sort=field,asc|desc`, refusing fields not in `allowed`.
-    static func from(_ request: Request, allowed: [String], default def: SortOrder) throws -> SortOrder {
-        guard let raw = request.query[String.self, at: "sort"], !raw.isEmpty else { return def }
-        let parts = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let field = parts.first, allowed.contains(field), parts.count <= 2 else {
-            throw UsherError.badRequest(
-                .requestInvalidQuery, "sort must be one of \(allowed.joined(separator: ", ")), optionally followed by ,asc or ,desc.",
-                fieldErrors: [FieldError("sort", "unknown sort field")])
+    /// Reads every `sort` parameter, in order, Spring Data's way: `sort=field`, `sort=field,desc`,
+    /// or `sort=a,b,desc` (the direction applies to each field before it). Every one is checked
+    /// against `allowed`; a field named twice counts once, where it first appears.
+    static func all(_ request: Request, allowed: [String], default def: [SortOrder]) throws -> [SortOrder] {
+        let raws = (URLComponents(string: request.url.string)?.queryItems ?? []).filter { $0.name == "sort" }.compactMap(\.value)
+        var orders: [SortOrder] = []
+        for raw in raws where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            var parts = raw.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            var ascending = true
+            if parts.count > 1, let last = parts.last?.lowercased(), last == "asc" || last == "desc" {
+                ascending = last == "asc"
+                parts.removeLast()
+            }
+            for field in parts {
+                guard allowed.contains(field) else {
+                    throw UsherError.badRequest(
+                        .requestInvalidQuery,
+                        "sort must name one of \(allowed.joined(separator: ", ")), optionally followed by ,asc or ,desc; '\(field)' is not one.",
+                        fieldErrors: [FieldError("sort", "unknown sort field '\(field)'")])
+                }
+                if !orders.contains(where: { $0.field == field }) { orders.append(SortOrder(field: field, ascending: ascending)) }
+            }
         }
-        let direction = parts.count == 2 ? parts[1].lowercased() : "asc"
-        guard direction == "asc" || direction == "desc" else {
-            throw UsherError.badRequest(
-                .requestInvalidQuery, "The sort direction must be asc or desc.",
-                fieldErrors: [FieldError("sort", "direction must be asc or desc")])
-        }
-        return SortOrder(field: field, ascending: direction == "asc")
+        return orders.isEmpty ? def : orders
     }
 }
 

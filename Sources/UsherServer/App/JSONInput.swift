@@ -239,10 +239,23 @@ final class JSONObjectReader {
                 continue
             }
             let reader = JSONObjectReader(o, path: itemPath, sink: sink)
-            if let id = reader.string("id", required: true, max: 100) { ids.append(id) }
+            if let id = reader.string("id", required: true, max: 100) {
+                // Strivacity's id pattern: a malformed id is a bad request, not an unknown one.
+                if Self.isIdShaped(id) {
+                    ids.append(id)
+                } else {
+                    sink.add("\(itemPath).id", "must be an id: 1 to 36 letters, digits or hyphens")
+                }
+            }
             reader.finish()
         }
         return ids
+    }
+
+    /// `^[a-zA-Z0-9-]{1,36}$`, the shape Strivacity's API declares for every id reference.
+    static func isIdShaped(_ id: String) -> Bool {
+        (1...36).contains(id.utf8.count)
+            && id.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D }
     }
 
     /// Records every field the call does not know. Call once all known fields were read.

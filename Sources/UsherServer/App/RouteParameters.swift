@@ -23,6 +23,11 @@ extension Request {
         return id
     }
 
+    /// The path parameter `name` as an opaque id, for the invitation API: Strivacity declares
+    /// its ids as plain strings and only 404 for an id that names nothing, so a client written to
+    /// its document must not meet a 400 for an id of another shape.
+    func opaqueIdParameter(_ name: String) throws -> String { try rawParameter(name) }
+
     /// The identity store named in the path (`:store`): store names keep to the alphabet that
     /// stores are created with, so anything else cannot name one.
     func storeName(_ name: String = "store") throws -> String {

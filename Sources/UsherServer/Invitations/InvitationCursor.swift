@@ -57,10 +57,11 @@ struct InvitationCursor: Sendable, Equatable {
         self.id = id
     }
 
-    /// Reads `after` for a list sorted by `sort`; a cursor from another order is refused.
-    static func from(_ raw: String?, sort: SortOrder) throws -> InvitationCursor? {
+    /// Reads `after` for a list sorted by `sort`; a cursor from another order is refused, and so
+    /// is one for a list sorted by several fields (those page by number).
+    static func from(_ raw: String?, sort: [SortOrder]) throws -> InvitationCursor? {
         guard let raw else { return nil }
-        guard let cursor = InvitationCursor(encoded: raw), cursor.sort == sortKey(sort) else {
+        guard sort.count == 1, let cursor = InvitationCursor(encoded: raw), cursor.sort == sortKey(sort[0]) else {
             throw UsherError.badRequest(
                 .requestInvalidQuery, "after must be the X-Next-Cursor of a list with the same sort order; start again without it.",
                 fieldErrors: [FieldError("after", "is not a cursor of this list")])

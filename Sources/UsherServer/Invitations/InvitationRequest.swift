@@ -16,14 +16,8 @@ struct InvitationRequest: Sendable {
 
     var profile: Profile { Self.profile(from: metadata) }
 
-    /// The profile attributes among an invitation's metadata: its "Basic Information".
-    static func profile(from metadata: [String: JSONValue]) -> Profile {
-        var p = Profile()
-        for attribute in ProfileAttribute.allCases {
-            if case .string(let s)? = metadata[attribute.rawValue] { p[attribute] = s }
-        }
-        return p.normalized
-    }
+    /// The profile attributes among an invitation's metadata, flat or as Strivacity nests them.
+    static func profile(from metadata: [String: JSONValue]) -> Profile { InvitationMetadata.profile(from: metadata) }
 
     /// Reads and checks the create body; every problem is reported by field (SPEC rule 12).
     static func read(_ r: JSONObjectReader) throws -> InvitationRequest {
@@ -42,13 +36,12 @@ struct InvitationRequest: Sendable {
         if !LanguageTag.isValid(language) { r.sink.add("language", "must be a BCP 47 language tag such as en-US") }
         let metadata = AccountService.readMetadata(r) ?? [:]
         var profile = Profile()
-        for attribute in ProfileAttribute.allCases {
-            guard let v = metadata[attribute.rawValue] else { continue }
-            guard case .string(let s) = v else {
-                if v != .null { r.sink.add("metadata.\(attribute.rawValue)", "must be a string") }
+        for found in InvitationMetadata.attributes(in: metadata) {
+            guard case .string(let s) = found.value else {
+                if found.value != .null { r.sink.add("metadata.\(found.path)", "must be a string") }
                 continue
             }
-            profile[attribute] = s
+            profile[found.attribute] = s
         }
         var validator = Validator()
         profile.validate(into: &validator, prefix: "metadata.")
@@ -56,5 +49,22 @@ struct InvitationRequest: Sendable {
         try r.validate()
         return InvitationRequest(
             clientId: clientId, applicationId: applicationId, email: email!, groupIds: groupIds, language: language, metadata: metadata)
+    }
+
+    /// Strivacity's create takes `X-Skip-Email-Verification` and `X-Skip-Phone-Verification`.
+    /// Usher accepts them so such clients work unchanged, and checks they are booleans. They
+    /// change nothing here: the invitation link proves the invited address, so it is never
+    /// verified again, and Usher does not verify phone numbers; an address the invitee types
+    /// instead (allowEmailMismatch) is still verified, as it was not proven by anything.
+    static func checkSkipVerificationHeaders(_ headers: HTTPHeaders) throws {
+        var errors: [FieldError] = []
+        for name in ["X-Skip-Email-Verification", "X-Skip-Phone-Verification"] {
+            for value in headers[name] where !["true", "false"].contains(value.trimmingCharacters(in: .whitespaces).lowercased()) {
+                errors.append(FieldError(name, "must be true or false"))
+            }
+        }
+        if !errors.isEmpty {
+            throw UsherError.badRequest(.requestInvalid, "The X-Skip-…-Verification headers take true or false.", fieldErrors: errors)
+        }
     }
 }

@@ -36,19 +36,21 @@ struct InvitationRoutes: RouteCollection {
         filter.email = req.query[String.self, at: "email"]
         filter.clientId = req.query[String.self, at: "clientId"]
         let page = try PageRequest.from(req)
-        let sort = try SortOrder.from(req, allowed: InvitationService.sortFields, default: SortOrder(field: "created", ascending: false))
+        let sort = try SortOrder.all(req, allowed: InvitationService.sortFields, default: [InvitationService.defaultSort])
         let after = try InvitationCursor.from(req.query[String.self, at: "after"], sort: sort)
-        let listing = try await service(req).list(store: try req.storeName(), filter: filter, sort: sort, page: page, after: after)
+        let listing = try await service(req).list(
+            store: try req.opaqueIdParameter("store"), filter: filter, sort: sort, page: page, after: after)
         return try listing.response(for: req, page: page)
     }
 
     func get(req: Request) async throws -> InvitationView {
-        try await service(req).get(store: try req.storeName(), id: try req.uuidParameter("id").idString)
+        try await service(req).get(store: try req.opaqueIdParameter("store"), id: try req.opaqueIdParameter("id"))
     }
 
     func create(req: Request) async throws -> Response {
-        let store = try req.storeName()
+        let store = try req.opaqueIdParameter("store")
         _ = try await IdentityStoreService(db: req.db).require(store)
+        try InvitationRequest.checkSkipVerificationHeaders(req.headers)
         let request = try InvitationRequest.read(try JSONObjectReader.body(of: req))
         let view = try await service(req).create(store: store, request, by: try req.apiActor)
         let response = Response(status: .created)
@@ -59,7 +61,8 @@ struct InvitationRoutes: RouteCollection {
     }
 
     func resend(req: Request) async throws -> Response {
-        let view = try await service(req).resend(store: try req.storeName(), id: try req.uuidParameter("id").idString, by: try req.apiActor)
+        let view = try await service(req).resend(
+            store: try req.opaqueIdParameter("store"), id: try req.opaqueIdParameter("id"), by: try req.apiActor)
         let response = Response(status: .ok)
         try response.content.encode(view, as: .json)
         response.headers.cacheControl = .init(noStore: true)
@@ -67,7 +70,7 @@ struct InvitationRoutes: RouteCollection {
     }
 
     func revoke(req: Request) async throws -> HTTPStatus {
-        try await service(req).revoke(store: try req.storeName(), id: try req.uuidParameter("id").idString, by: try req.apiActor)
+        try await service(req).revoke(store: try req.opaqueIdParameter("store"), id: try req.opaqueIdParameter("id"), by: try req.apiActor)
         return .noContent
     }
 }

@@ -35,9 +35,10 @@ extension InvitationService {
     /// one row past the page says whether there is a next page without counting at all.
     ///
     /// With `after` (a cursor from the previous page's `X-Next-Cursor`) the page starts just past
-    /// that row instead of at an offset: keyset pagination, constant time at any depth.
+    /// that row instead of at an offset: keyset pagination, constant time at any depth. Cursors
+    /// exist for one sort field; a list sorted by several pages by number.
     func list(
-        store: String, filter: InvitationFilter, sort: SortOrder, page: PageRequest, after: InvitationCursor? = nil,
+        store: String, filter: InvitationFilter, sort orders: [SortOrder], page: PageRequest, after: InvitationCursor? = nil,
         now: Date = Date()
     ) async throws -> Listing<InvitationView> {
         _ = try await IdentityStoreService(db: db).require(store)
@@ -61,15 +62,12 @@ extension InvitationService {
         }
         if let clientId = filter.clientId { conditions.append("client_id = \(bind: clientId)") }
         let matching = conditions.joined(separator: " AND ")
-        let column: String =
-            switch sort.field {
-            case "sent": "sent_at"
-            case "validUntil": "valid_until"
-            case "email": "email_key"
-            case "status": "status"
-            default: "created_at"
-            }
+        let orders = orders.isEmpty ? [Self.defaultSort] : orders
+        let sort = orders[0]
+        let column = Self.sortColumn(sort.field)
         let direction = sort.ascending ? "ASC" : "DESC"
+        // Later sort fields break ties in order; the id last makes the order total.
+        let orderBy = orders.map { "\(Self.sortColumn($0.field)) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ")
         var seek: SQLQueryString = ""
         var offset = page.offset
         if let after {
@@ -92,20 +90,22 @@ extension InvitationService {
         let rows = try await sql.raw(
             """
             SELECT * FROM invitations WHERE \(matching)\(seek)
-            ORDER BY \(unsafeRaw: column) \(unsafeRaw: direction), id \(unsafeRaw: direction)
+            ORDER BY \(unsafeRaw: orderBy), id \(unsafeRaw: direction)
             LIMIT \(unsafeRaw: String(page.size + 1)) OFFSET \(unsafeRaw: String(offset))
             """
         ).all(decoding: InvitationRow.self)
         let hasNext = rows.count > page.size
         let invitations = rows.prefix(page.size).map(\.model)
         var nextCursor: InvitationCursor?
-        if hasNext, let last = invitations.last {
+        if hasNext, orders.count == 1, Self.cursorFields.contains(sort.field), let last = invitations.last {
             let value: InvitationCursor.Value =
                 switch column {
                 case "sent_at": .date(last.sentAt)
                 case "valid_until": .date(last.validUntil)
                 case "email_key": .text(last.emailKey)
                 case "status": .text(last.status)
+                case "client_id": .text(last.clientId)
+                case "language": .text(last.language)
                 default: .date(last.createdAt)
                 }
             nextCursor = InvitationCursor(sort: InvitationCursor.sortKey(sort), value: value, id: last.id!)
@@ -129,5 +129,24 @@ extension InvitationService {
         return listing
     }
 
-    static let sortFields = ["created", "sent", "validUntil", "email", "status"]
+    /// The answer's scalar fields a list can be sorted by (Strivacity: "any property").
+    static let sortFields = ["created", "sent", "validUntil", "email", "status", "clientId", "id", "language", "accountId"]
+    static let defaultSort = SortOrder(field: "created", ascending: false)
+    /// Sort fields a keyset cursor can follow: never null, and compared the same way by both databases.
+    static let cursorFields = ["created", "sent", "validUntil", "email", "status", "clientId", "language"]
+
+    /// The column behind a sort field; `sortFields` lists the ones a request may name.
+    static func sortColumn(_ field: String) -> String {
+        switch field {
+        case "sent": "sent_at"
+        case "validUntil": "valid_until"
+        case "email": "email_key"
+        case "status": "status"
+        case "clientId": "client_id"
+        case "id": "id"
+        case "language": "language"
+        case "accountId": "account_id"
+        default: "created_at"
+        }
+    }
 }

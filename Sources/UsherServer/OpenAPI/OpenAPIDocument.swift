@@ -17,13 +17,15 @@ enum OpenAPIDocument {
         var success: (code: String, schema: String?, array: Bool) = ("200", nil, false)
         var query: [(String, String, String)] = []  // name, type, description
         var paged = false
+        /// The problem statuses this operation can answer; nil = worked out by `errorCodes`.
+        var errors: [String]? = nil
     }
 
     private static let paging: [(String, String, String)] = [
         ("page", "integer", "Page number, from 0."),
-        ("size", "integer", "Page size, 1 to 200 (default 20). The total is in X-Total-Count."),
+        ("size", "integer", "Page size (default 20); above 200 counts as 200. The total is in X-Total-Count."),
     ]
-    private static let pagingBounds: [String: (Int, Int)] = ["page": (0, 1_000_000), "size": (1, 200)]
+    private static let pagingBounds: [String: (Int, Int)] = ["page": (0, 1_000_000), "size": (1, Int(Int32.max))]
 
     private static var operations: [Operation] {
         let inv = "/admin/api/v1/identityStores/{store}/invite"
@@ -41,25 +43,30 @@ enum OpenAPIDocument {
                     ("status", "string", "PENDING, DONE or EXPIRED (comma-separated for several)."),
                     ("accepted", "boolean", "true for DONE, false for the others."),
                     ("email", "string", "Exact email (case-insensitive)."), ("clientId", "string", "The OIDC client."),
-                    ("sort", "string", "created, sent, validUntil, email or status, then ,asc or ,desc."),
+                    (
+                        "sort", "array",
+                        "field or field,asc|desc; repeat the parameter to sort by several fields in order. Fields: created, sent, validUntil, email, status, clientId, id, language, accountId."
+                    ),
                     (
                         "after", "string",
                         "The X-Next-Cursor of the previous page: the page after it, at constant cost however deep (page is then ignored)."
                     ),
                 ],
-                paged: true),
+                paged: true, errors: ["400", "401", "403", "404"]),
+            // The statuses Strivacity declares for its five operations, so a client written to
+            // its document meets no status it does not expect.
             Operation(
                 method: "post", path: inv, summary: "Invite a customer", scope: "write:account", tag: "Invitations",
-                body: "InvitationCreate", success: ("201", "Invitation", false)),
+                body: "InvitationCreate", success: ("201", "Invitation", false), errors: ["400", "401", "403", "404", "409"]),
             Operation(
                 method: "get", path: inv + "/{id}", summary: "Get an invitation", scope: "read:account", tag: "Invitations",
-                success: ("200", "Invitation", false)),
+                success: ("200", "Invitation", false), errors: ["401", "403", "404"]),
             Operation(
                 method: "post", path: inv + "/{id}/resend", summary: "Resend an invitation with a new link", scope: "write:account",
-                tag: "Invitations", success: ("200", "Invitation", false)),
+                tag: "Invitations", success: ("200", "Invitation", false), errors: ["400", "401", "403", "404"]),
             Operation(
                 method: "delete", path: inv + "/{id}", summary: "Revoke (delete) an invitation", scope: "write:account",
-                tag: "Invitations", success: ("204", nil, false)),
+                tag: "Invitations", success: ("204", nil, false), errors: ["401", "403", "404"]),
         ]
         func crud(
             _ base: String, _ idName: String, _ tag: String, _ schema: String, read: String, write: String,
@@ -152,7 +159,7 @@ enum OpenAPIDocument {
                 parameters.append(["name": name, "in": "path", "required": true, "schema": ["type": "string"]])
             }
             for (name, type, description) in op.query + (op.paged ? paging : []) {
-                var schema: JSON = ["type": type]
+                var schema: JSON = type == "array" ? ["type": "array", "items": ["type": "string"]] : ["type": type]
                 if let (low, high) = pagingBounds[name] {
                     schema["minimum"] = low
                     schema["maximum"] = high
@@ -184,12 +191,12 @@ enum OpenAPIDocument {
             } else {
                 responses[op.success.code] = ["description": "Done; no content."]
             }
-            for (code, what) in [
-                ("400", "The request is invalid; fieldErrors say where."), ("401", "No bearer token, or a bad one."),
-                ("403", "The token lacks the scope \(op.scope ?? "")."), ("404", "Not found."),
-                ("409", "Conflicts with the current state."),
-            ] {
-                responses[code] = ["description": what, "content": ["application/problem+json": ["schema": ref("Problem")]]]
+            let meaning: [String: String] = [
+                "400": "The request is invalid; fieldErrors say where.", "401": "No bearer token, or a bad one.",
+                "403": "The token lacks the scope \(op.scope ?? "").", "404": "Not found.", "409": "Conflicts with the current state.",
+            ]
+            for code in op.errors ?? errorCodes(op) {
+                responses[code] = ["description": meaning[code] ?? "", "content": ["application/problem+json": ["schema": ref("Problem")]]]
             }
             operation["responses"] = responses
             if let scope = op.scope { operation["security"] = [["bearer": [scope]]] }
@@ -207,6 +214,17 @@ enum OpenAPIDocument {
             "paths": paths,
             "components": ["schemas": schemas, "securitySchemes": securitySchemes(serverURL)],
         ]
+    }
+
+    /// What an operation can be refused with: bad input where it takes any (a body, a query,
+    /// a path id), not found where it names something, a conflict where it writes.
+    private static func errorCodes(_ op: Operation) -> [String] {
+        let takesInput = op.body != nil || !op.query.isEmpty || op.paged || !pathParameters(op.path).isEmpty
+        var codes = takesInput ? ["400"] : []
+        if op.scope != nil { codes += ["401", "403"] }
+        if !pathParameters(op.path).isEmpty { codes.append("404") }
+        if op.method != "get" { codes.append("409") }
+        return codes
     }
 
     private static func operationId(_ op: Operation) -> String {
