@@ -71,8 +71,8 @@ import Testing
         #expect(library.render(page, withTemplate: "c") == "Groups/tok/a@x/groups/no notice/default/(default*)(b)")
     }
 
-    /// The application page was fed the view's JSON; its typed context renders the same page.
-    @Test func theApplicationPageRendersAsItsJSONDictionaryDid() throws {
+    /// The application page shows its clients and their kinds from the typed context.
+    @Test func theApplicationPageShowsItsClients() throws {
         let templates = try Templates.load(overrideDirectory: nil)
         let view = ApplicationView(
             id: "a1", name: "Shop", store: "default", protocol: "oidc", description: nil, selfServicePolicyId: "p1",
@@ -89,15 +89,44 @@ import Testing
             selfServicePolicyId: view.selfServicePolicyId, groups: view.groups, externalLoginProviders: view.externalLoginProviders,
             clients: view.clients, created: ISO8601DateFormatter().string(from: view.created), protocolLabel: "OIDC", policyName: "Default",
             groupNames: "Customers", isSaml: false)
-        var dictionary = ConsoleRoutes.dict(view)
-        dictionary["protocolLabel"] = "OIDC"
-        dictionary["policyName"] = "Default"
-        dictionary["groupNames"] = "Customers"
-        dictionary["isSaml"] = false
-        let chrome: [String: Any] = ["title": "Shop", "lang": "en", "csrf": "tok", "adminEmail": "a@x", "nav_applications": true]
         let page = ConsolePage(title: "Shop", csrf: "tok", adminEmail: "a@x", section: "applications", notice: nil, content: typed)
         let html = templates.render("console/application", page)
         #expect(html.contains("public (PKCE)") && html.contains("confidential") && html.contains("https://b/cb"))
-        #expect(html == templates.render("console/application", dictionary.merging(chrome) { _, new in new }))
+        #expect(html.contains("Customers") && html.contains("https://a/login"))
+    }
+
+    /// The account page was the last one fed a dictionary; its typed context shows every part.
+    @Test func theAccountPageShowsProfileGroupsIdentitiesAndDates() throws {
+        let templates = try Templates.load(overrideDirectory: nil)
+        func render(_ view: AccountView) -> String {
+            templates.render(
+                "console/account",
+                ConsolePage(title: "x", csrf: "tok", adminEmail: "a@x", section: "accounts", notice: nil, content: AccountConsolePage(view))
+            )
+        }
+        let linked = Date(timeIntervalSince1970: 1_800_000_000)
+        let full = AccountView(
+            id: "a1", store: "default", email: "ada@example.com", username: nil, emailVerified: true, givenName: "Ada",
+            familyName: "Lovelace", displayName: nil, phoneNumber: "+44 20 7946 0000", locale: nil, metadata: [:],
+            groups: [IdName(id: "g1", name: "Customers")],
+            externalIdentities: [
+                ExternalIdentityView(providerId: "p", issuer: "https://op.example", subject: "s-1", email: nil, linked: linked)
+            ],
+            hasPassword: true, invitationId: "inv-1", created: linked, updated: linked, lastSignIn: nil)
+        let html = render(full)
+        #expect(html.contains("<h1>ada@example.com</h1>"))
+        #expect(html.contains("Ada Lovelace · store default · email verified"))
+        #expect(html.contains("<tr><th>Phone number</th><td>+44 20 7946 0000</td></tr>"))
+        #expect(!html.contains("<th>Display name</th>"), "an empty attribute is left out")
+        #expect(html.contains(#"<span class="chip">Customers</span>"#))
+        #expect(html.contains("invitation inv-1") && html.contains("https://op.example · s-1"))
+        #expect(html.contains("<tr><th>Password</th><td>set</td></tr>"))
+        #expect(html.contains("<tr><th>Last sign-in</th><td>—</td></tr>"))
+
+        var bare = full
+        (bare.emailVerified, bare.groups, bare.externalIdentities, bare.hasPassword, bare.invitationId) = (false, [], [], false, nil)
+        let plain = render(bare)
+        #expect(plain.contains("email not verified") && plain.contains("created directly"))
+        #expect(plain.contains("<td>none</td>") && plain.contains("<tr><th>Password</th><td>none</td></tr>"))
     }
 }

@@ -19,7 +19,7 @@ extension ConsoleRoutes {
             if let s = InvitationStatus(rawValue: status) { filter.statuses = [s] }
             if let search, !search.isEmpty { filter.search = search }
             let listing = try await InvitationService(db: req.db, context: req.usher).list(
-                store: store, filter: filter, sort: SortOrder(field: "created", ascending: false), page: page)
+                store: store, filter: filter, sort: [InvitationService.defaultSort], page: page)
             context.invitations = listing.items.map { i in
                 .init(
                     id: i.id, email: i.email, status: InvitationStatus(rawValue: i.status)?.label ?? i.status,
@@ -50,23 +50,50 @@ extension ConsoleRoutes {
         let store = try req.storeName()
         let service = AccountService(db: req.db, passwords: nil)
         let a = try await service.view(try await service.require(store: store, id: try req.uuidParameter("id").idString))
-        var c = Self.dict(a)
-        c["name"] = [a.givenName, a.familyName].compactMap { $0 }.joined(separator: " ")
-        c["createdText"] = Self.date(a.created)
-        c["lastSignInText"] = Self.date(a.lastSignIn)
-        c["profile"] = ProfileAttribute.allCases.compactMap { attr -> [String: String]? in
-            let v: String? =
-                switch attr {
-                case .givenName: a.givenName
-                case .familyName: a.familyName
-                case .displayName: a.displayName
-                case .phoneNumber: a.phoneNumber
-                case .locale: a.locale
-                }
-            return v.map { ["label": attr.label, "value": $0] }
+        return page(req, "console/account", a.email ?? "Account", AccountConsolePage(a), section: "accounts")
+    }
+}
+
+/// `console/account`: one account, as the API's `AccountView` shows it, with dates in words.
+struct AccountConsolePage {
+    struct ProfileRow {
+        var label: String
+        var value: String
+    }
+
+    struct Identity {
+        var issuer: String
+        var subject: String
+    }
+
+    var email: String?
+    var name: String
+    var store: String
+    var emailVerified: Bool
+    var profile: [ProfileRow]
+    var groups: [IdName]
+    var invitationId: String?
+    var externalIdentities: [Identity]
+    var hasPassword: Bool
+    var createdText: String
+    var lastSignInText: String
+
+    init(_ a: AccountView) {
+        email = a.email
+        name = [a.givenName, a.familyName].compactMap { $0 }.joined(separator: " ")
+        store = a.store
+        emailVerified = a.emailVerified
+        let values = Profile(
+            givenName: a.givenName, familyName: a.familyName, displayName: a.displayName, phoneNumber: a.phoneNumber, locale: a.locale)
+        profile = ProfileAttribute.allCases.compactMap { attribute in
+            values[attribute].map { ProfileRow(label: attribute.label, value: $0) }
         }
-        c["store"] = store
-        return page(req, "console/account", a.email ?? "Account", c, section: "accounts")
+        groups = a.groups
+        invitationId = a.invitationId
+        externalIdentities = a.externalIdentities.map { Identity(issuer: $0.issuer, subject: $0.subject) }
+        hasPassword = a.hasPassword
+        createdText = ConsoleRoutes.date(a.created)
+        lastSignInText = ConsoleRoutes.date(a.lastSignIn)
     }
 }
 

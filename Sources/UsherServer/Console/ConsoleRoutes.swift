@@ -31,19 +31,6 @@ struct ConsoleRoutes: RouteCollection {
 
     // MARK: Helpers
 
-    /// Renders a console page with the navigation, the signed-in administrator and the CSRF token.
-    func page(
-        _ req: Request, _ template: String, _ title: String, _ context: [String: Any], section: String, status: HTTPResponseStatus = .ok
-    ) -> Response {
-        var c = context
-        c["title"] = title
-        c["csrf"] = req.consoleCSRF
-        c["adminEmail"] = req.adminUser?.email ?? ""
-        c["nav_" + section] = true
-        if let notice = req.query[String.self, at: "notice"] { c["notice"] = Self.notices[notice] }
-        return Pages.render(template, c, request: req, status: status)
-    }
-
     /// Renders a console page whose content is typed (see `ConsolePage`).
     func page<Content>(
         _ req: Request, _ template: String, _ title: String, _ content: Content, section: String,
@@ -60,15 +47,6 @@ struct ConsoleRoutes: RouteCollection {
         "groupCreated": "Group created.", "groupDeleted": "Group deleted.", "applicationCreated": "Application created.",
         "policySaved": "Policy saved.",
     ]
-
-    static func dict(_ value: some Encodable) -> [String: Any] {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        guard let data = try? encoder.encode(value), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            return [:]
-        }
-        return object
-    }
 
     static func date(_ d: Date?) -> String {
         guard let d else { return "—" }

@@ -112,7 +112,8 @@ struct LogoutRoutes: RouteCollection {
     }
 
     static func signedOut(_ request: LogoutRequest, _ req: Request) -> Response {
-        request.target.map { Response.seeOther($0) } ?? Pages.render("page/signed-out", ["title": "You are signed out"], request: req)
+        request.target.map { Response.seeOther($0) }
+            ?? Pages.render("page/signed-out", TitledPage(title: "You are signed out"), request: req)
     }
 }
 

@@ -22,3 +22,9 @@ enum TemplateFields {
         return value.children.first?.value
     }
 }
+
+/// A page that needs nothing but its title (its template says the rest).
+struct TitledPage: PageContext {
+    var title: String
+    var lang = "en"
+}

@@ -14,15 +14,6 @@ enum Pages {
         response(html: request.usher.templates.render(template, context), status: status, formTargets: formTargets)
     }
 
-    /// A page still fed with a dictionary (the pages not yet given a `PageContext`).
-    static func render(
-        _ template: String, _ context: [String: Any], request: Request, status: HTTPResponseStatus = .ok, formTargets: [String] = []
-    ) -> Response {
-        var context = context
-        context["lang"] = context["lang"] ?? "en"
-        return response(html: request.usher.templates.render(template, context), status: status, formTargets: formTargets)
-    }
-
     private static func response(html: String, status: HTTPResponseStatus, formTargets: [String]) -> Response {
         let response = Response(status: status, body: .init(string: html))
         response.headers.contentType = .html

@@ -18,10 +18,9 @@ struct EmailVerificationPages: RouteCollection {
         let browser = BrowserCookies.browserToken(req)
         let response = Pages.render(
             "page/email-verify",
-            [
-                "title": "Confirm your email address", "email": link.email, "token": token,
-                "csrf": BrowserCookies.csrfToken(req, flowId: Self.csrfPurpose(token)),
-            ], request: req)
+            EmailVerificationPage(
+                title: "Confirm your email address", email: link.email, token: token,
+                csrf: BrowserCookies.csrfToken(req, flowId: Self.csrfPurpose(token))), request: req)
         response.cookies[BrowserCookies.browser] = BrowserCookies.cookie(browser, request: req, maxAge: nil)
         return response
     }
@@ -32,7 +31,8 @@ struct EmailVerificationPages: RouteCollection {
         try BrowserCookies.checkCSRF(req, flowId: Self.csrfPurpose(token), presented: posted["csrf"])
         let link = try await EmailVerification.verify(token: token, on: req.db, now: Date())
         req.logger.info("Email verified", metadata: ["account": .string(link.account_id.idString)])
-        return Pages.render("page/email-verified", ["title": "Your email address is verified", "email": link.email], request: req)
+        return Pages.render(
+            "page/email-verified", EmailVerificationPage(title: "Your email address is verified", email: link.email), request: req)
     }
 
     /// Binds the form's CSRF token to this link as well as to the browser.
@@ -108,4 +108,13 @@ enum EmailVerificationTemplates {
             """,
         ]
     }
+}
+
+/// `page/email-verify` (the confirm button) and `page/email-verified`.
+struct EmailVerificationPage: PageContext {
+    var title: String
+    var lang = "en"
+    var email: String
+    var token: String?
+    var csrf: String?
 }
