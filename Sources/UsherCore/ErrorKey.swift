@@ -8,6 +8,12 @@ public struct ErrorKey: RawRepresentable, Hashable, Sendable, CustomStringConver
 
     public static let accountEmailExists = ErrorKey(rawValue: "account.emailExists")
     public static let accountUsernameExists = ErrorKey(rawValue: "account.usernameExists")
+    public static let accountNoEmail = ErrorKey(rawValue: "account.noEmail")
+    public static let accountPageSignInRequired = ErrorKey(rawValue: "accountPage.signInRequired")
+    public static let accountPageWrongPassword = ErrorKey(rawValue: "accountPage.wrongPassword")
+    public static let passwordResetExpired = ErrorKey(rawValue: "passwordReset.expired")
+    public static let passwordResetUnknown = ErrorKey(rawValue: "passwordReset.unknown")
+    public static let passwordResetUsed = ErrorKey(rawValue: "passwordReset.used")
     public static let apiClientExists = ErrorKey(rawValue: "apiClient.exists")
     public static let apiClientOwnScopes = ErrorKey(rawValue: "apiClient.ownScopes")
     public static let apiClientScopeNotHeld = ErrorKey(rawValue: "apiClient.scopeNotHeld")

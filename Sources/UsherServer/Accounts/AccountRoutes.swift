@@ -6,6 +6,11 @@ struct AccountRoutes: ResourceRoutes {
     static let readScope = AdminScope.readAccount
     static let writeScope = AdminScope.writeAccount
 
+    func bootMore(read: any RoutesBuilder, write: any RoutesBuilder) {
+        write.post(":id", "passwordReset", use: passwordReset)
+        write.post(":id", "signOut", use: signOut)
+    }
+
     private func service(_ req: Request) -> AccountService { AccountService(db: req.db, passwords: req.usher.passwords) }
 
     func list(req: Request) async throws -> Response {
@@ -36,6 +41,19 @@ struct AccountRoutes: ResourceRoutes {
 
     func delete(req: Request) async throws -> HTTPStatus {
         try await service(req).delete(store: try req.storeName(), id: try req.uuidParameter("id").idString, by: try req.apiActor)
+        return .noContent
+    }
+
+    /// 202: the email is queued (the outbox sends it).
+    func passwordReset(req: Request) async throws -> HTTPStatus {
+        try await service(req).sendPasswordReset(
+            store: try req.storeName(), id: try req.uuidParameter("id").idString, by: try req.apiActor, context: req.usher)
+        return .accepted
+    }
+
+    /// 204: every session and refresh token of the account has ended.
+    func signOut(req: Request) async throws -> HTTPStatus {
+        try await service(req).signOutEverywhere(store: try req.storeName(), id: try req.uuidParameter("id").idString, by: try req.apiActor)
         return .noContent
     }
 }

@@ -52,6 +52,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M005_NormalizedEmailKeys())
     app.migrations.add(M007_EmailVerification())
     app.migrations.add(M008_LoginFlowInvitationLink())
+    app.migrations.add(M010_PasswordResets())
 
     do {
         if app.db.isSQLite { try await DatabaseSetup.prepareSQLite(app.db) }
@@ -155,6 +156,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: SignUpPages())
     try app.register(collection: SignInPages())
     try app.register(collection: EmailVerificationPages())
+    try app.register(collection: PasswordResetPages())
+    try app.register(collection: AccountPageRoutes())
     try app.register(collection: FederationRoutes())
     try app.register(collection: ConsoleAuthRoutes())
     try app.register(collection: ConsoleRoutes())

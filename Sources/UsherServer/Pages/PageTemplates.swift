@@ -61,5 +61,7 @@ enum BuiltInTemplates {
         { a, _ in a }
         .merging(EmailVerificationTemplates.all) { a, _ in a }
         .merging(LogoutTemplates.all) { a, _ in a }
+        .merging(PasswordResetTemplates.all) { a, _ in a }
+        .merging(AccountPageTemplates.all) { a, _ in a }
     }
 }

@@ -14,6 +14,7 @@ struct RateLimiter: Sendable {
     static let allRules = [
         signUpPerIP, signUpPerInvitation, signInPerIP, signInPerAccount, adminSignInFailuresPerIP,
         adminSignInFailuresPerAccount, resendPerInvitation, tokenClientFailures, authorizePerAddress,
+        passwordForgotPerIP, passwordForgotPerAddress, accountEmailsPerAccount,
     ]
 
     private func effective(_ rule: Rule) -> Rule {
@@ -79,6 +80,12 @@ struct RateLimiter: Sendable {
     /// Failed console sign-ins of one administrator from one address: 5 free, then growing waits up to 15 minutes.
     static let adminSignInFailuresPerAccount = Rule(name: "admin-signin-account", limit: 5, window: 900, kind: .backoff)
     static let resendPerInvitation = Rule(name: "resend-invitation", limit: 5, window: 3600)
+    /// "Forgot password?" requests from one client address (answered 429 past it).
+    static let passwordForgotPerIP = Rule(name: "password-forgot-ip", limit: 20, window: 3600)
+    /// Reset emails to one address: past it nothing is sent, and the answer stays the same.
+    static let passwordForgotPerAddress = Rule(name: "password-forgot-address", limit: 5, window: 3600)
+    /// Verification and email-change emails one account asks for on its account page.
+    static let accountEmailsPerAccount = Rule(name: "account-emails", limit: 5, window: 3600)
 
     /// Counts one hit and throws 429 with Retry-After once `rule.limit` is passed.
     func hit(_ rule: Rule, key: String, on db: any Database, now: Date = Date()) async throws {

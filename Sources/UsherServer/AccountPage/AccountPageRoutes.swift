@@ -1,0 +1,161 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+/// `/account`: the signed-in customer's own page (issue 23). Every form posts with a CSRF token
+/// bound to the browser and the session; each answer goes back to the page (POST, redirect,
+/// GET) with a notice, or shows the page again with what was wrong. The work is done by
+/// AccountSelfService.
+struct AccountPageRoutes: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("account", use: show)
+        let post = routes.grouped("account")
+        post.post("profile", use: profile)
+        post.post("password", use: password)
+        post.post("email", use: email)
+        post.post("verification", use: verification)
+        post.post("sessions", "end", use: endSession)
+        post.post("sessions", "end-others", use: endOtherSessions)
+        post.post("delete", use: delete)
+    }
+
+    static let signInRequired = UsherError(
+        status: 401, errorKey: .accountPageSignInRequired, title: "Sign in to see your account",
+        detail:
+            "This page shows your account once you are signed in. Sign in to your application first, then come back to this page in the same browser."
+    )
+
+    /// What each successful form says on the page it leads back to.
+    enum Notice: String, CaseIterable {
+        case profileSaved, passwordChanged, emailChangeSent, verificationSent, sessionEnded, otherSessionsEnded
+
+        var text: String {
+            switch self {
+            case .profileSaved: "Your profile is saved."
+            case .passwordChanged: "Your password is changed. Your other devices are signed out."
+            case .emailChangeSent: "We sent a link to the new address. Your email changes when you open it and confirm."
+            case .verificationSent: "We sent you a verification link."
+            case .sessionEnded: "That browser is signed out."
+            case .otherSessionsEnded: "Every other browser and application is signed out."
+            }
+        }
+    }
+
+    func show(_ req: Request) async throws -> Response {
+        let session = try await Self.session(req)
+        let notice = req.query[String.self, at: "done"].flatMap(Notice.init(rawValue:))
+        return try await render(req, session: session, notice: notice)
+    }
+
+    func profile(_ req: Request) async throws -> Response {
+        try await act(req, notice: .profileSaved) { service, account, _, form in
+            try await service.updateProfile(account, form: form, now: Date())
+        }
+    }
+
+    func password(_ req: Request) async throws -> Response {
+        try await act(req, notice: .passwordChanged) { service, account, session, form in
+            try await service.changePassword(
+                account, current: form["currentPassword"], new: form["password"] ?? "", confirmation: form["passwordConfirmation"] ?? "",
+                keeping: session.idHash, clientAddress: req.clientAddress, now: Date())
+        }
+    }
+
+    func email(_ req: Request) async throws -> Response {
+        try await act(req, notice: .emailChangeSent) { service, account, _, form in
+            try await service.requestEmailChange(
+                account, to: form["email"] ?? "", current: form["currentPassword"], clientAddress: req.clientAddress, now: Date())
+        }
+    }
+
+    func verification(_ req: Request) async throws -> Response {
+        try await act(req, notice: .verificationSent) { service, account, _, _ in
+            try await service.resendVerification(account, now: Date())
+        }
+    }
+
+    func endSession(_ req: Request) async throws -> Response {
+        try await act(req, notice: .sessionEnded) { service, account, _, form in
+            try await service.endSession(account, sessionHash: form["session"] ?? "", now: Date())
+        }
+    }
+
+    func endOtherSessions(_ req: Request) async throws -> Response {
+        try await act(req, notice: .otherSessionsEnded) { service, account, session, _ in
+            try await service.endOtherSessions(account, keeping: session.idHash, now: Date())
+        }
+    }
+
+    func delete(_ req: Request) async throws -> Response {
+        let session = try await Self.session(req)
+        let form = try Self.form(req, session: session)
+        let account = try await AccountSelfService.account(of: session, on: req.db)
+        do {
+            try await AccountSelfService(db: req.db, context: req.usher).delete(
+                account, current: form["currentPassword"], confirmation: form["confirmation"] ?? "", clientAddress: req.clientAddress)
+        } catch let error as UsherError where error.status == 400 || error.status == 429 {
+            return try await render(req, session: session, error: error)
+        }
+        req.logger.info("Account deleted by its owner", metadata: ["account": .string(account.id!.idString)])
+        let response = Pages.render("page/account-deleted", AccountDeletedPage(), request: req)
+        response.cookies[BrowserCookies.session] = BrowserCookies.cookie("", request: req, maxAge: 0)
+        return response
+    }
+
+    // MARK: Shared steps
+
+    static func session(_ req: Request) async throws -> CustomerSession {
+        guard let session = try await CustomerSession.current(req) else { throw signInRequired }
+        return session
+    }
+
+    static func csrfPurpose(_ session: CustomerSession) -> String { "account|" + session.idHash }
+
+    static func form(_ req: Request, session: CustomerSession) throws -> [String: String] {
+        let form = (try? req.content.decode([String: String].self, as: .urlEncodedForm)) ?? [:]
+        try BrowserCookies.checkCSRF(req, flowId: csrfPurpose(session), presented: form["csrf"])
+        return form
+    }
+
+    /// Session, CSRF, the account, the change; then back to the page with `notice`, or the page
+    /// again with the refusal (a wrong field, a wrong password, a limit).
+    private func act(
+        _ req: Request, notice: Notice,
+        _ change: (AccountSelfService, AccountModel, CustomerSession, [String: String]) async throws -> Void
+    ) async throws -> Response {
+        let session = try await Self.session(req)
+        let form = try Self.form(req, session: session)
+        let account = try await AccountSelfService.account(of: session, on: req.db)
+        do {
+            try await change(AccountSelfService(db: req.db, context: req.usher), account, session, form)
+        } catch let error as UsherError where error.status == 400 || error.status == 429 {
+            return try await render(req, session: session, error: error)
+        }
+        return Response.seeOther("/account?done=" + notice.rawValue)
+    }
+
+    private func render(_ req: Request, session: CustomerSession, notice: Notice? = nil, error: UsherError? = nil) async throws -> Response
+    {
+        let account = try await AccountSelfService.account(of: session, on: req.db)
+        let view = try await AccountPageView.build(
+            account: account, session: session, csrf: BrowserCookies.csrfToken(req, flowId: Self.csrfPurpose(session)), on: req.db,
+            now: Date())
+        var page = view
+        page.notice = notice?.text
+        if let error {
+            page.formError = ([error.detail] + error.fieldErrors.map { "\(AccountPageView.label($0.field)) \($0.message)." })
+                .joined(separator: " ")
+        }
+        let status: HTTPResponseStatus = error.map { HTTPResponseStatus(statusCode: $0.status) } ?? .ok
+        let response = Pages.render("page/account", page, request: req, status: status)
+        if let retryAfter = error?.retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
+        return response
+    }
+}
+
+/// `page/account-deleted`.
+struct AccountDeletedPage: PageContext {
+    var title = "Your account is deleted"
+    var lang = "en"
+}

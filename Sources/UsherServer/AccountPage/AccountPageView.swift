@@ -1,0 +1,99 @@
+import Fluent
+import Foundation
+import UsherCore
+
+/// `page/account`: everything the signed-in customer sees of their account.
+struct AccountPageView: PageContext {
+    struct Field {
+        var name: String
+        var label: String
+        var value: String
+        var type: String
+        var autocomplete: String
+    }
+
+    struct Identity {
+        var provider: String
+        var email: String?
+        var linked: String
+    }
+
+    struct Session {
+        var id: String
+        var started: String
+        var current: Bool
+        var other: Bool
+    }
+
+    var title = "Your account"
+    var lang = "en"
+    var csrf: String
+    var store: String
+    var email: String?
+    var username: String?
+    var emailUnverified: Bool
+    var pendingEmail: String?
+    var fields: [Field]
+    var hasPassword: Bool
+    var identities: [Identity]
+    var sessions: [Session]
+    var hasOtherSessions: Bool
+    var deleteConfirmation = AccountSelfService.deleteConfirmation
+    var notice: String?
+    var formError: String?
+
+    static func build(account: AccountModel, session: CustomerSession, csrf: String, on db: any Database, now: Date) async throws
+        -> AccountPageView
+    {
+        let accountId = account.id!
+        let identities = try await ExternalIdentityModel.query(on: db).filter(\.$accountId == accountId).all()
+        let providers =
+            identities.isEmpty ? [] : try await ExternalLoginProviderModel.query(on: db).filter(\.$id ~~ identities.map(\.providerId)).all()
+        let names = Dictionary(providers.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let sessions = try await AccountSessions.list(accountId: accountId, on: db, now: now)
+        let profile = Profile(
+            givenName: account.givenName, familyName: account.familyName, displayName: account.displayName,
+            phoneNumber: account.phoneNumber, locale: account.locale)
+        return AccountPageView(
+            csrf: csrf, store: account.store, email: account.email, username: account.username,
+            emailUnverified: account.email != nil && !account.emailVerified,
+            pendingEmail: try await AccountSelfService.pendingEmail(accountId, on: db),
+            fields: ProfileAttribute.allCases.map { attribute in
+                Field(
+                    name: attribute.rawValue, label: attribute.label, value: profile[attribute] ?? "",
+                    type: attribute == .phoneNumber ? "tel" : "text", autocomplete: autocomplete(attribute))
+            },
+            hasPassword: account.passwordHash != nil,
+            identities: identities.map {
+                Identity(provider: names[$0.providerId] ?? $0.issuer, email: $0.email, linked: DateText.short($0.createdAt))
+            },
+            sessions: sessions.map {
+                Session(
+                    id: $0.id_hash, started: DateText.short($0.auth_time), current: $0.id_hash == session.idHash,
+                    other: $0.id_hash != session.idHash)
+            },
+            hasOtherSessions: sessions.contains { $0.id_hash != session.idHash })
+    }
+
+    static func autocomplete(_ attribute: ProfileAttribute) -> String {
+        switch attribute {
+        case .givenName: "given-name"
+        case .familyName: "family-name"
+        case .displayName: "nickname"
+        case .phoneNumber: "tel"
+        case .locale: "language"
+        }
+    }
+
+    /// What a refused field is called on the page.
+    static func label(_ field: String) -> String {
+        if let attribute = ProfileAttribute(rawValue: field) { return attribute.label }
+        switch field {
+        case "currentPassword": return "Current password"
+        case "password": return "New password"
+        case "email": return "New email address"
+        case "confirmation": return "Confirmation"
+        default: return field
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import Fluent
+import Foundation
+import SQLKit
+import UsherCore
+
+/// What a signed-in customer does on `/account` (issue 23), one function per use case. Each
+/// change lands in one transaction with its audit row and its emails. Security: the changes
+/// Auth0 and Okta guard with the current password (password, email, deleting the account) ask
+/// for it here too, and wrong guesses slow down as wrong sign-ins do.
+struct AccountSelfService {
+    let db: any Database
+    let context: UsherContext
+
+    private func customer(_ account: AccountModel) -> Actor {
+        Actor(kind: .customer, id: account.id!.idString, displayName: account.email ?? account.username ?? "")
+    }
+
+    /// The signed-in account, or 401 when the session's account is gone.
+    static func account(of session: CustomerSession, on db: any Database) async throws -> AccountModel {
+        guard let account = try await AccountModel.find(session.accountId, on: db) else { throw AccountPageRoutes.signInRequired }
+        return account
+    }
+
+    // MARK: Profile
+
+    func updateProfile(_ account: AccountModel, form: [String: String], now: Date) async throws {
+        var profile = Profile()
+        for attribute in ProfileAttribute.allCases { profile[attribute] = form[attribute.rawValue] }
+        var validator = Validator()
+        profile.validate(into: &validator)
+        guard validator.errors.isEmpty else { throw UsherError.validation(validator.errors) }
+        let clean = profile.normalized
+        account.givenName = clean.givenName
+        account.familyName = clean.familyName
+        account.displayName = clean.displayName
+        account.phoneNumber = clean.phoneNumber
+        account.locale = clean.locale
+        account.updatedAt = now
+        try await db.write { tx in
+            try await account.save(on: tx)
+            try await Audit.record(
+                on: tx, actor: customer(account), action: .accountUpdated, store: account.store, targetType: "account",
+                targetId: account.id!.idString, details: ["via": "accountPage"], at: now)
+        }
+    }
+
+    // MARK: Password
+
+    /// Re-authentication: the current password, if the account has one. Wrong guesses count as
+    /// failed sign-ins of this account from this address (growing waits, never a lock-out).
+    func confirmPassword(_ account: AccountModel, _ presented: String?, clientAddress: String) async throws {
+        guard let hash = account.passwordHash else { return }
+        let limiter = context.rateLimiter
+        let reservations = try await SignInAttempts.reserve(
+            limiter, [(RateLimiter.signInPerAccount, "account-page|" + account.id!.idString + "|" + clientAddress)], on: db)
+        let presented = presented ?? ""
+        guard presented.count <= 256, try await context.passwords.verify(presented, against: hash).isValid else {
+            throw UsherError(
+                status: 400, errorKey: .accountPageWrongPassword, title: "Wrong password",
+                detail: "Your current password is not right. Nothing was changed.",
+                fieldErrors: [FieldError("currentPassword", "is not right")])
+        }
+        try await SignInAttempts.release(limiter, reservations, on: db)
+    }
+
+    /// A new password; every other session and refresh token ends, this browser stays signed in.
+    func changePassword(
+        _ account: AccountModel, current: String?, new: String, confirmation: String, keeping session: String, clientAddress: String,
+        now: Date
+    ) async throws {
+        try await confirmPassword(account, current, clientAddress: clientAddress)
+        if let problem = PasswordPolicy().problem(password: new, confirmation: confirmation, email: account.email) {
+            throw UsherError.validation([FieldError("password", problem)])
+        }
+        let hash = try await context.passwords.hash(new)
+        let accountId = account.id!
+        try await db.write { tx in
+            try await tx.sql.raw(
+                "UPDATE accounts SET password_hash = \(bind: hash), updated_at = \(bind: now) WHERE id = \(bind: accountId)"
+            ).run()
+            // Reset links asked for earlier would undo this change: they end too.
+            try await tx.sql.raw(
+                "UPDATE password_resets SET used_at = \(bind: now) WHERE account_id = \(bind: accountId) AND used_at IS NULL"
+            )
+            .run()
+            try await AccountSessions.endAll(accountId: accountId, keeping: session, on: tx, now: now)
+            try await Audit.record(
+                on: tx, actor: customer(account), action: .accountPasswordChanged, store: account.store, targetType: "account",
+                targetId: accountId.idString, details: ["via": "accountPage"], at: now)
+        }
+    }
+
+    // MARK: Email
+
+    /// The new address becomes the account's email only when its owner follows the link sent to
+    /// it (EmailVerification); the old address is told. Security: a taken address is handled as at
+    /// sign-up — its owner is told instead — so the answer never says whether it has an account.
+    func requestEmailChange(_ account: AccountModel, to raw: String, current: String?, clientAddress: String, now: Date) async throws {
+        guard let email = EmailAddress(raw.trimmingCharacters(in: .whitespaces)) else {
+            throw UsherError.validation([FieldError("email", "is not a valid email address")])
+        }
+        guard email.normalized != account.email.map(EmailAddress.normalize) else {
+            throw UsherError.validation([FieldError("email", "is already your email address")])
+        }
+        try await confirmPassword(account, current, clientAddress: clientAddress)
+        try await context.rateLimiter.hit(RateLimiter.accountEmailsPerAccount, key: account.id!.idString, on: db, now: now)
+        let applicationName = account.store
+        let old = account.email
+        try await db.write { tx in
+            let verification = EmailVerification(context: context, applicationName: applicationName, language: account.locale ?? "en-US")
+            try await verification.afterSignUp(.pending(email), accountId: account.id!, store: account.store, on: tx, now: now)
+            if let old {
+                let mail = CustomerEmail(context: context)
+                let values = CustomerEmailContext(applicationName: applicationName, email: old, newEmail: email.value)
+                let notice = try mail.compose("email/email-change-notice", to: old, language: account.locale ?? "en-US", values: values)
+                try await mail.queue(notice, kind: "email_change_notice", linkToken: nil, store: account.store, on: tx, now: now)
+            }
+            try await Audit.record(
+                on: tx, actor: customer(account), action: .accountEmailChangeRequested, store: account.store, targetType: "account",
+                targetId: account.id!.idString, at: now)
+        }
+        context.mailWakeUp()
+    }
+
+    /// Sends the verification link again: to the pending address, or to the unverified email.
+    func resendVerification(_ account: AccountModel, now: Date) async throws {
+        let address: SignUpAddress
+        if let pending = try await Self.pendingEmail(account.id!, on: db).flatMap(EmailAddress.init) {
+            address = .pending(pending)
+        } else if let email = account.email.flatMap(EmailAddress.init), !account.emailVerified {
+            address = .identifier(email, verified: false)
+        } else {
+            return
+        }
+        try await context.rateLimiter.hit(RateLimiter.accountEmailsPerAccount, key: account.id!.idString, on: db, now: now)
+        try await db.write { tx in
+            let verification = EmailVerification(context: context, applicationName: account.store, language: account.locale ?? "en-US")
+            try await verification.afterSignUp(address, accountId: account.id!, store: account.store, on: tx, now: now)
+        }
+        context.mailWakeUp()
+    }
+
+    /// The address waiting for its verification link, if any (`accounts.pending_email`).
+    static func pendingEmail(_ accountId: UUID, on db: any Database) async throws -> String? {
+        struct Row: Decodable { var pending_email: String? }
+        return try await db.sql.raw("SELECT pending_email FROM accounts WHERE id = \(bind: accountId)").first(decoding: Row.self)?
+            .pending_email
+    }
+
+    // MARK: Sessions
+
+    func endSession(_ account: AccountModel, sessionHash: String, now: Date) async throws {
+        try await db.write { tx in
+            guard try await AccountSessions.end(accountId: account.id!, sessionHash: sessionHash, on: tx) else { return }
+            try await Audit.record(
+                on: tx, actor: customer(account), action: .accountSignedOut, store: account.store, targetType: "account",
+                targetId: account.id!.idString, details: ["sessions": "1"], at: now)
+        }
+    }
+
+    /// Signs out every other browser and revokes every refresh token; this browser stays.
+    func endOtherSessions(_ account: AccountModel, keeping session: String, now: Date) async throws {
+        try await db.write { tx in
+            let ended = try await AccountSessions.endAll(accountId: account.id!, keeping: session, on: tx, now: now)
+            try await Audit.record(
+                on: tx, actor: customer(account), action: .accountSignedOut, store: account.store, targetType: "account",
+                targetId: account.id!.idString, details: ["sessions": String(ended), "refreshTokens": "revoked"], at: now)
+        }
+    }
+
+    // MARK: Deleting the account
+
+    static let deleteConfirmation = "DELETE"
+
+    /// Deletes the account for good (sessions, tokens, memberships, identities with it), audited.
+    func delete(_ account: AccountModel, current: String?, confirmation: String, clientAddress: String) async throws {
+        guard confirmation.trimmingCharacters(in: .whitespaces) == Self.deleteConfirmation else {
+            throw UsherError.validation([FieldError("confirmation", "must be \(Self.deleteConfirmation) to delete your account")])
+        }
+        try await confirmPassword(account, current, clientAddress: clientAddress)
+        try await AccountService(db: db, passwords: nil).delete(store: account.store, id: account.id!.idString, by: customer(account))
+    }
+}

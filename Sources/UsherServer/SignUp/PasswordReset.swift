@@ -1,0 +1,193 @@
+import Fluent
+import Foundation
+import SQLKit
+import UsherCore
+
+/// Forgotten passwords (issue 23): a random token of 256 bits, of which only the SHA-256 is
+/// stored, valid 30 minutes and once. Opening the link (GET) changes nothing; only its form's
+/// POST sets the password (PasswordResetPages). Using it ends every session and refresh token
+/// of the account and every other reset link it had.
+struct PasswordReset: Sendable {
+    static let tokenPrefix = "pr_"
+    static let lifetime: TimeInterval = 30 * 60
+    static let linkKind = "password_reset"
+    static let externalNoticeKind = "password_reset_external"
+
+    let context: UsherContext
+
+    /// Where the request came from: the client and sign-in flow the customer started at.
+    struct Origin: Sendable {
+        var clientId: String?
+        var flowId: String?
+        static let none = Origin(clientId: nil, flowId: nil)
+    }
+
+    // MARK: Asking for a link
+
+    /// "Forgot password?": the account `identifier` names in `store`, if any, gets an email.
+    /// Security: the caller answers the same whatever happens here, and nothing here tells it
+    /// whether an account exists (no enumeration).
+    func forgot(identifier: String, store: IdentityStoreModel, origin: Origin, on db: any Database, now: Date) async throws {
+        guard let account = try await SignInPages.account(named: identifier, in: store, on: db) else { return }
+        try await db.write { tx in
+            try await send(
+                to: account, origin: origin, by: Actor(kind: .customer, id: account.id!.idString, displayName: ""), on: tx, now: now)
+        }
+    }
+
+    /// Queues the reset email of `account` in the caller's transaction (the customer's request
+    /// and the administrator's action share it). An account that signs in only with an upstream
+    /// provider gets a notice saying so instead of a link. False when the account has no email.
+    @discardableResult
+    func send(to account: AccountModel, origin: Origin, by actor: Actor, on tx: any Database, now: Date) async throws -> Bool {
+        guard let address = account.email.flatMap(EmailAddress.init) else { return false }
+        let accountId = account.id!
+        let language = account.locale ?? "en-US"
+        let applicationName = try await Self.applicationName(clientId: origin.clientId, store: account.store, on: tx)
+        let mail = CustomerEmail(context: context)
+        var values = CustomerEmailContext(applicationName: applicationName, email: address.value)
+        if account.passwordHash == nil {
+            let providers = try await Self.providerNames(accountId: accountId, on: tx)
+            if !providers.isEmpty {
+                values.providers = providers.joined(separator: ", ")
+                let notice = try mail.compose("email/password-reset-external", to: address.value, language: language, values: values)
+                try await mail.queue(notice, kind: Self.externalNoticeKind, linkToken: nil, store: account.store, on: tx, now: now)
+                try await audit(account, by: actor, details: ["sent": "externalNotice"], on: tx, now: now)
+                return true
+            }
+        }
+        let token = SecretToken.generate(prefix: Self.tokenPrefix)
+        try await tx.sql.insertRow(
+            into: "password_resets",
+            [
+                "token_hash": SecretToken.hash(token), "account_id": accountId, "store": account.store, "client_id": origin.clientId,
+                "flow_id": origin.flowId, "created_at": now, "expires_at": now.addingTimeInterval(Self.lifetime),
+            ])
+        values.link = context.config.publicURL + "/password/reset?token=" + token
+        values.minutes = Int(Self.lifetime / 60)
+        let email = try mail.compose("email/password-reset", to: address.value, language: language, values: values)
+        try await mail.queue(email, kind: Self.linkKind, linkToken: token, store: account.store, on: tx, now: now)
+        try await audit(account, by: actor, details: ["sent": "link"], on: tx, now: now)
+        return true
+    }
+
+    private func audit(_ account: AccountModel, by actor: Actor, details: [String: String], on tx: any Database, now: Date) async throws {
+        try await Audit.record(
+            on: tx, actor: actor, action: .accountPasswordResetRequested, store: account.store, targetType: "account",
+            targetId: account.id!.idString, details: details, at: now)
+    }
+
+    static func applicationName(clientId: String?, store: String, on db: any Database) async throws -> String {
+        if let clientId, let client = try await OIDCClientModel.find(clientId, on: db),
+            let app = try await ApplicationModel.find(client.applicationId, on: db)
+        {
+            return app.name
+        }
+        return store
+    }
+
+    static func providerNames(accountId: UUID, on db: any Database) async throws -> [String] {
+        let identities = try await ExternalIdentityModel.query(on: db).filter(\.$accountId == accountId).all()
+        guard !identities.isEmpty else { return [] }
+        let providers = try await ExternalLoginProviderModel.query(on: db).filter(\.$id ~~ identities.map(\.providerId)).all()
+        return providers.map(\.name).sorted()
+    }
+
+    // MARK: Following the link
+
+    struct Link: Decodable, Sendable {
+        var account_id: UUID
+        var store: String
+        var client_id: String?
+        var flow_id: String?
+        var expires_at: Date
+        var used_at: Date?
+    }
+
+    /// The link's row if it can still be used; a clear refusal otherwise. Reads only (GET).
+    static func usable(token: String, on db: any Database, now: Date) async throws -> Link {
+        guard let link = try await find(token: token, on: db) else { throw unknownLink }
+        if let refusal = refusal(link, now: now) { throw refusal }
+        return link
+    }
+
+    /// What a successful reset leaves: the new session's token and, when the sign-in flow it was
+    /// asked from is still open in this browser, the authorization code that finishes it.
+    struct Outcome: Sendable {
+        var link: Link
+        var sessionToken: String
+        var code: String?
+    }
+
+    /// Uses the link: the account gets `passwordHash`, and loses every session, refresh token and
+    /// other reset link. Single use even when two submits race (one conditional UPDATE claims it);
+    /// a refusal changes nothing. A new session starts, and `flow` (if given) gets its code.
+    static func reset(token: String, passwordHash: String, flow: LoginFlowModel?, on db: any Database, now: Date) async throws -> Outcome {
+        guard let hash = hash(token) else { throw unknownLink }
+        return try await db.write { tx in
+            let claimed = try await tx.sql.raw(
+                """
+                UPDATE password_resets SET used_at = \(bind: now)
+                WHERE token_hash = \(bind: hash) AND used_at IS NULL AND expires_at > \(bind: now)
+                RETURNING account_id, store, client_id, flow_id, expires_at, used_at
+                """
+            ).first(decoding: Link.self)
+            guard let link = claimed else {
+                guard let found = try await find(token: token, on: tx) else { throw unknownLink }
+                throw refusal(found, now: now) ?? unknownLink
+            }
+            try await tx.sql.raw(
+                "UPDATE accounts SET password_hash = \(bind: passwordHash), updated_at = \(bind: now) WHERE id = \(bind: link.account_id)"
+            ).run()
+            try await tx.sql.raw(
+                "UPDATE password_resets SET used_at = \(bind: now) WHERE account_id = \(bind: link.account_id) AND used_at IS NULL"
+            ).run()
+            try await AccountSessions.endAll(accountId: link.account_id, on: tx, now: now)
+            try await Audit.record(
+                on: tx, actor: Actor(kind: .customer, id: link.account_id.idString, displayName: ""), action: .accountPasswordChanged,
+                store: link.store, targetType: "account", targetId: link.account_id.idString, details: ["via": "reset"], at: now)
+            let (sessionToken, session) = try await CustomerSession.start(accountId: link.account_id, store: link.store, on: tx, now: now)
+            try await tx.sql.raw("UPDATE accounts SET last_sign_in_at = \(bind: now) WHERE id = \(bind: link.account_id)").run()
+            var code: String?
+            if let flow, flow.id == link.flow_id {
+                code = try await AuthorizationCodes.finish(
+                    flow: flow, accountId: link.account_id, authTime: now, sessionHash: session.idHash, on: tx)
+            }
+            return Outcome(link: link, sessionToken: sessionToken, code: code)
+        }
+    }
+
+    private static func hash(_ token: String) -> String? {
+        guard token.hasPrefix(tokenPrefix), token.count < 100 else { return nil }
+        return SecretToken.hash(token)
+    }
+
+    private static func find(token: String, on db: any Database) async throws -> Link? {
+        guard let hash = hash(token) else { return nil }
+        return try await db.sql.raw(
+            "SELECT account_id, store, client_id, flow_id, expires_at, used_at FROM password_resets WHERE token_hash = \(bind: hash)"
+        ).first(decoding: Link.self)
+    }
+
+    // MARK: Refusals (SPEC rule 12: clear, and nothing changed)
+
+    static let unknownLink = UsherError(
+        status: 404, errorKey: .passwordResetUnknown, title: "This link is not valid",
+        detail: "Check that you opened the whole link from the email, or ask for a new one. Nothing was changed.")
+
+    static func refusal(_ link: Link, now: Date) -> UsherError? {
+        if link.used_at != nil {
+            return UsherError(
+                status: 410, errorKey: .passwordResetUsed, title: "This link has already been used",
+                detail:
+                    "Each password reset link works once, and this one was used already (or a newer one was). Nothing was changed. Ask for a new link if you still need one."
+            )
+        }
+        if link.expires_at <= now {
+            return UsherError(
+                status: 410, errorKey: .passwordResetExpired, title: "This link has expired",
+                detail: "Password reset links work for \(Int(lifetime / 60)) minutes. Nothing was changed. Ask for a new link.")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import SQLKit
+import Testing
+import UsherCore
+import Vapor
+
+@testable import UsherServer
+
+/// Issue 23's administrator actions: `POST …/accounts/{id}/passwordReset` → 202 with the email
+/// queued, `POST …/accounts/{id}/signOut` → 204 with every session and refresh token ended.
+@Suite struct PasswordResetAdminTests {
+    typealias Browser = OIDCFlowTests.Browser
+
+    @Test(arguments: TestDatabase.available)
+    func anAdministratorSendsAResetEmailAndSignsAnAccountOutEverywhere(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let c = try await SelfServiceCustomer.make(t)
+            let path = "/admin/api/v1/identityStores/default/accounts/\(c.accountId)"
+            let sent = try await t.send(.POST, path + "/passwordReset", token: c.f.token)
+            #expect(sent.status == .accepted, "\(sent.body)")
+            let email = try #require(try await c.emails().first)
+            #expect(email.kind == PasswordReset.linkKind)
+            _ = try c.linkToken(email, path: "/password/reset")
+
+            var laptop = Browser()
+            var phone = Browser()
+            let refresh = try await c.signIn(&laptop)
+            _ = try await c.signIn(&phone)
+            #expect(try await c.isSignedIn(laptop))
+            #expect(try await c.isSignedIn(phone))
+            let out = try await t.send(.POST, path + "/signOut", token: c.f.token)
+            #expect(out.status == .noContent, "\(out.body)")
+            #expect(try await !c.isSignedIn(laptop))
+            #expect(try await !c.isSignedIn(phone))
+            #expect(try await c.refresh(refresh)["error"] as? String == "invalid_grant")
+            let actions = try await c.auditActions()
+            #expect(actions.contains("account.password_reset_requested") && actions.contains("account.signed_out"))
+
+            // Unknown accounts, and tokens without write:account.
+            let unknown = "/admin/api/v1/identityStores/default/accounts/\(UUID().uuidString)"
+            #expect(try await t.send(.POST, unknown + "/passwordReset", token: c.f.token).status == .notFound)
+            #expect(try await t.send(.POST, unknown + "/signOut", token: c.f.token).status == .notFound)
+            let reader = try await t.token(scopes: ["read:account"])
+            #expect(try await t.send(.POST, path + "/passwordReset", token: reader).status == .forbidden)
+            #expect(try await t.send(.POST, path + "/signOut", token: reader).status == .forbidden)
+            #expect(try await c.emails().count == 1)
+        }
+    }
+
+    /// An account that signs in only with an upstream provider is told so instead of getting a link.
+    @Test(arguments: TestDatabase.available)
+    func anAccountWithoutPasswordButWithAProviderIsToldHowItSignsIn(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let created = try await t.send(
+                .POST, "/admin/api/v1/identityStores/default/accounts", json: #"{"email":"fed@example.com"}"#, token: token)
+            let id = try #require(created["id"] as? String)
+            let provider = UUID()
+            try await t.app.db.sql.insertRow(
+                into: "external_login_providers",
+                [
+                    "id": provider, "name": "Acme ID", "issuer": "https://id.acme.test", "client_id": "c", "client_secret": "s",
+                    "scopes": "openid",
+                    "claim_mapping": "{}", "created_at": Date(),
+                ])
+            try await t.app.db.sql.insertRow(
+                into: "external_identities",
+                [
+                    "id": UUID(), "account_id": UUID(uuidString: id)!, "provider_id": provider, "issuer": "https://id.acme.test",
+                    "subject": "s1",
+                    "email": "fed@example.com", "created_at": Date(),
+                ])
+            let sent = try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts/\(id)/passwordReset", token: token)
+            #expect(sent.status == .accepted, "\(sent.body)")
+            struct Row: Decodable {
+                var kind: String
+                var text_body: String
+                var link_secret: String?
+            }
+            let emails = try await t.app.db.sql.raw("SELECT kind, text_body, link_secret FROM outbox WHERE recipient = 'fed@example.com'")
+                .all(decoding: Row.self)
+            #expect(emails.map(\.kind) == [PasswordReset.externalNoticeKind])
+            #expect(emails.first?.text_body.contains("Acme ID") == true)
+            #expect(emails.first?.link_secret == nil)
+            #expect(try await t.app.db.sql.raw("SELECT token_hash FROM password_resets").all().isEmpty)
+        }
+    }
+}
