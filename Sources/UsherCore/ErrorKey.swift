@@ -95,4 +95,7 @@ public struct ErrorKey: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let invitationGroupNotInStore = ErrorKey(rawValue: "invitation.groupNotInStore")
     public static let identityStoreNotEmpty = ErrorKey(rawValue: "identityStore.notEmpty")
     public static let requestInvalidPath = ErrorKey(rawValue: "request.invalidPath")
+    public static let idempotencyKeyInvalid = ErrorKey(rawValue: "idempotency.keyInvalid")
+    public static let idempotencyKeyReused = ErrorKey(rawValue: "idempotency.keyReused")
+    public static let idempotencyInProgress = ErrorKey(rawValue: "idempotency.inProgress")
 }

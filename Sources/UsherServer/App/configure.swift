@@ -53,6 +53,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M007_EmailVerification())
     app.migrations.add(M008_LoginFlowInvitationLink())
     app.migrations.add(M010_PasswordResets())
+    app.migrations.add(M011_IdempotencyKeys())
 
     do {
         if app.db.isSQLite { try await DatabaseSetup.prepareSQLite(app.db) }

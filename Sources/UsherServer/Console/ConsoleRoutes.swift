@@ -112,7 +112,7 @@ struct ConsoleRoutes: RouteCollection {
             languages: Self.languages.map { .init(tag: $0.0, name: $0.1, selected: (values["language"] ?? "en-US") == $0.0) },
             emailError: error("email"), usernameError: error(InvitedUsername.field),
             applicationError: error("clientId") ?? error("applicationId"), groupsError: error("groups"), languageError: error("language"),
-            formError: message)
+            formError: message, idempotencyKey: SecretToken.generate(prefix: "console_"))
         return page(req, "console/invite", "Invite Customer", context, section: "accounts", status: status)
     }
 
@@ -147,10 +147,14 @@ struct ConsoleRoutes: RouteCollection {
             "groups": .array(Array(Set(rows.filter { !$0.isEmpty })).sorted().map { .object(["id": .string($0)]) }),
         ]
         if let app = form["applicationId"], !app.isEmpty { body["applicationId"] = .string(app) }
+        let actor = req.adminUser!.actor
         do {
-            let request = try InvitationRequest.read(JSONObjectReader(body))
-            let view = try await InvitationService(db: req.db, context: req.usher).create(store: store, request, by: req.adminUser!.actor)
-            return Response.seeOther("/admin/invitations/\(store)/\(view.id)?notice=invited")
+            // The form carries an idempotency key: a second click sends nothing and shows the invitation.
+            return try await req.idempotentWaiting(key: form["idempotencyKey"].flatMap(IdempotencyKey.init), scope: actor.auditName) {
+                let request = try InvitationRequest.read(JSONObjectReader(body))
+                let view = try await InvitationService(db: req.db, context: req.usher).create(store: store, request, by: actor)
+                return Response.seeOther("/admin/invitations/\(store)/\(view.id)?notice=invited")
+            }
         } catch let error as UsherError where error.status < 500 {
             let errors = error.fieldErrors.isEmpty ? [] : error.fieldErrors
             return try await renderInviteForm(

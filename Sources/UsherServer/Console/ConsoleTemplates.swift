@@ -100,7 +100,7 @@ enum ConsoleTemplates {
         <p class="lead">Identity store <strong>{{store}}</strong></p>
         {{#formError}}<div class="alert" role="alert" id="form-error">{{formError}}</div>{{/formError}}
         <form method="post" action="/admin/invite" id="invite-form">
-        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="store" value="{{store}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="store" value="{{store}}"><input type="hidden" name="idempotencyKey" value="{{idempotencyKey}}">
         <h2>Application</h2>
         <label for="applicationId">Application</label>
         <select id="applicationId" name="applicationId" required><option value="">Choose an application</option>{{#applications}}<option value="{{id}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/applications}}</select>

@@ -56,6 +56,8 @@ struct InviteConsolePage {
     var groupsError: String?
     var languageError: String?
     var formError: String?
+    /// Sent back with the form: one invitation however many times it is submitted.
+    var idempotencyKey: String
 }
 
 /// `console/invitation`: one invitation, its delivery and what the console can do with it.

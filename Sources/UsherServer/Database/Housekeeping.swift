@@ -19,6 +19,8 @@ enum Housekeeping {
             try await tx.sql.raw("DELETE FROM rate_limits WHERE window_start < \(bind: dayAgo)").run()
             // A day past expiry, so a late click still hears "expired" rather than "not valid".
             try await tx.sql.raw("DELETE FROM email_verifications WHERE expires_at < \(bind: dayAgo)").run()
+            // Idempotency-Key answers live 24 hours (claims also clear their own expired key).
+            try await tx.sql.raw("DELETE FROM idempotency_keys WHERE expires_at <= \(bind: now)").run()
         }
         try await DatabaseSetup.refreshSQLiteStatistics(db)
         // Password hashing keeps its work areas (19 MiB each by default) between hashes; the

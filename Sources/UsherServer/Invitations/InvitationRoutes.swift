@@ -49,15 +49,20 @@ struct InvitationRoutes: RouteCollection {
 
     func create(req: Request) async throws -> Response {
         let store = try req.opaqueIdParameter("store")
-        _ = try await IdentityStoreService(db: req.db).require(store)
-        try InvitationRequest.checkSkipVerificationHeaders(req.headers)
-        let request = try InvitationRequest.read(try JSONObjectReader.body(of: req))
-        let view = try await service(req).create(store: store, request, by: try req.apiActor)
-        let response = Response(status: .created)
-        try response.content.encode(view, as: .json)
-        response.headers.replaceOrAdd(name: .location, value: "/admin/api/v1/identityStores/\(store)/invite/\(view.id)")
-        response.headers.cacheControl = .init(noStore: true)
-        return response
+        let actor = try req.apiActor
+        // A replay answers without the link: Usher keeps no usable link at rest (docs/security.md).
+        let key = try IdempotencyKey.from(req.headers)
+        return try await req.idempotent(key: key, scope: actor.auditName, keep: { .without("link", in: $0) }) {
+            _ = try await IdentityStoreService(db: req.db).require(store)
+            try InvitationRequest.checkSkipVerificationHeaders(req.headers)
+            let request = try InvitationRequest.read(try JSONObjectReader.body(of: req))
+            let view = try await service(req).create(store: store, request, by: actor)
+            let response = Response(status: .created)
+            try response.content.encode(view, as: .json)
+            response.headers.replaceOrAdd(name: .location, value: "/admin/api/v1/identityStores/\(store)/invite/\(view.id)")
+            response.headers.cacheControl = .init(noStore: true)
+            return response
+        }
     }
 
     func resend(req: Request) async throws -> Response {

@@ -19,6 +19,7 @@ enum OpenAPIDocument {
         var paged = false
         /// The problem statuses this operation can answer; nil = worked out by `errorCodes`.
         var errors: [String]? = nil
+        var headers: [(String, String)] = []  // name, description
     }
 
     private static let paging: [(String, String, String)] = [
@@ -57,7 +58,15 @@ enum OpenAPIDocument {
             // its document meets no status it does not expect.
             Operation(
                 method: "post", path: inv, summary: "Invite a customer", scope: "write:account", tag: "Invitations",
-                body: "InvitationCreate", success: ("201", "Invitation", false), errors: ["400", "401", "403", "404", "409"]),
+                body: "InvitationCreate", success: ("201", "Invitation", false), errors: ["400", "401", "403", "404", "409", "422"],
+                headers: [
+                    (
+                        "Idempotency-Key",
+                        "1 to 255 printable characters naming this request: sent again within 24 hours with the same body it answers the first answer (Idempotent-Replayed: true, without the link) and creates nothing; with another body 422 idempotency.keyReused; while the first runs 409 idempotency.inProgress."
+                    ),
+                    ("X-Skip-Email-Verification", "Strivacity's; true or false. Accepted, changes nothing: the link proves the address."),
+                    ("X-Skip-Phone-Verification", "Strivacity's; true or false. Accepted, changes nothing."),
+                ]),
             Operation(
                 method: "get", path: inv + "/{id}", summary: "Get an invitation", scope: "read:account", tag: "Invitations",
                 success: ("200", "Invitation", false), errors: ["401", "403", "404"]),
@@ -108,6 +117,16 @@ enum OpenAPIDocument {
         ops += crud(
             accounts, "id", "Accounts", "Account", read: "read:account", write: "write:account",
             listQuery: [("email", "string", "Exact email (case-insensitive)."), ("search", "string", "Part of an email or name.")])
+        ops += [
+            Operation(
+                method: "post", path: accounts + "/{id}/passwordReset",
+                summary: "Send the account a password-reset email (a link valid 30 minutes, or, for an account that signs in only with an external provider, a notice saying so)",
+                scope: "write:account", tag: "Accounts", success: ("202", nil, false), errors: ["400", "401", "403", "404"]),
+            Operation(
+                method: "post", path: accounts + "/{id}/signOut",
+                summary: "Sign the account out everywhere: end every browser session and revoke every refresh token",
+                scope: "write:account", tag: "Accounts", success: ("204", nil, false), errors: ["400", "401", "403", "404"]),
+        ]
         ops += crud(policies, "id", "Self-service policies", "SelfServicePolicy", read: "read:config", write: "write:config")
         ops += crud(
             apps, "id", "Applications", "Application", read: "read:config", write: "write:config",
@@ -166,6 +185,11 @@ enum OpenAPIDocument {
                 }
                 parameters.append(["name": name, "in": "query", "required": false, "description": description, "schema": schema])
             }
+            for (name, description) in op.headers {
+                parameters.append([
+                    "name": name, "in": "header", "required": false, "description": description, "schema": ["type": "string"],
+                ])
+            }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let body = op.body {
                 operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(body)]]]
@@ -194,6 +218,7 @@ enum OpenAPIDocument {
             let meaning: [String: String] = [
                 "400": "The request is invalid; fieldErrors say where.", "401": "No bearer token, or a bad one.",
                 "403": "The token lacks the scope \(op.scope ?? "").", "404": "Not found.", "409": "Conflicts with the current state.",
+                "422": "The Idempotency-Key was used for another request.",
             ]
             for code in op.errors ?? errorCodes(op) {
                 responses[code] = ["description": meaning[code] ?? "", "content": ["application/problem+json": ["schema": ref("Problem")]]]
