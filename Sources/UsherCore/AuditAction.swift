@@ -36,4 +36,13 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case selfServicePolicyCreated = "selfServicePolicy.created"
     case selfServicePolicyDeleted = "selfServicePolicy.deleted"
     case selfServicePolicyUpdated = "selfServicePolicy.updated"
+    case organizationCreated = "organization.created"
+    case organizationDeleted = "organization.deleted"
+    case organizationMemberAdded = "organization.memberAdded"
+    case organizationMemberRemoved = "organization.memberRemoved"
+    case organizationMemberRolesChanged = "organization.memberRolesChanged"
+    case organizationUpdated = "organization.updated"
+    case roleCreated = "role.created"
+    case roleDeleted = "role.deleted"
+    case roleUpdated = "role.updated"
 }

@@ -17,6 +17,9 @@ struct AdminAPIRoutes: RouteCollection {
         try api.register(collection: ExternalLoginProviderRoutes())
         try api.register(collection: MailboxRoutes())
         try api.register(collection: AuditRoutes())
+        try api.register(collection: OrganizationRoutes())
+        try api.register(collection: OrganizationMemberRoutes())
+        try api.register(collection: RoleRoutes())
     }
 }
 

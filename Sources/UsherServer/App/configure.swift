@@ -52,6 +52,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M005_NormalizedEmailKeys())
     app.migrations.add(M007_EmailVerification())
     app.migrations.add(M008_LoginFlowInvitationLink())
+    app.migrations.add(M009_Organizations())
     app.migrations.add(M010_PasswordResets())
     app.migrations.add(M011_IdempotencyKeys())
 

@@ -36,6 +36,17 @@ struct InvitationView: Content, Equatable {
     var delivery: DeliveryView?
     /// The invitation link. Only in the answer to create and resend: Usher keeps no copy.
     var link: String?
+    /// The organization the invitee joins (its id; absent = non-organizational) and the roles
+    /// there, as Strivacity's API shapes them (issue 16).
+    var organization: String?
+    var organizationName: String?
+    var roles: [RoleAssignment] = []
+}
+
+/// Strivacity's organization-role assignment: a role, in an organization.
+struct RoleAssignment: Content, Equatable, Sendable {
+    var id: String
+    var organization: String
 }
 
 extension InvitationService {
@@ -87,6 +98,11 @@ extension InvitationService {
                     emailId: d.id.idString)
             }
         }
+        var organizationNames: [UUID: String] = [:]
+        let organizationIds = Array(Set(invitations.compactMap(\.organizationId)))
+        if !organizationIds.isEmpty {
+            for o in try await OrganizationModel.query(on: db).filter(\.$id ~~ organizationIds).all() { organizationNames[o.id!] = o.name }
+        }
         return invitations.map { i in
             let status = InvitationRules.status(storedDone: i.status == InvitationStatus.done.rawValue, validUntil: i.validUntil, now: now)
             return InvitationView(
@@ -95,7 +111,11 @@ extension InvitationService {
                 language: i.language, metadata: JSONText.decode([String: JSONValue].self, i.metadata) ?? [:],
                 status: status.rawValue, accepted: status == .done, sent: i.sentAt, validUntil: i.validUntil, sendCount: i.sendCount,
                 createdBy: i.createdBy, created: i.createdAt, acceptedAt: i.acceptedAt, accountId: i.accountId?.idString,
-                delivery: i.lastEmailId.flatMap { deliveries[$0] }, link: nil)
+                delivery: i.lastEmailId.flatMap { deliveries[$0] }, link: nil, organization: i.organizationId?.idString,
+                organizationName: i.organizationId.flatMap { organizationNames[$0] },
+                roles: i.organizationId.map { org in
+                    (JSONText.decode([String].self, i.roles ?? "[]") ?? []).map { RoleAssignment(id: $0, organization: org.idString) }
+                } ?? [])
         }
     }
 }

@@ -10,7 +10,7 @@ enum AuthorizationCodes {
 
     static func issue(
         clientId: String, redirectURI: String, scope: String, nonce: String?, codeChallenge: String?, accountId: UUID,
-        authTime: Date, sessionHash: String?, on tx: any Database, now: Date = Date()
+        authTime: Date, sessionHash: String?, organizationId: UUID? = nil, on tx: any Database, now: Date = Date()
     ) async throws -> String {
         let code = SecretToken.generate(prefix: "c_")
         let model = AuthorizationCodeModel()
@@ -24,6 +24,7 @@ enum AuthorizationCodes {
         model.codeChallengeMethod = codeChallenge == nil ? nil : "S256"
         model.authTime = authTime
         model.sessionHash = sessionHash
+        model.organizationId = organizationId
         model.createdAt = now
         model.expiresAt = now.addingTimeInterval(lifetime)
         try await model.create(on: tx)
@@ -38,24 +39,31 @@ enum AuthorizationCodes {
         return Response.seeOther(RedirectURI.appending(items, to: redirectURI))
     }
 
-    static func redirectWithCode(request: AuthorizationRequest, accountId: UUID, authTime: Date, sessionHash: String?, req: Request)
-        async throws -> Response
-    {
+    static func redirectWithCode(
+        request: AuthorizationRequest, accountId: UUID, authTime: Date, sessionHash: String?, organizationId: UUID? = nil, req: Request
+    ) async throws -> Response {
         let code = try await req.db.write { tx in
             try await issue(
                 clientId: request.client.id!, redirectURI: request.redirectURI, scope: request.scope, nonce: request.nonce,
-                codeChallenge: request.codeChallenge, accountId: accountId, authTime: authTime, sessionHash: sessionHash, on: tx)
+                codeChallenge: request.codeChallenge, accountId: accountId, authTime: authTime, sessionHash: sessionHash,
+                organizationId: organizationId, on: tx)
         }
         return redirect(code: code, redirectURI: request.redirectURI, state: request.state, issuer: req.usher.config.issuer)
     }
 
     /// Finishes a flow with a code, inside the caller's transaction (used by sign-in and sign-up).
+    /// A flow for an organization the account is not in ends with a refusal page, and the
+    /// transaction (its session too) is undone.
     static func finish(flow: LoginFlowModel, accountId: UUID, authTime: Date, sessionHash: String?, on tx: any Database) async throws
         -> String
     {
+        if let organizationId = flow.organizationId {
+            try await OrganizationClaims.requireMember(accountId: accountId, organizationId: organizationId, on: tx)
+        }
         let code = try await issue(
             clientId: flow.clientId, redirectURI: flow.redirectURI, scope: flow.scope, nonce: flow.nonce,
-            codeChallenge: flow.codeChallenge, accountId: accountId, authTime: authTime, sessionHash: sessionHash, on: tx)
+            codeChallenge: flow.codeChallenge, accountId: accountId, authTime: authTime, sessionHash: sessionHash,
+            organizationId: flow.organizationId, on: tx)
         try await flow.delete(on: tx)
         return code
     }

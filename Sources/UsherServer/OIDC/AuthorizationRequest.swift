@@ -18,6 +18,8 @@ struct AuthorizationRequest: Sendable {
     var prompt: String?
     var loginHint: String?
     var maxAge: Int?
+    /// The `organization` parameter (an organization's id or name), as Auth0 takes it.
+    var organization: String?
 
     /// An error that goes back to the client's redirect URI.
     struct RedirectError: Error {
@@ -97,7 +99,8 @@ struct AuthorizationRequest: Sendable {
         return AuthorizationRequest(
             client: client, application: application, redirectURI: redirectURI, scope: scope, state: state, nonce: params["nonce"],
             codeChallenge: challenge, codeChallengeMethod: challenge == nil ? nil : "S256", prompt: params["prompt"],
-            loginHint: params["login_hint"].flatMap { $0.isEmpty ? nil : String($0.prefix(512)) }, maxAge: maxAge)
+            loginHint: params["login_hint"].flatMap { $0.isEmpty ? nil : String($0.prefix(512)) }, maxAge: maxAge,
+            organization: params["organization"].flatMap { $0.isEmpty ? nil : String($0.prefix(200)) })
     }
 
     /// Where the person goes back with an error.
@@ -124,8 +127,8 @@ enum LoginFlows {
     static let lifetime: TimeInterval = 30 * 60
 
     static func create(
-        _ r: AuthorizationRequest, invitationId: UUID?, invitationLinkHash: String? = nil, browserToken: String, on db: any Database,
-        now: Date = Date()
+        _ r: AuthorizationRequest, invitationId: UUID?, invitationLinkHash: String? = nil, organizationId: UUID? = nil,
+        browserToken: String, on db: any Database, now: Date = Date()
     ) async throws -> LoginFlowModel {
         let flow = LoginFlowModel()
         flow.id = SecretToken.generate(prefix: "f_")
@@ -139,6 +142,7 @@ enum LoginFlows {
         flow.codeChallengeMethod = r.codeChallengeMethod
         flow.invitationId = invitationId
         flow.invitationLinkHash = invitationLinkHash
+        flow.organizationId = organizationId
         flow.loginHint = invitationId == nil ? r.loginHint : nil
         flow.createdAt = now
         flow.expiresAt = now.addingTimeInterval(lifetime)

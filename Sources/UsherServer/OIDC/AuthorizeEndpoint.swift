@@ -30,12 +30,19 @@ struct AuthorizeEndpoint: RouteCollection {
         // An invitation link: show the sign-up form, whatever session the browser has.
         if let hint = request.loginHint, hint.hasPrefix(InvitationService.tokenPrefix) {
             let invitation = try await InvitationLink.usableInvitation(token: hint, clientId: request.client.id!, on: req.db)
+            // The sign-up is for the invitation's organization (issue 16), whatever the parameter says.
             let flow = try await LoginFlows.create(
-                request, invitationId: invitation.id, invitationLinkHash: invitation.tokenHash, browserToken: browser, on: req.db)
+                request, invitationId: invitation.id, invitationLinkHash: invitation.tokenHash, organizationId: invitation.organizationId,
+                browserToken: browser, on: req.db)
             response.headers.replaceOrAdd(name: .location, value: "/signup?flow=\(flow.id!)")
             return response
         }
 
+        // The `organization` parameter picks the organization a later sign-in is for (issue 16).
+        var organizationId: UUID?
+        if let organization = request.organization {
+            organizationId = try await OrganizationClaims.requested(organization, store: request.application.store, on: req.db).id
+        }
         let session = try await CustomerSession.current(req)
         let sessionFits =
             session.map { s in
@@ -49,14 +56,23 @@ struct AuthorizeEndpoint: RouteCollection {
                         state: request.state),
                     issuer: req.usher.config.issuer)
             }
+            if let organizationId {
+                try await OrganizationClaims.requireMember(accountId: session.accountId, organizationId: organizationId, on: req.db)
+            }
             return try await AuthorizationCodes.redirectWithCode(
-                request: request, accountId: session.accountId, authTime: session.authTime, sessionHash: session.idHash, req: req)
+                request: request, accountId: session.accountId, authTime: session.authTime, sessionHash: session.idHash,
+                organizationId: organizationId, req: req)
         }
         if sessionFits, let session, request.prompt?.split(separator: " ").contains("login") != true {
+            if let organizationId {
+                try await OrganizationClaims.requireMember(accountId: session.accountId, organizationId: organizationId, on: req.db)
+            }
             return try await AuthorizationCodes.redirectWithCode(
-                request: request, accountId: session.accountId, authTime: session.authTime, sessionHash: session.idHash, req: req)
+                request: request, accountId: session.accountId, authTime: session.authTime, sessionHash: session.idHash,
+                organizationId: organizationId, req: req)
         }
-        let flow = try await LoginFlows.create(request, invitationId: nil, browserToken: browser, on: req.db)
+        let flow = try await LoginFlows.create(
+            request, invitationId: nil, organizationId: organizationId, browserToken: browser, on: req.db)
         response.headers.replaceOrAdd(name: .location, value: "/signin?flow=\(flow.id!)")
         return response
     }

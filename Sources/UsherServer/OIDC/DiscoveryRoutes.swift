@@ -64,9 +64,12 @@ struct DiscoveryRoutes: RouteCollection {
         else {
             return unauthorized("invalid_token", "The access token is invalid or expired.")
         }
-        guard let claims = try await AccountClaims.load(accountId, on: req.db) else {
+        guard var claims = try await AccountClaims.load(accountId, on: req.db) else {
             return unauthorized("invalid_token", "The account no longer exists.")
         }
+        // The organization the token was issued for; with none, the account's only one (issue 16).
+        claims.organization = try await OrganizationClaims.load(
+            accountId: accountId, requested: token.org_id.flatMap(UUID.init(uuidString:)), on: req.db)
         return try Self.json(claims.userInfo(scope: token.scope), cache: "no-store")
     }
 

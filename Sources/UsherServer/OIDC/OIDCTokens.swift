@@ -26,6 +26,10 @@ struct IDToken: JWTPayload {
     var phone_number: String?
     var locale: String?
     var groups: [String]?
+    /// The organization the sign-in is for, and the account's roles there (issue 16).
+    var org_id: String?
+    var org_name: String?
+    var roles: [String]?
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
@@ -44,6 +48,8 @@ struct CustomerAccessToken: JWTPayload {
     var client_id: String
     var scope: String
     var token_use: String
+    /// The organization the sign-in is for, so that userinfo states the same one (issue 16).
+    var org_id: String?
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
@@ -62,6 +68,8 @@ struct AccountClaims: Sendable {
     var phoneNumber: String?
     var locale: String?
     var groups: [String]
+    /// The organization the sign-in is for (OrganizationClaims), set by the caller.
+    var organization: OrganizationClaims?
 
     static func load(_ accountId: UUID, on db: any Database) async throws -> AccountClaims? {
         // Direct SQL, not a Fluent model: userinfo reads this on every call.
@@ -140,6 +148,7 @@ struct AccountClaims: Sendable {
         put("locale", r.locale)
         put("phone_number", r.phoneNumber)
         if let groups = r.groups { out["groups"] = .array(groups.map { .string($0) }) }
+        if let organization { out.merge(organization.userInfo) { a, _ in a } }
         return out
     }
 }
@@ -214,7 +223,8 @@ enum OIDCTokenService {
         guard stored.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
         return try await issueTokens(
             req: req, client: client, accountId: stored.accountId, scope: stored.scope, nonce: stored.nonce,
-            authTime: stored.authTime, familyId: codeHash, sessionHash: stored.sessionHash, rotating: false)
+            authTime: stored.authTime, familyId: codeHash, sessionHash: stored.sessionHash, organizationId: stored.organizationId,
+            rotating: false)
     }
 
     static func refresh(req: Request, form: [String: String], credentials: ClientCredentials?) async throws -> Response {
@@ -256,16 +266,17 @@ enum OIDCTokenService {
         }
         return try await issueTokens(
             req: req, client: client, accountId: stored.accountId, scope: scope, nonce: nil,
-            authTime: stored.authTime, familyId: stored.familyId, sessionHash: nil, rotating: true)
+            authTime: stored.authTime, familyId: stored.familyId, sessionHash: nil, organizationId: stored.organizationId, rotating: true)
     }
 
     private static func issueTokens(
         req: Request, client: OIDCClientModel, accountId: UUID, scope: String, nonce: String?, authTime: Date,
-        familyId: String, sessionHash: String?, rotating: Bool
+        familyId: String, sessionHash: String?, organizationId: UUID?, rotating: Bool
     ) async throws -> Response {
-        guard let claims = try await AccountClaims.load(accountId, on: req.db) else {
+        guard var claims = try await AccountClaims.load(accountId, on: req.db) else {
             throw OAuthError.invalidGrant("The account no longer exists.")
         }
+        claims.organization = try await OrganizationClaims.load(accountId: accountId, requested: organizationId, on: req.db)
         // Whole seconds: JWT dates are NumericDates, and some libraries refuse an iat a
         // fraction of a second "in the future".
         let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
@@ -274,7 +285,7 @@ enum OIDCTokenService {
         let access = CustomerAccessToken(
             iss: .init(value: issuer), sub: .init(value: claims.sub), aud: .init(value: [client.id!]),
             exp: .init(value: now.addingTimeInterval(accessLifetime)), iat: .init(value: now), jti: .init(value: UUID().uuidString),
-            client_id: client.id!, scope: scope, token_use: "access")
+            client_id: client.id!, scope: scope, token_use: "access", org_id: claims.organization?.id.idString)
         let accessToken = try await req.usher.keys.sign(access, with: .es256)
         let atHash = Data(SHA256.hash(data: Data(accessToken.utf8)).prefix(16)).base64URLEncodedString()
         let released = claims.released(to: scope)
@@ -284,7 +295,8 @@ enum OIDCTokenService {
             auth_time: Int(authTime.timeIntervalSince1970),
             nonce: nonce, azp: client.id!, at_hash: atHash, sid: sessionHash.map { String($0.prefix(22)) },
             email: released.email, email_verified: released.emailVerified, given_name: released.givenName, family_name: released.familyName,
-            name: released.name, phone_number: released.phoneNumber, locale: released.locale, groups: released.groups)
+            name: released.name, phone_number: released.phoneNumber, locale: released.locale, groups: released.groups,
+            org_id: claims.organization?.id.idString, org_name: claims.organization?.name, roles: claims.organization?.roles)
         let signedIDToken = try await req.usher.keys.sign(idToken, with: .rs256)
 
         var body: [String: JSONValue] = [
@@ -303,6 +315,7 @@ enum OIDCTokenService {
             model.accountId = accountId
             model.scope = scope
             model.authTime = authTime
+            model.organizationId = claims.organization?.id ?? organizationId
             model.createdAt = now
             model.expiresAt = now.addingTimeInterval(refreshLifetime)
             try await req.db.write { tx in try await model.create(on: tx) }

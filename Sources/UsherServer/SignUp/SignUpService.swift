@@ -75,6 +75,11 @@ struct SignUpService {
             if let externalIdentity {
                 try await externalIdentity.link(to: account.id!, on: tx, now: now)
             }
+            // Issue 16: the account joins the invitation's organization with its roles, in this transaction.
+            if let organizationId = invitation.organizationId, try await OrganizationModel.find(organizationId, on: tx) != nil {
+                let roleIds = (JSONText.decode([String].self, invitation.roles ?? "[]") ?? []).compactMap(UUID.init(uuidString:))
+                try await OrganizationService.join(accountId: accountId, organizationId: organizationId, roleIds: roleIds, on: tx, now: now)
+            }
             try await verification?.afterSignUp(address, accountId: accountId, store: store.id!, on: tx, now: now)
             try await Audit.record(
                 on: tx, actor: Actor(kind: .customer, id: accountId.idString, displayName: submission.email.value),
@@ -82,6 +87,7 @@ struct SignUpService {
                 details: [
                     "accountId": accountId.idString, "email": submission.email.value,
                     "emailVerified": String(submission.emailVerified), "groups": groupIds.map(\.idString).joined(separator: ","),
+                    "organization": invitation.organizationId?.idString ?? "",
                 ],
                 at: now)
             let (sessionToken, session) = try await CustomerSession.start(accountId: accountId, store: store.id!, on: tx, now: now)

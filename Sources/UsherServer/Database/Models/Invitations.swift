@@ -28,6 +28,10 @@ final class InvitationModel: Model, @unchecked Sendable {
     @OptionalField(key: "accepted_at") var acceptedAt: Date?
     @OptionalField(key: "account_id") var accountId: UUID?
     @OptionalField(key: "last_email_id") var lastEmailId: UUID?
+    /// The organization the account joins on acceptance (M009); nil = non-organizational.
+    @OptionalField(key: "organization_id") var organizationId: UUID?
+    /// JSON array of the role ids it gets there (M009).
+    @OptionalField(key: "roles") var roles: String?
 
     init() {}
 
@@ -40,7 +44,7 @@ final class InvitationModel: Model, @unchecked Sendable {
                 "groups": groups, "metadata": metadata, "language": language, "status": status, "token_hash": tokenHash, "sent_at": sentAt,
                 "valid_until": validUntil, "send_count": sendCount, "created_by": createdBy, "created_at": createdAt,
                 "accepted_at": acceptedAt,
-                "account_id": accountId, "last_email_id": lastEmailId,
+                "account_id": accountId, "last_email_id": lastEmailId, "organization_id": organizationId, "roles": roles,
             ])
     }
 }
@@ -67,6 +71,8 @@ struct InvitationRow: Decodable {
     var accepted_at: Date?
     var account_id: UUID?
     var last_email_id: UUID?
+    var organization_id: UUID?
+    var roles: String?
 
     var model: InvitationModel {
         let m = InvitationModel()
@@ -89,6 +95,8 @@ struct InvitationRow: Decodable {
         m.acceptedAt = accepted_at
         m.accountId = account_id
         m.lastEmailId = last_email_id
+        m.organizationId = organization_id
+        m.roles = roles
         // Fluent reads a model's id and fields as "from the database" only once it has been
         // loaded or saved; this one came from the database, so later saves are updates.
         m.$id.exists = true

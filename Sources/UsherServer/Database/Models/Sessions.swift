@@ -37,6 +37,8 @@ final class LoginFlowModel: Model, @unchecked Sendable {
     /// SHA-256 of the invitation link the form was opened with (a resend retires that link).
     @OptionalField(key: "invitation_link_hash") var invitationLinkHash: String?
     @OptionalField(key: "login_hint") var loginHint: String?
+    /// The organization the sign-in is for (the `organization` parameter, or the invitation's; M009).
+    @OptionalField(key: "organization_id") var organizationId: UUID?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
 
@@ -59,6 +61,8 @@ final class AuthorizationCodeModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "used_at") var usedAt: Date?
+    /// The organization the sign-in is for (M009): its claims go into the tokens.
+    @OptionalField(key: "organization_id") var organizationId: UUID?
 
     init() {}
 }
@@ -78,6 +82,8 @@ final class RefreshTokenModel: Model, @unchecked Sendable {
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "used_at") var usedAt: Date?
     @OptionalField(key: "revoked_at") var revokedAt: Date?
+    /// The organization of the sign-in the family descends from (M009).
+    @OptionalField(key: "organization_id") var organizationId: UUID?
 
     init() {}
 }

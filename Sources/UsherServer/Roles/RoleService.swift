@@ -1,0 +1,119 @@
+import Fluent
+import Foundation
+import UsherCore
+import Vapor
+
+struct RoleView: Content, Equatable {
+    var id: String
+    var store: String
+    var name: String
+    var description: String?
+    var created: Date
+}
+
+/// Roles: named permission sets per identity store, assigned to accounts in organizations
+/// (SPEC: the Role concept).
+struct RoleService {
+    let db: any Database
+
+    static func view(_ r: RoleModel) -> RoleView {
+        RoleView(id: r.id!.idString, store: r.store, name: r.name, description: r.roleDescription, created: r.createdAt)
+    }
+
+    func list(store: String, page: PageRequest, name: String?) async throws -> Listing<RoleView> {
+        _ = try await IdentityStoreService(db: db).require(store)
+        let query = RoleModel.query(on: db).filter(\.$store == store)
+        if let name { query.filter(\.$name == name) }
+        let total = try await query.count()
+        let roles = try await query.sort(\.$name).range(page.offset..<(page.offset + page.size)).all()
+        return Listing(items: roles.map(Self.view), total: total)
+    }
+
+    /// Every role of a store, by name (the console's pickers).
+    func all(store: String) async throws -> [RoleModel] {
+        try await RoleModel.query(on: db).filter(\.$store == store).sort(\.$name).all()
+    }
+
+    func require(store: String, id: String) async throws -> RoleModel {
+        guard let uuid = UUID(uuidString: id), let role = try await RoleModel.find(uuid, on: db), role.store == store else {
+            throw UsherError.notFound("role", id)
+        }
+        return role
+    }
+
+    func get(store: String, id: String) async throws -> RoleView {
+        Self.view(try await require(store: store, id: id))
+    }
+
+    /// Looks roles up by id in a store: 404 naming every id that is not one of its roles.
+    func resolve(_ ids: [String], store: String, field: String = "roles") async throws -> [RoleModel] {
+        let uuids = ids.compactMap(UUID.init(uuidString:))
+        let found = uuids.isEmpty ? [] : try await RoleModel.query(on: db).filter(\.$id ~~ uuids).filter(\.$store == store).all()
+        let byId = Dictionary(found.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        var missing: [FieldError] = []
+        var result: [RoleModel] = []
+        for (i, id) in ids.enumerated() {
+            guard let uuid = UUID(uuidString: id), let role = byId[uuid] else {
+                missing.append(FieldError("\(field)[\(i)].id", "no role with this id exists in this identity store"))
+                continue
+            }
+            if !result.contains(where: { $0.id == uuid }) { result.append(role) }
+        }
+        if !missing.isEmpty {
+            throw UsherError(
+                status: 404, errorKey: .roleNotFound, title: "Not found",
+                detail: "Some roles do not exist: \(missing.map(\.field).joined(separator: ", ")).", fieldErrors: missing)
+        }
+        return result
+    }
+
+    func create(store: String, reader r: JSONObjectReader, by actor: Actor) async throws -> RoleView {
+        _ = try await IdentityStoreService(db: db).require(store)
+        let name = r.string("name", required: true, max: 100)
+        let description = r.string("description", max: 1000, allowEmpty: true)
+        try r.validate()
+        let role = RoleModel()
+        role.id = UUID()
+        role.store = store
+        role.name = name!
+        role.roleDescription = description?.isEmpty == true ? nil : description
+        role.createdAt = Date()
+        try await save(role, action: .roleCreated, by: actor)
+        return Self.view(role)
+    }
+
+    func update(store: String, id: String, reader r: JSONObjectReader, by actor: Actor) async throws -> RoleView {
+        let role = try await require(store: store, id: id)
+        let name = r.string("name", max: 100)
+        let description = r.string("description", max: 1000, allowEmpty: true)
+        try r.validate()
+        if let name { role.name = name }
+        if r.has("description") { role.roleDescription = description?.isEmpty == true ? nil : description }
+        try await save(role, action: .roleUpdated, by: actor)
+        return Self.view(role)
+    }
+
+    private func save(_ role: RoleModel, action: AuditAction, by actor: Actor) async throws {
+        do {
+            try await db.write { tx in
+                try await role.save(on: tx)
+                try await Audit.record(
+                    on: tx, actor: actor, action: action, store: role.store, targetType: "role", targetId: role.id!.idString,
+                    details: ["name": role.name])
+            }
+        } catch let error where error.isConstraintViolation {
+            throw UsherError.conflict(.roleExists, "A role named '\(role.name)' already exists in the identity store '\(role.store)'.")
+        }
+    }
+
+    /// Deleting a role takes it from every member who had it.
+    func delete(store: String, id: String, by actor: Actor) async throws {
+        let role = try await require(store: store, id: id)
+        try await db.write { tx in
+            try await OrganizationMemberRoleModel.query(on: tx).filter(\.$roleId == role.id!).delete()
+            try await role.delete(on: tx)
+            try await Audit.record(
+                on: tx, actor: actor, action: .roleDeleted, store: store, targetType: "role", targetId: id, details: ["name": role.name])
+        }
+    }
+}
