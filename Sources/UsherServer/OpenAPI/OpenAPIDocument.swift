@@ -120,7 +120,8 @@ enum OpenAPIDocument {
         ops += [
             Operation(
                 method: "post", path: accounts + "/{id}/passwordReset",
-                summary: "Send the account a password-reset email (a link valid 30 minutes, or, for an account that signs in only with an external provider, a notice saying so)",
+                summary:
+                    "Send the account a password-reset email (a link valid 30 minutes, or, for an account that signs in only with an external provider, a notice saying so)",
                 scope: "write:account", tag: "Accounts", success: ("202", nil, false), errors: ["400", "401", "403", "404"]),
             Operation(
                 method: "post", path: accounts + "/{id}/signOut",
