@@ -55,6 +55,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M009_Organizations())
     app.migrations.add(M010_PasswordResets())
     app.migrations.add(M011_IdempotencyKeys())
+    app.migrations.add(M012_Events())
 
     do {
         if app.db.isSQLite { try await DatabaseSetup.prepareSQLite(app.db) }
