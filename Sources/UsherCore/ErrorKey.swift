@@ -107,4 +107,6 @@ public struct ErrorKey: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let idempotencyKeyInvalid = ErrorKey(rawValue: "idempotency.keyInvalid")
     public static let idempotencyKeyReused = ErrorKey(rawValue: "idempotency.keyReused")
     public static let idempotencyInProgress = ErrorKey(rawValue: "idempotency.inProgress")
+    public static let invitationImmutableField = ErrorKey(rawValue: "invitation.immutableField")
+    public static let invitationRenewalNotPossible = ErrorKey(rawValue: "invitation.renewalNotPossible")
 }

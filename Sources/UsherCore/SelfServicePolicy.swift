@@ -8,14 +8,26 @@ public struct AccountInvitationOptions: Sendable, Equatable, Codable {
     public var allowEmailMismatch: Bool
     public var forceUsingExternalLogin: Bool
     public var linkMaxAgeHours: Int
+    /// Hours before `validUntil` at which an unopened pending invitation gets a reminder
+    /// (SPEC: Lifecycle); `[]` sends none.
+    public var reminderHoursBeforeExpiry: [Int]
+    /// The administrator who invited gets one email when the invitation expires unaccepted.
+    public var notifyInviterOnExpiry: Bool
 
     public static let linkMaxAgeRange = 1...720
+    public static let reminderHoursRange = 1...720
+    public static let maxReminders = 5
 
-    public init(enabled: Bool = true, allowEmailMismatch: Bool = false, forceUsingExternalLogin: Bool = false, linkMaxAgeHours: Int = 72) {
+    public init(
+        enabled: Bool = true, allowEmailMismatch: Bool = false, forceUsingExternalLogin: Bool = false, linkMaxAgeHours: Int = 72,
+        reminderHoursBeforeExpiry: [Int] = [24], notifyInviterOnExpiry: Bool = true
+    ) {
         self.enabled = enabled
         self.allowEmailMismatch = allowEmailMismatch
         self.forceUsingExternalLogin = forceUsingExternalLogin
         self.linkMaxAgeHours = linkMaxAgeHours
+        self.reminderHoursBeforeExpiry = reminderHoursBeforeExpiry
+        self.notifyInviterOnExpiry = notifyInviterOnExpiry
     }
 
     public func validate(into validator: inout Validator, prefix: String) {

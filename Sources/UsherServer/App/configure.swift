@@ -56,6 +56,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M010_PasswordResets())
     app.migrations.add(M011_IdempotencyKeys())
     app.migrations.add(M012_Events())
+    app.migrations.add(M015_InvitationLifecycle())
 
     do {
         if app.db.isSQLite { try await DatabaseSetup.prepareSQLite(app.db) }
@@ -121,6 +122,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
         settings: .init(leaseDuration: config.mailLease, retryBase: config.mailRetryBase), logger: app.logger, secrets: secrets)
     app.usher.outbox = worker
     if config.runMailWorker { app.lifecycle.use(OutboxLifecycle(worker: worker, signal: app.usher.mailSignal)) }
+    if config.runMailWorker { app.lifecycle.use(InvitationLifecycleScheduler()) }
     if config.demo {
         try app.register(collection: DemoRoutes())
         try await DemoApplication.seed(app)
@@ -159,6 +161,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SignUpPages())
     try app.register(collection: SignInPages())
     try app.register(collection: EmailVerificationPages())
+    try app.register(collection: InvitationRenewalPages())
     try app.register(collection: PasswordResetPages())
     try app.register(collection: AccountPageRoutes())
     try app.register(collection: FederationRoutes())

@@ -19,6 +19,14 @@ struct ConsoleRoutes: RouteCollection {
         console.get("groups", use: groups)
         console.post("groups", use: createGroup)
         console.post("groups", ":store", ":id", "delete", use: deleteGroup)
+        console.get("organizations", use: organizations)
+        console.post("organizations", use: createOrganization)
+        console.get("organizations", ":store", ":id", use: organization)
+        console.post("organizations", ":store", ":id", use: updateOrganization)
+        console.post("organizations", ":store", ":id", "members", use: saveMember)
+        console.post("organizations", ":store", ":id", "members", ":accountId", "delete", use: removeMember)
+        console.post("roles", use: createRole)
+        console.post("roles", ":store", ":id", "delete", use: deleteRole)
         console.get("applications", use: applications)
         console.post("applications", use: createApplication)
         console.get("applications", ":id", use: application)
@@ -46,6 +54,8 @@ struct ConsoleRoutes: RouteCollection {
         "invited": "Invitation sent.", "resent": "Invitation sent again with a new link.", "revoked": "Invitation revoked.",
         "groupCreated": "Group created.", "groupDeleted": "Group deleted.", "applicationCreated": "Application created.",
         "policySaved": "Policy saved.",
+        "organizationCreated": "Organization created.", "organizationSaved": "Organization saved.", "memberSaved": "Member saved.",
+        "memberRemoved": "Member removed.", "roleCreated": "Role created.", "roleDeleted": "Role deleted.",
     ]
 
     static func date(_ d: Date?) -> String {
@@ -92,6 +102,7 @@ struct ConsoleRoutes: RouteCollection {
         let oidc = apps.filter { $0.protocolKind == ApplicationProtocol.oidc.rawValue }
         let saml = apps.filter { $0.protocolKind != ApplicationProtocol.oidc.rawValue }
         let groups = try await GroupModel.query(on: req.db).filter(\.$store == store).sort(\.$name).all()
+        let organizationPicker = try await InviteOrganizationPicker.load(req, store: store, values: values)
         func error(_ prefix: String) -> String? {
             let matching = errors.filter { $0.field == prefix || $0.field.hasPrefix(prefix + ".") || $0.field.hasPrefix(prefix + "[") }
             return matching.isEmpty ? nil : matching.map(\.message).joined(separator: "; ")
@@ -112,7 +123,9 @@ struct ConsoleRoutes: RouteCollection {
             languages: Self.languages.map { .init(tag: $0.0, name: $0.1, selected: (values["language"] ?? "en-US") == $0.0) },
             emailError: error("email"), usernameError: error(InvitedUsername.field),
             applicationError: error("clientId") ?? error("applicationId"), groupsError: error("groups"), languageError: error("language"),
-            formError: message, idempotencyKey: SecretToken.generate(prefix: "console_"))
+            formError: message, idempotencyKey: SecretToken.generate(prefix: "console_"),
+            organizations: organizationPicker.organizations, organizationChosen: organizationPicker.chosen,
+            roles: organizationPicker.roles, organizationError: error("organization"), rolesError: error("roles"))
         return page(req, "console/invite", "Invite Customer", context, section: "accounts", status: status)
     }
 
@@ -126,6 +139,11 @@ struct ConsoleRoutes: RouteCollection {
         // Groups arrive as group0, group1, …; "+Add Group" and "Remove" re-render the form
         // (works without JavaScript).
         var rows = (0..<50).compactMap { form["group\($0)"] }
+        // Choosing an organization re-renders the form with its roles (works without JavaScript).
+        if form["action"] == "chooseOrganization" {
+            return try await renderInviteForm(
+                req, store: store, values: form, groupRows: rows.isEmpty ? [""] : rows, errors: [], message: nil)
+        }
         if form["action"] == "addGroup" {
             rows.append("")
             return try await renderInviteForm(req, store: store, values: form, groupRows: rows, errors: [], message: nil)
@@ -147,6 +165,7 @@ struct ConsoleRoutes: RouteCollection {
             "groups": .array(Array(Set(rows.filter { !$0.isEmpty })).sorted().map { .object(["id": .string($0)]) }),
         ]
         if let app = form["applicationId"], !app.isEmpty { body["applicationId"] = .string(app) }
+        body.merge(InviteOrganizationPicker.body(form)) { a, _ in a }
         let actor = req.adminUser!.actor
         do {
             // The form carries an idempotency key: a second click sends nothing and shows the invitation.

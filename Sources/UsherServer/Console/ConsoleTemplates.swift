@@ -7,6 +7,7 @@ enum ConsoleTemplates {
         <strong>Usher</strong>
         <a href="/admin/accounts" {{#nav_accounts}}aria-current="page"{{/nav_accounts}}>Accounts and Groups</a>
         <a href="/admin/groups" {{#nav_groups}}aria-current="page"{{/nav_groups}}>Groups</a>
+        <a href="/admin/organizations" {{#nav_organizations}}aria-current="page"{{/nav_organizations}}>Organizations</a>
         <a href="/admin/applications" {{#nav_applications}}aria-current="page"{{/nav_applications}}>Applications</a>
         <a href="/admin/policies" {{#nav_policies}}aria-current="page"{{/nav_policies}}>Policies</a>
         <a href="/admin/mailbox" {{#nav_mailbox}}aria-current="page"{{/nav_mailbox}}>Mailbox</a>
@@ -120,6 +121,14 @@ enum ConsoleTemplates {
         <button type="submit" name="removeGroup" value="{{index}}" class="secondary" style="margin:0" formnovalidate>Remove</button></div>{{/groupRows}}
         {{#groupsError}}<div class="field-error">{{groupsError}}</div>{{/groupsError}}
         <button type="submit" name="action" value="addGroup" id="add-group" class="secondary" formnovalidate>+Add Group</button>
+        <h2>Organization</h2>
+        <label for="organization">Organization</label>
+        <div style="display:flex;gap:8px;align-items:center"><select id="organization" name="organization"><option value="">No organization</option>{{#organizations}}<option value="{{id}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/organizations}}</select>
+        <button type="submit" name="action" value="chooseOrganization" id="choose-organization" class="secondary" style="margin:0" formnovalidate>Choose</button></div>
+        {{#organizationError}}<div class="field-error">{{organizationError}}</div>{{/organizationError}}
+        {{#organizationChosen}}<fieldset id="roles"><legend>Roles</legend>{{#roles}}<label><input type="checkbox" name="role{{index}}" value="{{id}}" {{#checked}}checked{{/checked}}> {{name}}</label>{{/roles}}{{^roles}}<p class="muted">This store has no roles yet.</p>{{/roles}}</fieldset>{{/organizationChosen}}
+        {{^organizationChosen}}<p class="muted">Roles can be chosen once an organization is.</p>{{/organizationChosen}}
+        {{#rolesError}}<div class="field-error">{{rolesError}}</div>{{/rolesError}}
         <h2>Language</h2>
         <label for="language">Language of the invitation email</label>
         <select id="language" name="language">{{#languages}}<option value="{{tag}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/languages}}</select>

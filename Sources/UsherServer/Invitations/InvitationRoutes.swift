@@ -14,6 +14,7 @@ struct InvitationRoutes: RouteCollection {
         write.post(use: create)
         write.post(":id", "resend", use: resend)
         write.delete(":id", use: revoke)
+        write.patch(":id", use: edit)
     }
 
     private func service(_ req: Request) -> InvitationService {
@@ -35,6 +36,7 @@ struct InvitationRoutes: RouteCollection {
         filter.accepted = try req.queryBool("accepted")
         filter.email = req.query[String.self, at: "email"]
         filter.clientId = req.query[String.self, at: "clientId"]
+        filter.renewalRequested = try req.queryBool("renewalRequested")
         let page = try PageRequest.from(req)
         let sort = try SortOrder.all(req, allowed: InvitationService.sortFields, default: [InvitationService.defaultSort])
         let after = try InvitationCursor.from(req.query[String.self, at: "after"], sort: sort)
@@ -72,6 +74,12 @@ struct InvitationRoutes: RouteCollection {
         try response.content.encode(view, as: .json)
         response.headers.cacheControl = .init(noStore: true)
         return response
+    }
+
+    func edit(req: Request) async throws -> InvitationView {
+        try await service(req).edit(
+            store: try req.opaqueIdParameter("store"), id: try req.opaqueIdParameter("id"), reader: try JSONObjectReader.body(of: req),
+            by: try req.apiActor)
     }
 
     func revoke(req: Request) async throws -> HTTPStatus {

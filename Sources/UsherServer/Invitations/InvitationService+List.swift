@@ -12,6 +12,8 @@ struct InvitationFilter: Sendable {
     /// Part of an email, for the console's search box.
     var search: String?
     var clientId: String?
+    /// Only invitations whose invitee asked for a new one from the expired link (or none such).
+    var renewalRequested: Bool?
 }
 
 /// Reading invitations: one, or a page of a store's (API and console).
@@ -61,6 +63,9 @@ extension InvitationService {
             conditions.append("email_key LIKE \(bind: "%\(AccountService.escapeLike(search.lowercased()))%")")
         }
         if let clientId = filter.clientId { conditions.append("client_id = \(bind: clientId)") }
+        if let renewal = filter.renewalRequested {
+            conditions.append(renewal ? "renewal_requested_at IS NOT NULL" : "renewal_requested_at IS NULL")
+        }
         let matching = conditions.joined(separator: " AND ")
         let orders = orders.isEmpty ? [Self.defaultSort] : orders
         let sort = orders[0]

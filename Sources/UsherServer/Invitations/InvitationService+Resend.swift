@@ -28,6 +28,7 @@ extension InvitationService {
         let profile = InvitationRequest.profile(from: JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:])
         let invitationId = invitation.id!
         let tokenHash = SecretToken.hash(token)
+        let linkSecret = try OutboxLinkSealer.forInvitations(context.secrets).seal(token: token, messageId: invitationId)
 
         let oldTokenHash = invitation.tokenHash
         let updated = try await db.write { tx in
@@ -35,7 +36,8 @@ extension InvitationService {
             let rows = try await tx.sql.raw(
                 """
                 UPDATE invitations SET token_hash = \(bind: tokenHash), valid_until = \(bind: validUntil), sent_at = \(bind: now),
-                  send_count = send_count + 1
+                  send_count = send_count + 1, link_secret = \(bind: linkSecret), expired_at = NULL, renewal_requested_at = NULL,
+                  reminders_sent = 0
                 WHERE id = \(bind: invitationId) AND status = \(InvitationStatus.pending) RETURNING id
                 """
             ).all()

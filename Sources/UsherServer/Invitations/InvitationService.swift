@@ -35,6 +35,8 @@ struct InvitationService {
         invitation.language = request.language
         invitation.status = InvitationStatus.pending.rawValue
         invitation.tokenHash = SecretToken.hash(token)
+        invitation.linkSecret = try OutboxLinkSealer.forInvitations(context.secrets).seal(token: token, messageId: invitation.id!)
+        invitation.remindersSent = 0
         invitation.sentAt = now
         invitation.validUntil = InvitationRules.validUntil(from: now, options: options)
         invitation.sendCount = 1

@@ -41,6 +41,11 @@ struct InvitationView: Content, Equatable {
     var organization: String?
     var organizationName: String?
     var roles: [RoleAssignment] = []
+    /// The lifecycle (SPEC: Lifecycle): first display of the sign-up form, reminders sent, and
+    /// when the invitee asked for a new invitation from the expired link.
+    var openedAt: Date?
+    var remindersSent = 0
+    var renewalRequestedAt: Date?
 }
 
 /// Strivacity's organization-role assignment: a role, in an organization.
@@ -115,7 +120,7 @@ extension InvitationService {
                 organizationName: i.organizationId.flatMap { organizationNames[$0] },
                 roles: i.organizationId.map { org in
                     (JSONText.decode([String].self, i.roles ?? "[]") ?? []).map { RoleAssignment(id: $0, organization: org.idString) }
-                } ?? [])
+                } ?? [], openedAt: i.openedAt, remindersSent: i.remindersSent ?? 0, renewalRequestedAt: i.renewalRequestedAt)
         }
     }
 }

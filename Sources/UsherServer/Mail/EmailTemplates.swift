@@ -14,6 +14,8 @@ enum EmailTemplates {
         var linkIntro: String
         var expiry: String  // {{validUntil}}
         var ignore: String
+        var reminderSubject: String  // {{inviterName}}, {{applicationName}}
+        var reminderLead: String
     }
 
     static let languages: [Language] = [
@@ -25,7 +27,9 @@ enum EmailTemplates {
                 "{{inviterName}} invited you to create your account in {{applicationName}}. Your sign-up form is ready and already filled in with what we know about you.",
             action: "Create your account", linkIntro: "Or open this link in your browser:",
             expiry: "The link works until {{validUntil}}.",
-            ignore: "If you did not expect this invitation, you can ignore this email."),
+            ignore: "If you did not expect this invitation, you can ignore this email.",
+            reminderSubject: "Reminder: {{inviterName}} invited you to {{applicationName}}",
+            reminderLead: "Your invitation is still waiting for you."),
         Language(
             tag: "de-DE",
             subject: "{{inviterName}} hat Sie zu {{applicationName}} eingeladen",
@@ -34,7 +38,9 @@ enum EmailTemplates {
                 "{{inviterName}} hat Sie eingeladen, Ihr Konto bei {{applicationName}} zu erstellen. Ihr Registrierungsformular ist bereits mit Ihren Angaben ausgefüllt.",
             action: "Konto erstellen", linkIntro: "Oder öffnen Sie diesen Link in Ihrem Browser:",
             expiry: "Der Link ist gültig bis {{validUntil}}.",
-            ignore: "Wenn Sie diese Einladung nicht erwartet haben, können Sie diese E-Mail ignorieren."),
+            ignore: "Wenn Sie diese Einladung nicht erwartet haben, können Sie diese E-Mail ignorieren.",
+            reminderSubject: "Erinnerung: {{inviterName}} hat Sie zu {{applicationName}} eingeladen",
+            reminderLead: "Ihre Einladung wartet noch auf Sie."),
         Language(
             tag: "fr-FR",
             subject: "{{inviterName}} vous invite à rejoindre {{applicationName}}",
@@ -43,7 +49,9 @@ enum EmailTemplates {
                 "{{inviterName}} vous invite à créer votre compte sur {{applicationName}}. Votre formulaire d’inscription est prêt et déjà prérempli.",
             action: "Créer mon compte", linkIntro: "Ou ouvrez ce lien dans votre navigateur :",
             expiry: "Le lien est valable jusqu’au {{validUntil}}.",
-            ignore: "Si vous n’attendiez pas cette invitation, vous pouvez ignorer cet e-mail."),
+            ignore: "Si vous n’attendiez pas cette invitation, vous pouvez ignorer cet e-mail.",
+            reminderSubject: "Rappel : {{inviterName}} vous invite à rejoindre {{applicationName}}",
+            reminderLead: "Votre invitation vous attend toujours."),
         Language(
             tag: "es-ES",
             subject: "{{inviterName}} te ha invitado a {{applicationName}}",
@@ -52,7 +60,9 @@ enum EmailTemplates {
                 "{{inviterName}} te ha invitado a crear tu cuenta en {{applicationName}}. Tu formulario de registro ya está listo y completado con tus datos.",
             action: "Crear mi cuenta", linkIntro: "O abre este enlace en tu navegador:",
             expiry: "El enlace es válido hasta el {{validUntil}}.",
-            ignore: "Si no esperabas esta invitación, puedes ignorar este correo."),
+            ignore: "Si no esperabas esta invitación, puedes ignorar este correo.",
+            reminderSubject: "Recordatorio: {{inviterName}} te ha invitado a {{applicationName}}",
+            reminderLead: "Tu invitación todavía te está esperando."),
         Language(
             tag: "hu-HU",
             subject: "{{inviterName}} meghívta Önt: {{applicationName}}",
@@ -61,7 +71,9 @@ enum EmailTemplates {
                 "{{inviterName}} meghívta Önt, hogy hozza létre fiókját itt: {{applicationName}}. A regisztrációs űrlap már elkészült, és ki van töltve az Önről ismert adatokkal.",
             action: "Fiók létrehozása", linkIntro: "Vagy nyissa meg ezt a hivatkozást a böngészőjében:",
             expiry: "A hivatkozás eddig érvényes: {{validUntil}}.",
-            ignore: "Ha nem számított erre a meghívásra, nyugodtan hagyja figyelmen kívül ezt az e-mailt."),
+            ignore: "Ha nem számított erre a meghívásra, nyugodtan hagyja figyelmen kívül ezt az e-mailt.",
+            reminderSubject: "Emlékeztető: {{inviterName}} meghívta Önt: {{applicationName}}",
+            reminderLead: "A meghívása még mindig Önre vár."),
     ]
 
     static let layout = """
@@ -116,6 +128,31 @@ enum EmailTemplates {
                 {{/body}}{{/email_layout}}
                 """
         }
+        for l in languages {
+            // A reminder is the invitation again, with the same link, under its own subject.
+            let invitation = "email/invitation.\(l.tag)"
+            let base = "email/reminder.\(l.tag)"
+            result["\(base).subject"] = unescaped(l.reminderSubject)
+            result["\(base).text"] = "\(l.reminderLead)\n\n" + (result["\(invitation).text"] ?? "")
+            result["\(base).html"] = (result["\(invitation).html"] ?? "").replacingOccurrences(
+                of: "{{$body}}\n", with: "{{$body}}\n<p><strong>\(l.reminderLead)</strong></p>\n")
+        }
+        // To the administrator who invited, when the invitation expired unaccepted (English:
+        // the console's language).
+        result["email/invitation-expired.en-US.subject"] = "Your invitation to {{{email}}} expired unaccepted"
+        result["email/invitation-expired.en-US.text"] = """
+            The invitation you sent to {{{email}}} for {{{applicationName}}} expired on {{{validUntil}}} without being accepted.
+
+            To invite them again, resend it from the console:
+            {{{consoleLink}}}
+
+            """
+        result["email/invitation-expired.en-US.html"] = """
+            {{<email_layout}}{{$body}}
+            <p>The invitation you sent to <strong>{{email}}</strong> for {{applicationName}} expired on {{validUntil}} without being accepted.</p>
+            <p>To invite them again, <a href="{{consoleLink}}" style="color:#2457d6;">resend it from the console</a>.</p>
+            {{/body}}{{/email_layout}}
+            """
         return result
     }
 }

@@ -4,18 +4,20 @@ import UsherCore
 /// The invitation email: who invites, to which application, the link, and until when it works,
 /// in the invitation's language (with a fallback to its language part, then en-US).
 enum InvitationEmail {
+    /// `template`: `email/invitation`, or `email/reminder` for the same invitation again.
     static func compose(
-        invitation: InvitationModel, applicationName: String, inviter: String, link: String, recipientName: String?, templates: Templates
+        invitation: InvitationModel, applicationName: String, inviter: String, link: String, recipientName: String?, templates: Templates,
+        template: String = "email/invitation"
     ) throws -> ComposedEmail {
         let language = invitation.language
         let context = InvitationEmailContext(
             applicationName: applicationName, inviterName: inviter, recipientName: recipientName ?? "",
             hasRecipientName: recipientName != nil,
             email: invitation.email, link: link, lang: language, validUntil: DateText.long(invitation.validUntil, language: language))
-        let subject = templates.render(templates.localized("email/invitation", language: language, suffix: "subject"), context)
+        let subject = templates.render(templates.localized(template, language: language, suffix: "subject"), context)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let text = templates.render(templates.localized("email/invitation", language: language, suffix: "text"), context)
-        let html = templates.render(templates.localized("email/invitation", language: language, suffix: "html"), context)
+        let text = templates.render(templates.localized(template, language: language, suffix: "text"), context)
+        let html = templates.render(templates.localized(template, language: language, suffix: "html"), context)
         guard !subject.contains("\r"), !subject.contains("\n") else {
             throw UsherError.badRequest(
                 .emailInvalidSubject, "The invitation email's subject would span several lines; check the subject template.")

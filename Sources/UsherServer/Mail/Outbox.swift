@@ -23,23 +23,32 @@ enum OutboxStatus: String, Sendable {
 enum Outbox {
     /// The row of one email. `linkToken`, the secret part of the email's link, is not kept in
     /// its text: it is sealed apart and put back at send time (see `OutboxLinkSealer`).
+    /// An email to queue. `linkToken` (nil: an email with no secret link, such as a notice to an
+    /// administrator) is hidden in the stored text and kept sealed for the worker.
     static func message(
-        _ email: ComposedEmail, linkToken: String, sealer: OutboxLinkSealer, invitationId: UUID?, store: String?, retryPeriod: TimeInterval,
-        now: Date
+        _ email: ComposedEmail, linkToken: String?, sealer: OutboxLinkSealer, invitationId: UUID?, store: String?,
+        retryPeriod: TimeInterval,
+        now: Date, kind: String = "invitation"
     ) throws -> OutboxMessageModel {
         let m = OutboxMessageModel()
         let id = UUID()
         m.id = id
-        m.kind = "invitation"
+        m.kind = kind
         m.invitationId = invitationId
         m.store = store
         m.recipient = email.to
         m.recipientName = email.toName
-        let hidden = OutboxLink.hide(linkToken, in: email, messageId: id)
-        m.subject = hidden.subject
-        m.textBody = hidden.text
-        m.htmlBody = hidden.html
-        m.linkSecret = try sealer.seal(token: linkToken, messageId: id)
+        if let linkToken {
+            let hidden = OutboxLink.hide(linkToken, in: email, messageId: id)
+            m.subject = hidden.subject
+            m.textBody = hidden.text
+            m.htmlBody = hidden.html
+            m.linkSecret = try sealer.seal(token: linkToken, messageId: id)
+        } else {
+            m.subject = email.subject
+            m.textBody = email.text
+            m.htmlBody = email.html
+        }
         m.language = email.language
         m.messageId = "<\(m.id!.idString)@usher>"
         m.status = OutboxStatus.queued.rawValue

@@ -29,7 +29,16 @@ struct AuthorizeEndpoint: RouteCollection {
 
         // An invitation link: show the sign-up form, whatever session the browser has.
         if let hint = request.loginHint, hint.hasPrefix(InvitationService.tokenPrefix) {
-            let invitation = try await InvitationLink.usableInvitation(token: hint, clientId: request.client.id!, on: req.db)
+            let invitation: InvitationModel
+            do {
+                invitation = try await InvitationLink.usableInvitation(token: hint, clientId: request.client.id!, on: req.db)
+            } catch let error as UsherError where error.errorKey == .invitationExpired {
+                // An expired link offers "Ask for a new invitation" (SPEC: Lifecycle).
+                guard let expired = try await InvitationService(db: req.db, context: req.usher).expiredInvitation(token: hint) else {
+                    throw error
+                }
+                return InvitationRenewalPages.expiredLinkPage(req, token: hint, invitation: expired, pending: response)
+            }
             // The sign-up is for the invitation's organization (issue 16), whatever the parameter says.
             let flow = try await LoginFlows.create(
                 request, invitationId: invitation.id, invitationLinkHash: invitation.tokenHash, organizationId: invitation.organizationId,

@@ -63,5 +63,6 @@ enum BuiltInTemplates {
         .merging(LogoutTemplates.all) { a, _ in a }
         .merging(PasswordResetTemplates.all) { a, _ in a }
         .merging(AccountPageTemplates.all) { a, _ in a }
+        .merging(["page/invitation-expired": InvitationRenewalTemplates.expired]) { a, _ in a }
     }
 }

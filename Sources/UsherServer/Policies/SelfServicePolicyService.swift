@@ -21,9 +21,12 @@ struct SelfServicePolicyView: Content, Equatable {
 
 extension SelfServicePolicyModel {
     var invitationOptions: AccountInvitationOptions {
-        AccountInvitationOptions(
+        let defaults = AccountInvitationOptions()
+        return AccountInvitationOptions(
             enabled: invitationEnabled, allowEmailMismatch: allowEmailMismatch,
-            forceUsingExternalLogin: forceUsingExternalLogin, linkMaxAgeHours: linkMaxAgeHours)
+            forceUsingExternalLogin: forceUsingExternalLogin, linkMaxAgeHours: linkMaxAgeHours,
+            reminderHoursBeforeExpiry: reminderHours.flatMap { JSONText.decode([Int].self, $0) } ?? defaults.reminderHoursBeforeExpiry,
+            notifyInviterOnExpiry: notifyInviterOnExpiry ?? defaults.notifyInviterOnExpiry)
     }
 
     var fields: RegistrationFields {
@@ -38,6 +41,8 @@ extension SelfServicePolicyModel {
         allowEmailMismatch = options.allowEmailMismatch
         forceUsingExternalLogin = options.forceUsingExternalLogin
         linkMaxAgeHours = options.linkMaxAgeHours
+        reminderHours = JSONText.encode(options.reminderHoursBeforeExpiry)
+        notifyInviterOnExpiry = options.notifyInviterOnExpiry
         registrationFields = JSONText.encode(fields.asDictionary)
     }
 }
@@ -80,6 +85,19 @@ struct SelfServicePolicyService {
                 if let v = ai.bool("allowEmailMismatch") { options.allowEmailMismatch = v }
                 if let v = ai.bool("forceUsingExternalLogin") { options.forceUsingExternalLogin = v }
                 if let v = ai.int("linkMaxAgeHours", range: AccountInvitationOptions.linkMaxAgeRange) { options.linkMaxAgeHours = v }
+                if let items = ai.array("reminderHoursBeforeExpiry", maxCount: AccountInvitationOptions.maxReminders) {
+                    var hours: [Int] = []
+                    for (i, item) in items.enumerated() {
+                        guard case .number(let n) = item, n == n.rounded(), AccountInvitationOptions.reminderHoursRange.contains(Int(n))
+                        else {
+                            r.sink.add(ai.field("reminderHoursBeforeExpiry") + "[\(i)]", "must be a whole number of hours from 1 to 720")
+                            continue
+                        }
+                        hours.append(Int(n))
+                    }
+                    options.reminderHoursBeforeExpiry = Array(Set(hours)).sorted(by: >)
+                }
+                if let v = ai.bool("notifyInviterOnExpiry") { options.notifyInviterOnExpiry = v }
                 ai.finish()
             }
             if let reg = o.object("registration") {

@@ -14,7 +14,7 @@ struct RateLimiter: Sendable {
     static let allRules = [
         signUpPerIP, signUpPerInvitation, signInPerIP, signInPerAccount, adminSignInFailuresPerIP,
         adminSignInFailuresPerAccount, resendPerInvitation, tokenClientFailures, authorizePerAddress,
-        passwordForgotPerIP, passwordForgotPerAddress, accountEmailsPerAccount,
+        passwordForgotPerIP, passwordForgotPerAddress, accountEmailsPerAccount, renewalRequestsPerIP,
     ]
 
     private func effective(_ rule: Rule) -> Rule {
@@ -80,6 +80,8 @@ struct RateLimiter: Sendable {
     /// Failed console sign-ins of one administrator from one address: 5 free, then growing waits up to 15 minutes.
     static let adminSignInFailuresPerAccount = Rule(name: "admin-signin-account", limit: 5, window: 900, kind: .backoff)
     static let resendPerInvitation = Rule(name: "resend-invitation", limit: 5, window: 3600)
+    /// "Ask for a new invitation" from expired links, per client address (one per invitation anyway).
+    static let renewalRequestsPerIP = Rule(name: "renewal-ip", limit: 10, window: 3600)
     /// "Forgot password?" requests from one client address (answered 429 past it).
     static let passwordForgotPerIP = Rule(name: "password-forgot-ip", limit: 20, window: 3600)
     /// Reset emails to one address: past it nothing is sent, and the answer stays the same.

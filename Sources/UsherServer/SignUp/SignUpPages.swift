@@ -39,6 +39,7 @@ struct SignUpPages: RouteCollection {
 
     func show(_ req: Request) async throws -> Response {
         let context = try await Self.load(req, flowId: req.query[String.self, at: "flow"])
+        try await InvitationService(db: req.db, context: req.usher).markOpened(context.invitation)
         return render(req, context, posted: [:], errors: [], message: nil)
     }
 

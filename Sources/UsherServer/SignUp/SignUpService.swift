@@ -38,7 +38,8 @@ struct SignUpService {
             let sameLink: SQLQueryString = flow.invitationLinkHash.map { " AND token_hash = \(bind: $0)" } ?? ""
             let claimed = try await tx.sql.raw(
                 """
-                UPDATE invitations SET status = \(InvitationStatus.done), accepted_at = \(bind: now), account_id = \(bind: accountId)
+                UPDATE invitations SET status = \(InvitationStatus.done), accepted_at = \(bind: now), account_id = \(bind: accountId),
+                  link_secret = NULL
                 WHERE id = \(bind: invitationId) AND status = \(InvitationStatus.pending) AND valid_until > \(bind: now)\(sameLink) RETURNING id
                 """
             ).all(decoding: Row.self)

@@ -13,6 +13,10 @@ final class SelfServicePolicyModel: Model, @unchecked Sendable {
     @Field(key: "allow_email_mismatch") var allowEmailMismatch: Bool
     @Field(key: "force_external_login") var forceUsingExternalLogin: Bool
     @Field(key: "link_max_age_hours") var linkMaxAgeHours: Int
+    /// JSON array of hours (M015); nil = the default `[24]`.
+    @OptionalField(key: "reminder_hours") var reminderHours: String?
+    /// nil = the default, true (M015).
+    @OptionalField(key: "notify_inviter_on_expiry") var notifyInviterOnExpiry: Bool?
     /// JSON object: attribute name → field mode.
     @Field(key: "registration_fields") var registrationFields: String
     @Field(key: "created_at") var createdAt: Date

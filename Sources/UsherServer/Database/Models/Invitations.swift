@@ -32,6 +32,15 @@ final class InvitationModel: Model, @unchecked Sendable {
     @OptionalField(key: "organization_id") var organizationId: UUID?
     /// JSON array of the role ids it gets there (M009).
     @OptionalField(key: "roles") var roles: String?
+    /// The lifecycle (M015): first display of its sign-up form, reminders sent, the one
+    /// transition to EXPIRED, a renewal asked for from its expired link.
+    @OptionalField(key: "opened_at") var openedAt: Date?
+    @OptionalField(key: "reminders_sent") var remindersSent: Int?
+    @OptionalField(key: "expired_at") var expiredAt: Date?
+    @OptionalField(key: "renewal_requested_at") var renewalRequestedAt: Date?
+    /// The link token sealed with the server's key (`InvitationLinkSealer`), so a reminder can
+    /// carry the link of the original email; dropped when the invitation leaves PENDING.
+    @OptionalField(key: "link_secret") var linkSecret: String?
 
     init() {}
 
@@ -45,6 +54,7 @@ final class InvitationModel: Model, @unchecked Sendable {
                 "valid_until": validUntil, "send_count": sendCount, "created_by": createdBy, "created_at": createdAt,
                 "accepted_at": acceptedAt,
                 "account_id": accountId, "last_email_id": lastEmailId, "organization_id": organizationId, "roles": roles,
+                "reminders_sent": remindersSent ?? 0, "link_secret": linkSecret,
             ])
     }
 }
@@ -73,6 +83,11 @@ struct InvitationRow: Decodable {
     var last_email_id: UUID?
     var organization_id: UUID?
     var roles: String?
+    var opened_at: Date?
+    var reminders_sent: Int?
+    var expired_at: Date?
+    var renewal_requested_at: Date?
+    var link_secret: String?
 
     var model: InvitationModel {
         let m = InvitationModel()
@@ -97,6 +112,11 @@ struct InvitationRow: Decodable {
         m.lastEmailId = last_email_id
         m.organizationId = organization_id
         m.roles = roles
+        m.openedAt = opened_at
+        m.remindersSent = reminders_sent
+        m.expiredAt = expired_at
+        m.renewalRequestedAt = renewal_requested_at
+        m.linkSecret = link_secret
         // Fluent reads a model's id and fields as "from the database" only once it has been
         // loaded or saved; this one came from the database, so later saves are updates.
         m.$id.exists = true
