@@ -47,6 +47,32 @@ import Vapor
         }
     }
 
+    /// The console's two buttons on an account: the same actions, behind the console's CSRF token.
+    @Test(arguments: TestDatabase.available)
+    func theConsoleOffersBothActionsOnAnAccountsPage(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let c = try await SelfServiceCustomer.make(t)
+            var laptop = Browser()
+            _ = try await c.signIn(&laptop)
+            let admin = try await ConsoleBrowser.signIn(t)
+            let path = "/admin/accounts/default/\(c.accountId)"
+            let page = try await admin.get(path)
+            #expect(page.body.contains("id=\"send-password-reset\"") && page.body.contains("id=\"sign-out-everywhere\""))
+            let csrf = try c.csrf(page)
+            let forged = try await t.send(.POST, path + "/sign-out", headers: admin.cookieHeader, form: "csrf=forged")
+            #expect(forged.status == .forbidden)
+            #expect(try await c.isSignedIn(laptop))
+
+            let reset = try await t.send(.POST, path + "/password-reset", headers: admin.cookieHeader, form: "csrf=\(csrf)")
+            #expect(reset.headers.first(name: .location) == path + "?done=passwordReset")
+            #expect(try await c.emails().map(\.kind) == [PasswordReset.linkKind])
+            let out = try await t.send(.POST, path + "/sign-out", headers: admin.cookieHeader, form: "csrf=\(csrf)")
+            #expect(out.headers.first(name: .location) == path + "?done=signedOut")
+            #expect(try await !c.isSignedIn(laptop))
+            #expect(try await admin.get(path + "?done=signedOut").body.contains("Signed out everywhere"))
+        }
+    }
+
     /// An account that signs in only with an upstream provider is told so instead of getting a link.
     @Test(arguments: TestDatabase.available)
     func anAccountWithoutPasswordButWithAProviderIsToldHowItSignsIn(_ db: TestDatabase) async throws {

@@ -50,7 +50,10 @@ extension ConsoleRoutes {
         let store = try req.storeName()
         let service = AccountService(db: req.db, passwords: nil)
         let a = try await service.view(try await service.require(store: store, id: try req.uuidParameter("id").idString))
-        return page(req, "console/account", a.email ?? "Account", AccountConsolePage(a), section: "accounts")
+        var context = AccountConsolePage(a)
+        context.actionNotice = req.query[String.self, at: "done"].flatMap { AccountConsoleActions.notices[$0] }
+        context.actionError = req.query[String.self, at: "failed"].map { String($0.prefix(300)) }
+        return page(req, "console/account", a.email ?? "Account", context, section: "accounts")
     }
 }
 
@@ -66,6 +69,7 @@ struct AccountConsolePage {
         var subject: String
     }
 
+    var id: String
     var email: String?
     var name: String
     var store: String
@@ -77,8 +81,12 @@ struct AccountConsolePage {
     var hasPassword: Bool
     var createdText: String
     var lastSignInText: String
+    /// What the last button did (`?done=`), or why it could not (`?failed=`).
+    var actionNotice: String?
+    var actionError: String?
 
     init(_ a: AccountView) {
+        id = a.id
         email = a.email
         name = [a.givenName, a.familyName].compactMap { $0 }.joined(separator: " ")
         store = a.store

@@ -164,6 +164,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: InvitationRenewalPages())
     try app.register(collection: PasswordResetPages())
     try app.register(collection: AccountPageRoutes())
+    try app.register(collection: AccountConsoleActions())
     try app.register(collection: FederationRoutes())
     try app.register(collection: ConsoleAuthRoutes())
     try app.register(collection: ConsoleRoutes())

@@ -91,6 +91,10 @@ enum ConsoleTemplates {
         <tr><th>Password</th><td>{{#hasPassword}}set{{/hasPassword}}{{^hasPassword}}none{{/hasPassword}}</td></tr>
         <tr><th>Created</th><td>{{createdText}}</td></tr><tr><th>Last sign-in</th><td>{{lastSignInText}}</td></tr>
         </tbody></table>
+        {{#actionNotice}}<div class="notice" role="status" id="account-notice">{{actionNotice}}</div>{{/actionNotice}}
+        {{#actionError}}<div class="alert" role="alert" id="account-error">{{actionError}}</div>{{/actionError}}
+        <form method="post" action="/admin/accounts/{{store}}/{{id}}/password-reset" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="send-password-reset">Send password reset email</button></form>
+        <form method="post" action="/admin/accounts/{{store}}/{{id}}/sign-out" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="secondary" id="sign-out-everywhere">Sign out everywhere</button></form>
         {{/content}}{{/console_layout}}
         """
 

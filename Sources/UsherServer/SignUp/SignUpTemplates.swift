@@ -26,6 +26,7 @@ enum SignUpTemplates {
         <button type="submit" id="create-account">Create account</button>
         {{/passwordAllowed}}
         </form>
+        <p class="muted" style="margin-top:16px">Already have an account? <a href="/password/forgot?flow={{flow}}" id="forgot-password">Forgot password?</a></p>
         {{#hasProviders}}<div class="providers" style="margin-top:24px;border-top:1px solid var(--line);padding-top:8px">
         {{#providers}}<form method="post" action="/federation/start"><input type="hidden" name="flow" value="{{flow}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="provider" value="{{id}}"><button class="secondary" id="continue-with-{{id}}" style="width:100%">Continue with {{name}}</button></form>{{/providers}}
         </div>{{/hasProviders}}
