@@ -58,6 +58,12 @@ struct InviteConsolePage {
     var formError: String?
     /// Sent back with the form: one invitation however many times it is submitted.
     var idempotencyKey: String
+    /// The Organization picker, and the Roles one once an organization is chosen (issue 16).
+    var organizations: [InviteOrganizationPicker.Option] = []
+    var organizationChosen = false
+    var roles: [InviteOrganizationPicker.Role] = []
+    var organizationError: String?
+    var rolesError: String?
 }
 
 /// `console/invitation`: one invitation, its delivery and what the console can do with it.
