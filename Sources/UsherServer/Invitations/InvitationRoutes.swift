@@ -10,6 +10,7 @@ struct InvitationRoutes: RouteCollection {
         let write = invite.grouped(RequireScope(.writeAccount))
 
         read.get(use: list)
+        read.get("stats", use: stats)
         read.get(":id", use: get)
         write.post(use: create)
         write.post(":id", "resend", use: resend)
@@ -43,6 +44,14 @@ struct InvitationRoutes: RouteCollection {
         let listing = try await service(req).list(
             store: try req.opaqueIdParameter("store"), filter: filter, sort: sort, page: page, after: after)
         return try listing.response(for: req, page: page)
+    }
+
+    /// SPEC: Funnel.
+    func stats(req: Request) async throws -> InvitationFunnel {
+        let (from, to) = try InvitationService.funnelPeriod(
+            from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"], now: Date())
+        return try await service(req).funnel(
+            store: try req.opaqueIdParameter("store"), from: from, to: to, clientId: req.query[String.self, at: "clientId"])
     }
 
     func get(req: Request) async throws -> InvitationView {

@@ -101,6 +101,8 @@ extension OpenAPIDocument {
         let invitationOptions = object([
             "enabled": bool, "allowEmailMismatch": bool, "forceUsingExternalLogin": bool,
             "linkMaxAgeHours": ["type": "integer", "minimum": 1, "maximum": 720],
+            "reminderHoursBeforeExpiry": ["type": "array", "items": ["type": "integer", "minimum": 1, "maximum": 720], "maxItems": 5],
+            "notifyInviterOnExpiry": bool,
         ])
         let policyOptions = object([
             "accountInvitation": invitationOptions,
@@ -146,7 +148,31 @@ extension OpenAPIDocument {
                         "status": string, "attempts": int, "lastError": string, "sentAt": dateTime, "transport": string, "emailId": string,
                     ]),
                     "link": ["type": "string", "description": "Only in the answers to create and resend."],
+                    "openedAt": dateTime, "remindersSent": int, "renewalRequestedAt": dateTime,
                 ], additional: true),
+            "InvitationFunnel": object(
+                [
+                    "from": dateTime, "to": dateTime, "clientId": string, "created": int, "delivered": int, "opened": int, "accepted": int,
+                    "expired": int, "revoked": int, "failedDelivery": int,
+                    "medianSecondsToAccept": ["type": "number", "nullable": true],
+                    "p90SecondsToAccept": ["type": "number", "nullable": true],
+                    "series": array(
+                        object([
+                            "date": string, "created": int, "delivered": int, "opened": int, "accepted": int, "expired": int,
+                        ])),
+                ]),
+            "InvitationUpdate": object(
+                [
+                    "metadata": [
+                        "type": "object", "description": "JSON merge patch (RFC 7386) of the metadata: null removes a key.",
+                        "additionalProperties": true,
+                    ],
+                    "groups": idRefs, "language": string,
+                    "validUntil": [
+                        "type": "string", "format": "date-time",
+                        "description": "In the future, at most 720 hours ahead; makes an EXPIRED invitation PENDING again.",
+                    ],
+                ]),
             "IdentityStore": object(
                 ["name": string, "identifiers": array(["type": "string", "enum": ["EMAIL", "USERNAME"]]), "created": dateTime],
                 additional: true),

@@ -44,6 +44,7 @@ enum OpenAPIDocument {
                     ("status", "string", "PENDING, DONE or EXPIRED (comma-separated for several)."),
                     ("accepted", "boolean", "true for DONE, false for the others."),
                     ("email", "string", "Exact email (case-insensitive)."), ("clientId", "string", "The OIDC client."),
+                    ("renewalRequested", "boolean", "true: only invitations whose invitee asked for a new one from the expired link."),
                     (
                         "sort", "array",
                         "field or field,asc|desc; repeat the parameter to sort by several fields in order. Fields: created, sent, validUntil, email, status, clientId, id, language, accountId."
@@ -54,6 +55,13 @@ enum OpenAPIDocument {
                     ),
                 ],
                 paged: true, errors: ["400", "401", "403", "404"]),
+            Operation(
+                method: "get", path: inv + "/stats", summary: "The invitation funnel of a period", scope: "read:account", tag: "Invitations",
+                success: ("200", "InvitationFunnel", false),
+                query: [
+                    ("from", "string", "Start (date or date-time, UTC); default 30 days before to."),
+                    ("to", "string", "End, exclusive (a date counts whole); default now."), ("clientId", "string", "Only this client's invitations."),
+                ], errors: ["400", "401", "403", "404"]),
             // The statuses Strivacity declares for its five operations, so a client written to
             // its document meets no status it does not expect.
             Operation(
@@ -73,6 +81,10 @@ enum OpenAPIDocument {
             Operation(
                 method: "post", path: inv + "/{id}/resend", summary: "Resend an invitation with a new link", scope: "write:account",
                 tag: "Invitations", success: ("200", "Invitation", false), errors: ["400", "401", "403", "404"]),
+            Operation(
+                method: "patch", path: inv + "/{id}", summary: "Edit a pending or expired invitation (the link stays)",
+                scope: "write:account", tag: "Invitations", body: "InvitationUpdate", success: ("200", "Invitation", false),
+                errors: ["400", "401", "403", "404", "409"]),
             Operation(
                 method: "delete", path: inv + "/{id}", summary: "Revoke (delete) an invitation", scope: "write:account",
                 tag: "Invitations", success: ("204", nil, false), errors: ["401", "403", "404"]),
