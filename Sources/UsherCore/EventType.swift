@@ -12,6 +12,13 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case invitationRenewalRequested = "invitation.renewal_requested"
     case invitationAccepted = "invitation.accepted"
     case accountCreated = "account.created"
+    /// Customer self-service (issue 23): a reset email was sent (by the customer or an administrator).
+    case accountPasswordResetRequested = "account.password_reset_requested"
+    case accountPasswordChanged = "account.password_changed"
+    case accountEmailVerified = "account.email_verified"
+    /// A new address became the account's email through its verification link.
+    case accountEmailChanged = "account.email_changed"
+    case accountDeleted = "account.deleted"
     case invitationBulkFinished = "invitation_bulk.finished"
     /// A webhook endpoint failed for 24 hours and was turned off.
     case webhookEndpointDisabled = "webhook_endpoint.disabled"

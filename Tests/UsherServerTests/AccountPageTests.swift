@@ -121,6 +121,7 @@ import Vapor
             try await EmailVerification.verify(token: token, on: t.app.db, now: Date())
             let after = try #require(try await row(c))
             #expect(after.email == "carol.new@example.com" && after.email_verified && after.pending_email == nil)
+            #expect(try await c.eventTypes().suffix(2) == ["account.email_verified", "account.email_changed"])
         }
     }
 
@@ -142,6 +143,7 @@ import Vapor
             #expect(deleted.status == .ok && deleted.body.contains("Your account is deleted"))
             #expect(try await row(c) == nil)
             #expect(try await c.auditActions().contains("account.deleted"))
+            #expect(try await c.eventTypes().last == "account.deleted")
             browser.absorb(deleted)
             #expect(try await t.send(.GET, "/account", headers: browser.header).status == .unauthorized)
         }

@@ -119,6 +119,13 @@ struct SelfServiceCustomer {
             .first(decoding: Row.self)?.password_hash
     }
 
+    /// The types of the account's events, oldest first.
+    func eventTypes() async throws -> [String] {
+        struct Row: Decodable { var type: String }
+        return try await t.app.db.sql.raw("SELECT type FROM events WHERE subject_id = \(bind: accountId) ORDER BY seq")
+            .all(decoding: Row.self).map(\.type)
+    }
+
     func auditActions() async throws -> [String] {
         struct Row: Decodable { var action: String }
         return try await t.app.db.sql.raw("SELECT action FROM audit_events WHERE target_id = \(bind: accountId) ORDER BY at")

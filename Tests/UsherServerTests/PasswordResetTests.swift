@@ -123,6 +123,8 @@ import Vapor
             #expect(again.body.contains("This link has already been used"))
             #expect(try await t.send(.GET, "/password/reset?token=\(token)", headers: ["Accept": "text/html"]).status == .gone)
             #expect(try await c.auditActions().contains("account.password_changed"))
+            let events = try await c.eventTypes()
+            #expect(events.filter { $0 != "account.created" } == ["account.password_reset_requested", "account.password_changed"])
         }
     }
 

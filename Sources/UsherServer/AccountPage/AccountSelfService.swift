@@ -87,6 +87,7 @@ struct AccountSelfService {
             try await Audit.record(
                 on: tx, actor: customer(account), action: .accountPasswordChanged, store: account.store, targetType: "account",
                 targetId: accountId.idString, details: ["via": "accountPage"], at: now)
+            try await EventLog.account(.accountPasswordChanged, id: accountId, on: tx, at: now)
         }
     }
 

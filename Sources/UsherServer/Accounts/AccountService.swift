@@ -324,6 +324,8 @@ struct AccountService {
     func delete(store: String, id: String, by actor: Actor) async throws {
         let account = try await require(store: store, id: id)
         try await db.write { tx in
+            // The account as it was (groups, identities), before any of it goes in this transaction.
+            try await EventLog.account(.accountDeleted, id: account.id!, on: tx, at: Date())
             try await MembershipModel.query(on: tx).filter(\.$accountId == account.id!).delete()
             try await ExternalIdentityModel.query(on: tx).filter(\.$accountId == account.id!).delete()
             try await SessionModel.query(on: tx).filter(\.$kind == "customer").filter(\.$subjectId == account.id!).delete()

@@ -153,6 +153,7 @@ struct EmailVerification: Sendable {
                 let account = try await tx.sql.raw("SELECT email, pending_email FROM accounts WHERE id = \(bind: link.account_id)")
                     .first(decoding: Account.self)
             else { throw superseded }
+            var changed = false
             if account.email.flatMap(EmailAddress.init)?.normalized == link.email_key {
                 try await tx.sql.raw(
                     "UPDATE accounts SET email_verified = \(bind: true), updated_at = \(bind: now) WHERE id = \(bind: link.account_id)"
@@ -176,6 +177,7 @@ struct EmailVerification: Sendable {
                 } catch let error where error.isConstraintViolation {
                     throw addressTaken  // another account took it a moment ago
                 }
+                changed = true
             } else {
                 throw superseded
             }
@@ -183,6 +185,8 @@ struct EmailVerification: Sendable {
                 on: tx, actor: Actor(kind: .customer, id: link.account_id.idString, displayName: link.email),
                 action: .accountEmailVerified, store: link.store, targetType: "account",
                 targetId: link.account_id.idString, details: ["email": link.email], at: now)
+            try await EventLog.account(.accountEmailVerified, id: link.account_id, on: tx, at: now)
+            if changed { try await EventLog.account(.accountEmailChanged, id: link.account_id, on: tx, at: now) }
             return link
         }
     }

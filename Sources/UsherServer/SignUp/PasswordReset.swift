@@ -75,6 +75,7 @@ struct PasswordReset: Sendable {
         try await Audit.record(
             on: tx, actor: actor, action: .accountPasswordResetRequested, store: account.store, targetType: "account",
             targetId: account.id!.idString, details: details, at: now)
+        try await EventLog.account(.accountPasswordResetRequested, id: account.id!, on: tx, at: now)
     }
 
     static func applicationName(clientId: String?, store: String, on db: any Database) async throws -> String {
@@ -146,6 +147,7 @@ struct PasswordReset: Sendable {
             try await Audit.record(
                 on: tx, actor: Actor(kind: .customer, id: link.account_id.idString, displayName: ""), action: .accountPasswordChanged,
                 store: link.store, targetType: "account", targetId: link.account_id.idString, details: ["via": "reset"], at: now)
+            try await EventLog.account(.accountPasswordChanged, id: link.account_id, on: tx, at: now)
             let (sessionToken, session) = try await CustomerSession.start(accountId: link.account_id, store: link.store, on: tx, now: now)
             try await tx.sql.raw("UPDATE accounts SET last_sign_in_at = \(bind: now) WHERE id = \(bind: link.account_id)").run()
             var code: String?
