@@ -112,3 +112,34 @@ import Vapor
         }
     }
 }
+
+/// With no SMTP server the console's Mailbox is the delivery: a reset link shows there while it
+/// works (the sweep keeps it sealed meanwhile), and `[hidden]` once it is used.
+@Suite struct PasswordResetMailboxTests {
+    @Test(arguments: TestDatabase.available)
+    func theLocalMailboxShowsAResetLinkWhileItWorks(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let c = try await SelfServiceCustomer.make(t)
+            #expect(
+                try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts/\(c.accountId)/passwordReset", token: c.f.token)
+                    .status == .accepted)
+            _ = try await t.app.usher.outbox?.runOnce()
+            try await Outbox.dropDeadLinks(now: Date(), on: t.app.db)
+            let email = try #require(try await c.emails().first)
+            let token = try c.linkToken(email, path: "/password/reset")
+            let admin = try await ConsoleBrowser.signIn(t)
+            let shown = try await admin.get("/admin/mailbox/\(email.id.uuidString.lowercased())")
+            #expect(shown.body.contains("/password/reset?token=\(token)"), "\(shown.body)")
+            // The API never shows it.
+            let api = try await t.send(.GET, "/admin/api/v1/mailbox?to=\(c.email)", token: c.f.token)
+            #expect(!api.body.contains(token))
+
+            _ = try await PasswordReset.reset(token: token, passwordHash: "x", flow: nil, on: t.app.db, now: Date())
+            let after = try await admin.get("/admin/mailbox/\(email.id.uuidString.lowercased())")
+            #expect(!after.body.contains(token))
+            // A day later the sweep forgets the sealed link.
+            try await Outbox.dropDeadLinks(now: Date().addingTimeInterval(SelfServiceLinks.keptInMailbox + 60), on: t.app.db)
+            #expect(try await c.emails().first?.link_secret == nil)
+        }
+    }
+}

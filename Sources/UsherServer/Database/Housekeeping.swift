@@ -4,7 +4,7 @@ import SQLKit
 import UsherPasswords
 
 /// Deletes what has expired for good: sessions, flows, codes, refresh tokens, federation
-/// states, old rate-limit windows and email verification links; refreshes SQLite's planner statistics and gives idle
+/// states, old rate-limit windows, email verification and password reset links; refreshes SQLite's planner statistics and gives idle
 /// password-hashing memory back. Run now and then by the background worker of every
 /// instance; running it twice at once is harmless.
 enum Housekeeping {
@@ -19,6 +19,7 @@ enum Housekeeping {
             try await tx.sql.raw("DELETE FROM rate_limits WHERE window_start < \(bind: dayAgo)").run()
             // A day past expiry, so a late click still hears "expired" rather than "not valid".
             try await tx.sql.raw("DELETE FROM email_verifications WHERE expires_at < \(bind: dayAgo)").run()
+            try await tx.sql.raw("DELETE FROM password_resets WHERE expires_at < \(bind: dayAgo)").run()
             // Idempotency-Key answers live 24 hours (claims also clear their own expired key).
             try await tx.sql.raw("DELETE FROM idempotency_keys WHERE expires_at <= \(bind: now)").run()
         }

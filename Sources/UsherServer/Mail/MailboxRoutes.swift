@@ -99,6 +99,16 @@ enum LocalMailboxReading {
                 text: OutboxLink.reveal(token, in: m.textBody, messageId: id),
                 html: OutboxLink.reveal(token, in: m.htmlBody, messageId: id))
         }
+        // A password reset or email verification link, while it still works (issue 23).
+        if localMailbox, m.invitationId == nil, let sealed = m.linkSecret,
+            let token = OutboxLinkSealer(secrets: secrets).open(sealed, messageId: id),
+            await SelfServiceLinks.isLive(token, kind: m.kind, on: db, now: now)
+        {
+            return Bodies(
+                subject: OutboxLink.reveal(token, in: m.subject, messageId: id),
+                text: OutboxLink.reveal(token, in: m.textBody, messageId: id),
+                html: OutboxLink.reveal(token, in: m.htmlBody, messageId: id))
+        }
         let view = MailboxRoutes.view(m)
         return Bodies(subject: view.subject, text: view.text, html: view.html)
     }

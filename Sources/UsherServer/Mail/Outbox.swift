@@ -81,7 +81,8 @@ enum Outbox {
     /// those whose invitation was accepted, revoked or has expired, and sent ones of no
     /// invitation. (Sent ones lose theirs when sent, except in the local mailbox, where reading
     /// the email is the delivery.) An email of no invitation (an email verification) keeps its
-    /// link until it is sent. The email worker's periodic sweep runs this.
+    /// link until it is sent — or, in the local mailbox, a password reset or verification link for
+    /// as long as such a link can live (SelfServiceLinks). The email worker's periodic sweep runs this.
     @discardableResult
     static func dropDeadLinks(now: Date, on db: any Database) async throws -> Int {
         struct Row: Decodable { var id: UUID }
@@ -90,7 +91,9 @@ enum Outbox {
                 """
                 UPDATE outbox SET link_secret = NULL
                 WHERE link_secret IS NOT NULL AND (status IN (\(OutboxStatus.failed), \(OutboxStatus.cancelled))
-                  OR (invitation_id IS NULL AND status = \(OutboxStatus.sent))
+                  OR (invitation_id IS NULL AND status = \(OutboxStatus.sent) AND (transport IS NULL OR transport <> \(bind: LocalMailbox().name)
+                    OR kind NOT IN (\(bind: SelfServiceLinks.kinds[0]), \(bind: SelfServiceLinks.kinds[1]))
+                    OR created_at < \(bind: now.addingTimeInterval(-SelfServiceLinks.keptInMailbox))))
                   OR (invitation_id IS NOT NULL AND NOT EXISTS (
                     SELECT 1 FROM invitations i WHERE i.id = outbox.invitation_id AND i.status = \(InvitationStatus.pending) AND i.valid_until > \(bind: now))))
                 RETURNING id
