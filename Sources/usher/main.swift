@@ -31,11 +31,25 @@ struct CommonOptions: ParsableArguments {
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error")
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        let format: LogFormat
+        do { format = try LogFormat.fromEnvironment() } catch let error as UsherConfiguration.Error {
+            throw ValidationError("Configuration error: \(error.description)")
         }
+        // USHER_LOG_FORMAT=json: one JSON object per line (docs/operations.md). Inside a traced
+        // request, lines carry its trace and span ids.
+        LoggingSystem.bootstrap(
+            { label, provider in
+                switch format {
+                case .json:
+                    var handler = JSONLogHandler(label: label, metadataProvider: provider)
+                    handler.logLevel = level
+                    return handler
+                case .text:
+                    var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
+                    handler.logLevel = level
+                    return handler
+                }
+            }, metadataProvider: TraceLogMetadata.provider)
     }
 }
 
@@ -77,6 +91,8 @@ struct Serve: AsyncParsableCommand {
         if !onEventLoops { Logger(label: "usher").debug("Swift's global executor could not be replaced; running on the default one") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         let config = try loadConfiguration(hostname: hostname, port: port, demo: demo)
+        // OTLP traces when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/operations.md).
+        let tracing = try TracingExporter.startIfConfigured(logger: Logger(label: "usher.tracing"))
         let app = try await makeApplication(arguments: ["usher", "serve", "--hostname", hostname, "--port", String(port)])
         do {
             try await configure(app, config)
@@ -86,12 +102,15 @@ struct Serve: AsyncParsableCommand {
             try await app.execute()
         } catch let error as UsherConfiguration.Error {
             try? await app.asyncShutdown()
+            await tracing?.shutdown()
             throw ValidationError("Configuration error: \(error.description)")
         } catch {
             try? await app.asyncShutdown()
+            await tracing?.shutdown()
             throw error
         }
         try await app.asyncShutdown()
+        await tracing?.shutdown()
     }
 }
 

@@ -58,6 +58,8 @@ public struct UsherConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Proxies whose X-Forwarded-For names the client (USHER_TRUSTED_PROXIES); none by default.
     public var trustedProxies: TrustedProxies = .none
+    /// Metrics, traces' PII switch (USHER_METRICS, USHER_METRICS_TOKEN, USHER_METRICS_PORT, USHER_TRACE_PII).
+    public var operations = OperationsSettings()
 
     public var issuer: String { publicURL }
     public var isHTTPS: Bool { publicURL.hasPrefix("https://") }
@@ -184,6 +186,7 @@ public struct UsherConfiguration: Sendable {
         if let raw = value("USHER_TRUSTED_PROXIES") { config.trustedProxies = try TrustedProxies(parsing: raw) }
         config.mailRetryBase = retryBase
         config.mailLease = lease
+        config.operations = try OperationsSettings(environment: env, hostname: hostname)
         return config
     }
 

@@ -99,6 +99,9 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
         config: config, keys: keys, secrets: secrets, passwords: passwords, templates: templates,
         rateLimiter: RateLimiter(
             enabled: config.rateLimitsEnabled, overrides: try config.rateLimitOverrides.map(RateLimiter.parseOverrides) ?? [:]))
+    // Operations (docs/operations.md): metrics when USHER_METRICS or USHER_METRICS_PORT is set, and readiness.
+    app.telemetry = Telemetry(enabled: config.operations.metricsEnabled)
+    app.readiness = Readiness()
 
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodyBytes)
     // Security: a connection that neither sends nor receives for this long is closed (Vapor's
@@ -108,9 +111,11 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     let drain = RequestDrain()
     app.middleware.use(drain.middleware)
     app.lifecycle.use(drain.lifecycle)
+    app.middleware.use(TelemetryMiddleware(telemetry: app.telemetry))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(HeaderHygieneMiddleware())
     app.middleware.use(ProblemMiddleware())
+    app.middleware.use(RefusalMiddleware())
     app.middleware.use(InputHygieneMiddleware(maxBodyBytes: config.maxBodyBytes))
     app.middleware.use(CustomerSessionRotation())
 
@@ -118,11 +123,16 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     try await Bootstrap.run(app)
 
     let worker = OutboxWorker(
-        db: app.db, transport: try makeMailTransport(config, app: app), owner: app.usher.instanceId,
+        db: app.db, transport: InstrumentedMailTransport(base: try makeMailTransport(config, app: app), telemetry: app.telemetry),
+        owner: app.usher.instanceId,
         settings: .init(leaseDuration: config.mailLease, retryBase: config.mailRetryBase), logger: app.logger, secrets: secrets)
     app.usher.outbox = worker
     if config.runMailWorker { app.lifecycle.use(OutboxLifecycle(worker: worker, signal: app.usher.mailSignal)) }
     if config.runMailWorker { app.lifecycle.use(InvitationLifecycleScheduler()) }
+    if config.runMailWorker { app.lifecycle.use(app.readiness) }
+    if let port = config.operations.metricsPort {
+        app.lifecycle.use(MetricsServer(hostname: config.operations.metricsHostname, port: port))
+    }
     if config.demo {
         try app.register(collection: DemoRoutes())
         try await DemoApplication.seed(app)
@@ -170,6 +180,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: ConsoleRoutes())
     try app.register(collection: AdminAPIRoutes())
     try app.register(collection: OpenAPIRoutes())
+    try app.register(collection: HealthRoutes())
+    if app.usher.config.operations.metricsOnMainPort { try app.register(collection: MetricsRoutes()) }
 }
 
 /// The email transport: SMTP when USHER_SMTP_URL is set, the local mailbox otherwise.

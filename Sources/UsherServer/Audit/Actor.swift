@@ -28,6 +28,7 @@ enum Audit {
         on db: any Database, actor: Actor, action: AuditAction, store: String?, targetType: String, targetId: String,
         details: [String: String] = [:], at: Date = Date()
     ) async throws {
+        Telemetry.audited(action, actorKind: actor.kind.rawValue)  // metrics (docs/operations.md)
         // Every write of Usher records one: written directly, not through Fluent's reflection.
         try await db.sql.insertRow(
             into: AuditEventModel.schema,

@@ -18,6 +18,7 @@ extension Database {
     /// SQLITE_BUSY), and writers of this process queue for the lock in memory instead of
     /// spinning in SQLite's busy handler.
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let body = OperationsSpans.transaction(sqlite: isSQLite, body)  // a span and a duration (docs/operations.md)
         guard isSQLite else {
             return try await transaction(body)
         }

@@ -32,17 +32,17 @@ final class PasswordHashing: Sendable {
     }
 
     func hash(_ password: String) async throws -> String {
-        try await run { try self.engine.hash(password) }
+        try await OperationsSpans.passwordHash("hash") { try await run { try self.engine.hash(password) } }
     }
 
     func verify(_ password: String, against stored: String) async throws -> PasswordCheck {
-        try await run { try self.engine.verify(password, against: stored) }
+        try await OperationsSpans.passwordHash("verify") { try await run { try self.engine.verify(password, against: stored) } }
     }
 
     /// Spends the same work as a real check, so that "no such account" takes as long as
     /// "wrong password" and sign-in timing tells nothing about which emails exist.
     func verifyDummy(_ password: String) async throws {
-        _ = try await run { self.engine.dummyVerify(password) }
+        _ = try await OperationsSpans.passwordHash("verify") { try await run { self.engine.dummyVerify(password) } }
     }
 
     private func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
