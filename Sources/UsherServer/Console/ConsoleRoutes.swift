@@ -16,6 +16,8 @@ struct ConsoleRoutes: RouteCollection {
         console.get("invitations", ":store", ":id", use: invitation)
         console.post("invitations", ":store", ":id", "resend", use: resend)
         console.post("invitations", ":store", ":id", "revoke", use: revoke)
+        console.post("invitations", ":store", ":id", "edit", use: editInvitation)
+        console.get("insights", use: insights)
         console.get("groups", use: groups)
         console.post("groups", use: createGroup)
         console.post("groups", ":store", ":id", "delete", use: deleteGroup)
@@ -52,6 +54,7 @@ struct ConsoleRoutes: RouteCollection {
 
     static let notices = [
         "invited": "Invitation sent.", "resent": "Invitation sent again with a new link.", "revoked": "Invitation revoked.",
+        "edited": "Invitation updated.",
         "groupCreated": "Group created.", "groupDeleted": "Group deleted.", "applicationCreated": "Application created.",
         "policySaved": "Policy saved.",
         "organizationCreated": "Organization created.", "organizationSaved": "Organization saved.", "memberSaved": "Member saved.",
@@ -179,58 +182,6 @@ struct ConsoleRoutes: RouteCollection {
             return try await renderInviteForm(
                 req, store: store, values: form, groupRows: rows.isEmpty ? [""] : rows, errors: errors,
                 message: error.detail, status: HTTPResponseStatus(statusCode: error.status))
-        }
-    }
-
-    // MARK: One invitation
-
-    func invitation(_ req: Request) async throws -> Response {
-        let store = try req.storeName()
-        let service = InvitationService(db: req.db, context: req.usher)
-        let i = try await service.get(store: store, id: try req.uuidParameter("id").idString)
-        let groupIds = i.groups.compactMap { UUID(uuidString: $0.id) }
-        let groups = groupIds.isEmpty ? [] : try await GroupModel.query(on: req.db).filter(\.$id ~~ groupIds).sort(\.$name).all()
-        let c = InvitationConsolePage(
-            id: i.id, store: store, email: i.email, status: InvitationStatus(rawValue: i.status)?.label ?? i.status,
-            statusClass: i.status.lowercased(), application: i.applicationName ?? "", clientId: i.clientId, language: i.language,
-            sent: Self.date(i.sent), validUntil: Self.date(i.validUntil), created: Self.date(i.created), createdBy: i.createdBy,
-            sendCount: i.sendCount, groups: groups.map(\.name), accountId: i.accountId ?? "", done: i.status == "DONE",
-            metadata: i.metadata.keys.sorted().map { k in
-                let v: String = if case .string(let s) = i.metadata[k]! { s } else { JSONText.encode(i.metadata[k]!) }
-                return .init(key: ProfileAttribute(rawValue: k)?.label ?? k, value: v)
-            },
-            delivery: i.delivery.map { d in
-                .init(
-                    status: d.status, attempts: d.attempts, lastError: d.lastError ?? "", sentAt: Self.date(d.sentAt),
-                    transport: d.transport ?? "", emailId: d.emailId)
-            },
-            formError: req.query[String.self, at: "error"])
-        return page(req, "console/invitation", "Invitation", c, section: "accounts")
-    }
-
-    func resend(_ req: Request) async throws -> Response {
-        let store = try req.storeName()
-        let id = try req.uuidParameter("id").idString
-        do {
-            _ = try await InvitationService(db: req.db, context: req.usher).resend(store: store, id: id, by: req.adminUser!.actor)
-            return Response.seeOther("/admin/invitations/\(store)/\(id)?notice=resent")
-        } catch let error as UsherError where error.status == 409 || error.status == 429 {
-            return Response.seeOther(
-                "/admin/invitations/\(store)/\(id)?error="
-                    + (error.detail.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
-        }
-    }
-
-    func revoke(_ req: Request) async throws -> Response {
-        let store = try req.storeName()
-        let id = try req.uuidParameter("id").idString
-        do {
-            try await InvitationService(db: req.db, context: req.usher).revoke(store: store, id: id, by: req.adminUser!.actor)
-            return Response.seeOther("/admin/accounts?store=\(store)&tab=invitations&notice=revoked")
-        } catch let error as UsherError where error.status == 409 {
-            return Response.seeOther(
-                "/admin/invitations/\(store)/\(id)?error="
-                    + (error.detail.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         }
     }
 }

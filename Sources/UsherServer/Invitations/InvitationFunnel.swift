@@ -41,6 +41,20 @@ struct InvitationFunnel: Codable, Equatable, Sendable {
     var medianSecondsToAccept: Double?
     var p90SecondsToAccept: Double?
     var series: [Day] = []
+    /// How long acceptance took, in buckets (the insights page's distribution).
+    var timeToAccept: [Bucket] = []
+
+    struct Bucket: Codable, Equatable, Sendable {
+        var label: String
+        /// Up to (excluding) this many seconds; nil for the last bucket.
+        var below: Double?
+        var count: Int
+    }
+
+    static let bucketBounds: [(String, Double?)] = [
+        ("under 1 hour", 3600), ("1–6 hours", 6 * 3600), ("6–24 hours", 86400), ("1–3 days", 3 * 86400), ("3–7 days", 7 * 86400),
+        ("7 days or more", nil),
+    ]
 
     init(from: Date, to: Date, clientId: String?, rows: [Row]) {
         self.from = from
@@ -73,6 +87,11 @@ struct InvitationFunnel: Codable, Equatable, Sendable {
         medianSecondsToAccept = Self.percentile(durations, 0.5)
         p90SecondsToAccept = Self.percentile(durations, 0.9)
         series = days.values.sorted { $0.date < $1.date }
+        timeToAccept = Self.bucketBounds.enumerated().map { index, bound in
+            let lower = index == 0 ? 0 : Self.bucketBounds[index - 1].1 ?? 0
+            let count = durations.filter { d in d >= lower && (bound.1.map { upper in d < upper } ?? true) }.count
+            return Bucket(label: bound.0, below: bound.1, count: count)
+        }
     }
 
     /// The nearest-rank percentile: a value that occurred, never an interpolation.

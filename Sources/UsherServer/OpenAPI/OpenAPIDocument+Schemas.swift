@@ -160,6 +160,7 @@ extension OpenAPIDocument {
                         object([
                             "date": string, "created": int, "delivered": int, "opened": int, "accepted": int, "expired": int,
                         ])),
+                    "timeToAccept": array(object(["label": string, "below": ["type": "number", "nullable": true], "count": int])),
                 ]),
             "InvitationUpdate": object(
                 [
