@@ -49,4 +49,8 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case roleCreated = "role.created"
     case roleDeleted = "role.deleted"
     case roleUpdated = "role.updated"
+    case webhookCreated = "webhook.created"
+    case webhookDeleted = "webhook.deleted"
+    case webhookSecretRotated = "webhook.secretRotated"
+    case webhookUpdated = "webhook.updated"
 }

@@ -251,9 +251,11 @@ struct AccountService {
             store: store, email: email, username: username, profile: profile, metadata: metadata,
             emailVerified: emailVerified, passwordHash: hash, invitationId: nil, groupIds: groups.map { $0.id! })
         let account = try await db.write { tx in
-            let account = try await Self.insert(new, on: tx, now: Date())
+            let now = Date()
+            let account = try await Self.insert(new, on: tx, now: now)
             try await Audit.record(
                 on: tx, actor: actor, action: .accountCreated, store: storeName, targetType: "account", targetId: account.id!.idString)
+            try await EventLog.accountCreated(account, on: tx, at: now)
             return account
         }
         return try await view(account)

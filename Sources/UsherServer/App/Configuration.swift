@@ -40,6 +40,8 @@ public struct UsherConfiguration: Sendable {
     public var mailLease: TimeInterval = 60
     /// Whether `serve` runs the email worker (tests drive it by hand).
     public var runMailWorker = true
+    /// Webhook delivery (USHER_WEBHOOK_*, docs/webhooks.md).
+    public var webhooks = WebhookSettings()
     /// bcrypt cost, for deployments that choose bcrypt (USHER_PASSWORD_HASH=bcrypt, USHER_BCRYPT_COST).
     public var bcryptCost: Int
     /// Argon2id parameters `m=…,t=…,p=…`, or `bcrypt` (USHER_PASSWORD_HASH).
@@ -184,6 +186,7 @@ public struct UsherConfiguration: Sendable {
             config.rateLimitOverrides = raw
         }
         if let raw = value("USHER_TRUSTED_PROXIES") { config.trustedProxies = try TrustedProxies(parsing: raw) }
+        config.webhooks = try WebhookSettings(environment: env)
         config.mailRetryBase = retryBase
         config.mailLease = lease
         config.operations = try OperationsSettings(environment: env, hostname: hostname)

@@ -56,6 +56,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M010_PasswordResets())
     app.migrations.add(M011_IdempotencyKeys())
     app.migrations.add(M012_Events())
+    app.migrations.add(M013_Webhooks())
     app.migrations.add(M015_InvitationLifecycle())
 
     do {
@@ -129,6 +130,8 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.usher.outbox = worker
     if config.runMailWorker { app.lifecycle.use(OutboxLifecycle(worker: worker, signal: app.usher.mailSignal)) }
     if config.runMailWorker { app.lifecycle.use(InvitationLifecycleScheduler()) }
+    // The events API, webhook endpoints and their delivery worker (docs/webhooks.md).
+    try configureWebhooks(app, settings: config.webhooks, runWorker: config.runMailWorker)
     if config.runMailWorker { app.lifecycle.use(app.readiness) }
     if let port = config.operations.metricsPort {
         app.lifecycle.use(MetricsServer(hostname: config.operations.metricsHostname, port: port))

@@ -12,6 +12,7 @@ enum ConsoleTemplates {
         <a href="/admin/policies" {{#nav_policies}}aria-current="page"{{/nav_policies}}>Policies</a>
         <a href="/admin/mailbox" {{#nav_mailbox}}aria-current="page"{{/nav_mailbox}}>Mailbox</a>
         <a href="/admin/audit" {{#nav_audit}}aria-current="page"{{/nav_audit}}>Audit log</a>
+        <a href="/admin/webhooks" {{#nav_webhooks}}aria-current="page"{{/nav_webhooks}}>Webhooks</a>
         <span style="margin-left:auto" class="muted">{{adminEmail}}</span>
         <form method="post" action="/admin/signout" style="margin:0"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" style="margin:0;padding:4px 10px">Sign out</button></form>
         </nav>

@@ -63,6 +63,7 @@ extension InvitationService {
             try await Audit.record(
                 on: tx, actor: actor, action: .invitationResent, store: store, targetType: "invitation", targetId: id,
                 details: ["email": fresh.email, "sendCount": String(fresh.sendCount)])
+            try await EventLog.invitation(.invitationResent, fresh, on: tx, at: now, knownEmails: [message])
             return fresh
         }
         context.mailWakeUp()

@@ -14,6 +14,9 @@ extension InvitationService {
             // Whatever it became meanwhile (accepted a moment ago included), the status it had when
             // deleted decides what its link says from now on.
             struct Row: Decodable { var status: String }
+            // The event shows the invitation as it was just before it went.
+            var view: InvitationView?
+            if let before = try await InvitationModel.find(invitationId, on: tx) { view = try await Self.views([before], on: tx)[0] }
             guard
                 let deleted = try await tx.sql.raw("DELETE FROM invitations WHERE id = \(bind: invitationId) RETURNING status").first(
                     decoding: Row.self)
@@ -30,6 +33,7 @@ extension InvitationService {
             try await Audit.record(
                 on: tx, actor: actor, action: .invitationRevoked, store: store, targetType: "invitation", targetId: id,
                 details: ["email": invitation.email, "applicationId": invitation.applicationId.idString, "createdBy": invitation.createdBy])
+            if let view { try await EventLog.append(on: tx, .invitationRevoked, store: store, subjectId: id, data: view, at: Date()) }
         }
     }
 }

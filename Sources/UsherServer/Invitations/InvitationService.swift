@@ -68,6 +68,7 @@ struct InvitationService {
                     on: tx, actor: actor, action: .invitationCreated, store: storeName, targetType: "invitation",
                     targetId: invitation.id!.idString,
                     details: ["email": request.email.value, "applicationId": applicationId.idString, "clientId": invitation.clientId])
+                try await EventLog.invitation(.invitationCreated, invitation, on: tx, at: now, knownEmails: [message])
             }
         } catch let error where error.isConstraintViolation {
             // Another request created a pending invitation for this email at the same moment.

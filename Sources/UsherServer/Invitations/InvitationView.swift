@@ -65,6 +65,14 @@ extension InvitationService {
         _ invitations: [InvitationModel], now: Date = Date(), knownApplicationNames: [UUID: String] = [:],
         knownEmails: [OutboxMessageModel] = []
     ) async throws -> [InvitationView] {
+        try await Self.views(invitations, on: db, now: now, knownApplicationNames: knownApplicationNames, knownEmails: knownEmails)
+    }
+
+    /// The same on any connection: inside a transaction, for the event that records it (EventLog).
+    static func views(
+        _ invitations: [InvitationModel], on db: any Database, now: Date = Date(), knownApplicationNames: [UUID: String] = [:],
+        knownEmails: [OutboxMessageModel] = []
+    ) async throws -> [InvitationView] {
         var appNames = knownApplicationNames
         let appIds = Array(Set(invitations.map(\.applicationId)).filter { appNames[$0] == nil })
         if !appIds.isEmpty {

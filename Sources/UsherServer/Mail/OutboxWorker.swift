@@ -198,14 +198,17 @@ final class OutboxWorker: Sendable {
         // Security: once sent, the email's sealed link is dropped — except in the local mailbox,
         // which is where the email is read (until the invitation is no longer pending).
         let linkSecret: SQLQueryString = transport.keepsDeliveredEmails ? "link_secret" : "NULL"
-        try await db.writeStatement { sql in
-            try await sql.raw(
+        // An invitation email's delivery is an event (invitation.sent), in the same transaction.
+        let invitations = messages.compactMap(Self.eventInvitation)
+        try await db.write { tx in
+            try await tx.sql.raw(
                 """
                 UPDATE outbox SET status = \(OutboxStatus.sent), sent_at = \(bind: now), transport = \(bind: transportName), last_error = NULL,
                   lease_owner = NULL, lease_until = NULL, link_secret = \(linkSecret)
                 WHERE id IN (\(binds: ids))
                 """
             ).run()
+            for invitationId in invitations { try await EventLog.invitation(.invitationSent, id: invitationId, on: tx, at: now) }
         }
         for message in messages {
             logger.info(
@@ -224,7 +227,9 @@ final class OutboxWorker: Sendable {
             let delay = Self.backoff(attempt: message.attempts, base: settings.retryBase, max: settings.maxBackoff)
             let next = now.addingTimeInterval(delay)
             if next > message.giveUpAt {
-                try await fail(id, reason: "gave up after \(message.attempts) attempts; last: \(reason)", transportName: transportName)
+                try await fail(
+                    id, reason: "gave up after \(message.attempts) attempts; last: \(reason)", transportName: transportName,
+                    invitationId: Self.eventInvitation(message))
                 logger.warning(
                     "Email failed for good after retrying", metadata: ["email": .string(id.idString), "reason": .string(reason)])
             } else {
@@ -242,22 +247,28 @@ final class OutboxWorker: Sendable {
                     metadata: ["email": .string(id.idString), "reason": .string(reason)])
             }
         case .permanent(let reason):
-            try await fail(id, reason: reason, transportName: transportName)
+            try await fail(id, reason: reason, transportName: transportName, invitationId: Self.eventInvitation(message))
             logger.warning(
                 "Email refused by the mail server; it will not be retried",
                 metadata: ["email": .string(id.idString), "reason": .string(reason)])
         }
     }
 
-    private func fail(_ id: UUID, reason: String, transportName: String) async throws {
-        try await db.writeStatement { sql in
-            try await sql.raw(
+    /// The invitation whose event an email's outcome is (invitation.sent, .delivery_failed): the invitation emails only.
+    static func eventInvitation(_ message: OutboxMessageModel) -> UUID? {
+        message.kind == "invitation" ? message.invitationId : nil
+    }
+
+    private func fail(_ id: UUID, reason: String, transportName: String, invitationId: UUID? = nil) async throws {
+        try await db.write { tx in
+            try await tx.sql.raw(
                 """
                 UPDATE outbox SET status = \(OutboxStatus.failed), last_error = \(bind: reason), transport = \(bind: transportName), lease_owner = NULL, lease_until = NULL,
                   link_secret = NULL
                 WHERE id = \(bind: id)
                 """
             ).run()
+            if let invitationId { try await EventLog.invitation(.invitationDeliveryFailed, id: invitationId, on: tx, at: Date()) }
         }
     }
 

@@ -174,6 +174,75 @@ enum OpenAPIDocument {
                 method: "get", path: "/admin/api/v1/mailbox/{id}", summary: "Read one email", scope: "read:account", tag: "Mailbox",
                 success: ("200", "MailboxMessage", false)),
         ]
+        // Events and webhooks (docs/webhooks.md).
+        let hooks = "/admin/api/v1/webhooks"
+        ops += [
+            Operation(
+                method: "get", path: "/admin/api/v1/events",
+                summary: "Read the event log, oldest first (the polling alternative to webhooks)", scope: "read:account", tag: "Events",
+                success: ("200", "EventPage", false),
+                query: [
+                    ("after", "string", "The next of the previous page (default: from the start)."),
+                    ("type", "string", "Event types or patterns such as invitation.*, comma-separated."),
+                    ("limit", "integer", "At most this many events (1 to 1000, default 100)."),
+                ], errors: ["400", "401", "403"]),
+            Operation(
+                method: "get", path: hooks, summary: "List webhook endpoints", scope: "read:config", tag: "Webhooks",
+                success: ("200", "Webhook", true)),
+            Operation(
+                method: "post", path: hooks, summary: "Create a webhook endpoint (the answer shows its secret, once)",
+                scope: "write:config", tag: "Webhooks", body: "WebhookCreate", success: ("201", "Webhook", false)),
+            Operation(
+                method: "get", path: hooks + "/{id}", summary: "Get a webhook endpoint", scope: "read:config", tag: "Webhooks",
+                success: ("200", "Webhook", false)),
+            Operation(
+                method: "put", path: hooks + "/{id}", summary: "Replace a webhook endpoint", scope: "write:config", tag: "Webhooks",
+                body: "WebhookCreate", success: ("200", "Webhook", false)),
+            Operation(
+                method: "patch", path: hooks + "/{id}", summary: "Change some fields (enabled: true turns a disabled endpoint on again)",
+                scope: "write:config", tag: "Webhooks", body: "WebhookUpdate", success: ("200", "Webhook", false)),
+            Operation(
+                method: "delete", path: hooks + "/{id}", summary: "Delete a webhook endpoint and its deliveries", scope: "write:config",
+                tag: "Webhooks", success: ("204", nil, false)),
+            Operation(
+                method: "post", path: hooks + "/{id}/rotateSecret", summary: "A new signing secret, shown once; the old one stops at once",
+                scope: "write:config", tag: "Webhooks", success: ("200", "Webhook", false)),
+            Operation(
+                method: "get", path: hooks + "/{id}/deliveries", summary: "Recent deliveries, newest first, with each attempt",
+                scope: "read:config", tag: "Webhooks", success: ("200", "WebhookDelivery", true),
+                query: [("limit", "integer", "At most this many (1 to 200, default 50).")]),
+            Operation(
+                method: "post", path: hooks + "/{id}/deliveries/{deliveryId}/retry",
+                summary: "Send a delivery again now (one more attempt)", scope: "write:config", tag: "Webhooks",
+                success: ("202", "WebhookDelivery", false)),
+        ]
+        // Issue 16: organizations and roles (*:config); members with their roles (*:account).
+        let orgs = "/admin/api/v1/identityStores/{store}/organizations"
+        ops += crud(
+            orgs, "id", "Organizations", "Organization", read: "read:config", write: "write:config",
+            listQuery: [("name", "string", "Exact name.")])
+        ops += crud(
+            "/admin/api/v1/identityStores/{store}/roles", "id", "Roles", "Role", read: "read:config", write: "write:config",
+            listQuery: [("name", "string", "Exact name.")])
+        ops += [
+            Operation(
+                method: "get", path: orgs + "/{id}/members", summary: "List an organization's members with their roles",
+                scope: "read:account", tag: "Organizations", success: ("200", "OrganizationMember", true), paged: true),
+            Operation(
+                method: "get", path: orgs + "/{id}/members/{accountId}", summary: "One member with its roles", scope: "read:account",
+                tag: "Organizations", success: ("200", "OrganizationMember", false)),
+            Operation(
+                method: "put", path: orgs + "/{id}/members/{accountId}",
+                summary: "Add the account to the organization (201), or set its roles there (200); no body keeps its roles",
+                scope: "write:account", tag: "Organizations", body: "OrganizationMemberUpdate", success: ("200", "OrganizationMember", false)),
+            Operation(
+                method: "post", path: orgs + "/{id}/members", summary: "Add an account to the organization with roles",
+                scope: "write:account", tag: "Organizations", body: "OrganizationMemberCreate",
+                success: ("201", "OrganizationMember", false)),
+            Operation(
+                method: "delete", path: orgs + "/{id}/members/{accountId}", summary: "Remove an account from the organization (it stays)",
+                scope: "write:account", tag: "Organizations", success: ("204", nil, false)),
+        ]
         return ops
     }
 
@@ -250,7 +319,9 @@ enum OpenAPIDocument {
             ],
             "servers": [["url": serverURL]],
             "paths": paths,
-            "components": ["schemas": schemas, "securitySchemes": securitySchemes(serverURL)],
+            "components": [
+                "schemas": schemas.merging(webhookSchemas) { a, _ in a }, "securitySchemes": securitySchemes(serverURL),
+            ],
         ]
     }
 

@@ -94,6 +94,8 @@ struct SignUpService {
             let (sessionToken, session) = try await CustomerSession.start(accountId: accountId, store: store.id!, on: tx, now: now)
             let code = try await AuthorizationCodes.finish(
                 flow: flow, accountId: accountId, authTime: now, sessionHash: session.idHash, on: tx)
+            try await EventLog.invitation(.invitationAccepted, id: invitationId, on: tx, at: now)
+            try await EventLog.accountCreated(account, on: tx, at: now)
             return Accepted(accountId: accountId, sessionToken: sessionToken, code: code)
         }
     }
