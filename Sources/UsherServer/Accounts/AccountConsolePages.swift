@@ -17,6 +17,7 @@ extension ConsoleRoutes {
             var filter = InvitationFilter()
             let status = req.query[String.self, at: "status"] ?? ""
             if let s = InvitationStatus(rawValue: status) { filter.statuses = [s] }
+            if status == Self.renewalRequestedFilter { filter.renewalRequested = true }
             if let search, !search.isEmpty { filter.search = search }
             let listing = try await InvitationService(db: req.db, context: req.usher).list(
                 store: store, filter: filter, sort: [InvitationService.defaultSort], page: page)
@@ -24,10 +25,12 @@ extension ConsoleRoutes {
                 .init(
                     id: i.id, email: i.email, status: InvitationStatus(rawValue: i.status)?.label ?? i.status,
                     statusClass: i.status.lowercased(),
-                    application: i.applicationName ?? i.clientId, sent: Self.date(i.sent), validUntil: Self.date(i.validUntil), store: store
-                )
+                    application: i.applicationName ?? i.clientId, sent: Self.date(i.sent), validUntil: Self.date(i.validUntil), store: store,
+                    renewalRequested: i.renewalRequestedAt != nil)
             }
-            context.statuses = InvitationStatus.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == status) }
+            context.statuses =
+                InvitationStatus.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == status) }
+                + [.init(value: Self.renewalRequestedFilter, label: "Renewal requested", selected: status == Self.renewalRequestedFilter)]
             context.pager = Self.pager(req, page: page, listing: listing)
             context.empty = listing.items.isEmpty
         } else {
@@ -45,6 +48,9 @@ extension ConsoleRoutes {
         }
         return self.page(req, "console/accounts", "Accounts", context, section: "accounts")
     }
+
+    /// The status filter's extra choice: invitations whose invitee asked for a new one.
+    static let renewalRequestedFilter = "RENEWAL_REQUESTED"
 
     func account(_ req: Request) async throws -> Response {
         let store = try req.storeName()
@@ -117,6 +123,8 @@ struct AccountsConsolePage {
         var sent: String
         var validUntil: String
         var store: String
+        /// The invitee asked for a new invitation from the expired link (SPEC: Lifecycle).
+        var renewalRequested = false
     }
 
     struct Status {

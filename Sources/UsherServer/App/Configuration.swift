@@ -40,6 +40,8 @@ public struct UsherConfiguration: Sendable {
     public var mailLease: TimeInterval = 60
     /// Whether `serve` runs the email worker (tests drive it by hand).
     public var runMailWorker = true
+    /// How often the invitation lifecycle sweep runs: reminders and expiry (USHER_LIFECYCLE_INTERVAL_SECONDS).
+    public var lifecycleInterval: TimeInterval = 60
     /// Webhook delivery (USHER_WEBHOOK_*, docs/webhooks.md).
     public var webhooks = WebhookSettings()
     /// bcrypt cost, for deployments that choose bcrypt (USHER_PASSWORD_HASH=bcrypt, USHER_BCRYPT_COST).
@@ -188,6 +190,8 @@ public struct UsherConfiguration: Sendable {
         if let raw = value("USHER_TRUSTED_PROXIES") { config.trustedProxies = try TrustedProxies(parsing: raw) }
         config.webhooks = try WebhookSettings(environment: env)
         config.mailRetryBase = retryBase
+        config.lifecycleInterval = try double(
+            value("USHER_LIFECYCLE_INTERVAL_SECONDS"), "USHER_LIFECYCLE_INTERVAL_SECONDS", default: 60, range: 1...3600)
         config.mailLease = lease
         config.operations = try OperationsSettings(environment: env, hostname: hostname)
         return config

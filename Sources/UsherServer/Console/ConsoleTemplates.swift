@@ -8,6 +8,7 @@ enum ConsoleTemplates {
         <a href="/admin/accounts" {{#nav_accounts}}aria-current="page"{{/nav_accounts}}>Accounts and Groups</a>
         <a href="/admin/groups" {{#nav_groups}}aria-current="page"{{/nav_groups}}>Groups</a>
         <a href="/admin/organizations" {{#nav_organizations}}aria-current="page"{{/nav_organizations}}>Organizations</a>
+        <a href="/admin/insights" {{#nav_insights}}aria-current="page"{{/nav_insights}}>Insights</a>
         <a href="/admin/applications" {{#nav_applications}}aria-current="page"{{/nav_applications}}>Applications</a>
         <a href="/admin/policies" {{#nav_policies}}aria-current="page"{{/nav_policies}}>Policies</a>
         <a href="/admin/mailbox" {{#nav_mailbox}}aria-current="page"{{/nav_mailbox}}>Mailbox</a>
@@ -68,10 +69,11 @@ enum ConsoleTemplates {
         <form method="get" action="/admin/accounts" style="display:flex;gap:8px;align-items:end;margin-top:12px">
         <input type="hidden" name="store" value="{{store}}"><input type="hidden" name="tab" value="invitations">
         <div><label for="status">Status</label><select id="status" name="status"><option value="">All</option>{{#statuses}}<option value="{{value}}" {{#selected}}selected{{/selected}}>{{label}}</option>{{/statuses}}</select></div>
+        {{#hasOrganizations}}<div><label for="organization-filter">Organization</label><select id="organization-filter" name="organization"><option value="">All</option>{{#organizations}}<option value="{{value}}" {{#selected}}selected{{/selected}}>{{label}}</option>{{/organizations}}</select></div>{{/hasOrganizations}}
         <div style="flex:1"><label for="q">Email</label><input id="q" name="q" value="{{q}}"></div>
         <button class="secondary" style="margin-top:0">Filter</button></form>
-        <table id="invitations-table"><thead><tr><th>Status</th><th>Email</th><th>Application</th><th>Sent</th><th>Valid until</th></tr></thead><tbody>
-        {{#invitations}}<tr data-email="{{email}}"><td><span class="status {{statusClass}}">{{status}}</span></td><td><a href="/admin/invitations/{{store}}/{{id}}">{{email}}</a></td><td>{{application}}</td><td>{{sent}}</td><td>{{validUntil}}</td></tr>{{/invitations}}
+        <table id="invitations-table"><thead><tr><th>Status</th><th>Email</th><th>Application</th><th>Organization</th><th>Sent</th><th>Valid until</th></tr></thead><tbody>
+        {{#invitations}}<tr data-email="{{email}}"><td><span class="status {{statusClass}}">{{status}}</span>{{#renewalRequested}} <span class="chip renewal">Renewal requested</span>{{/renewalRequested}}</td><td><a href="/admin/invitations/{{store}}/{{id}}">{{email}}</a></td><td>{{application}}</td><td>{{organization}}</td><td>{{sent}}</td><td>{{validUntil}}</td></tr>{{/invitations}}
         </tbody></table>
         {{#empty}}<p class="muted" id="no-invitations">No invitations.</p>{{/empty}}
         {{/tab_invitations}}
@@ -140,35 +142,6 @@ enum ConsoleTemplates {
         {{#languageError}}<div class="field-error">{{languageError}}</div>{{/languageError}}
         <div><button type="submit" name="action" value="send" id="send-invite">Send invite</button></div>
         </form>
-        {{/content}}{{/console_layout}}
-        """
-
-    static let invitation = """
-        {{<console_layout}}{{$content}}
-        <p><a href="/admin/accounts?store={{store}}&amp;tab=invitations">← Invitations</a></p>
-        <h1>Invitation for {{email}}</h1>
-        {{#formError}}<div class="alert" role="alert">{{formError}}</div>{{/formError}}
-        <table id="invitation-detail"><tbody>
-        <tr><th>Status</th><td id="invitation-status">{{status}}</td></tr>
-        <tr><th>Application</th><td>{{application}} <span class="muted">({{clientId}})</span></td></tr>
-        <tr><th>Groups</th><td>{{#groups}}{{.}}<br>{{/groups}}{{^groups}}none{{/groups}}</td></tr>
-        {{#metadata}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/metadata}}
-        <tr><th>Language</th><td>{{language}}</td></tr>
-        <tr><th>Sent</th><td>{{sent}} (times sent: {{sendCount}})</td></tr>
-        <tr><th>Valid until</th><td>{{validUntil}}</td></tr>
-        <tr><th>Created</th><td>{{created}} by {{createdBy}}</td></tr>
-        {{#accountId}}<tr><th>Account</th><td><a href="/admin/accounts/{{store}}/{{accountId}}">{{accountId}}</a></td></tr>{{/accountId}}
-        {{#delivery}}<tr><th>Email</th><td id="delivery-status">{{status}}{{#lastError}} — {{lastError}}{{/lastError}} <span class="muted">(attempts: {{attempts}}, via {{transport}})</span> <a href="/admin/mailbox/{{emailId}}">view</a></td></tr>{{/delivery}}
-        </tbody></table>
-        {{^done}}
-        <div style="display:flex;gap:12px">
-        <form method="post" action="/admin/invitations/{{store}}/{{id}}/resend"><input type="hidden" name="csrf" value="{{csrf}}"><button id="resend">Resend</button></form>
-        <form method="post" action="/admin/invitations/{{store}}/{{id}}/revoke" data-confirm="Revoke this invitation? Its link stops working at once.">
-        <input type="hidden" name="csrf" value="{{csrf}}">
-        <label style="font-weight:normal;margin-top:24px"><input type="checkbox" name="confirm" value="yes" required id="confirm-revoke" style="width:auto"> I want to revoke it</label>
-        <button class="danger" id="revoke">Revoke</button></form>
-        </div>
-        {{/done}}
         {{/content}}{{/console_layout}}
         """
 
@@ -277,7 +250,7 @@ enum ConsoleTemplates {
         [
             "console_layout": layout, "console/signin": signin, "console/accounts": accounts, "console/account": account,
             "console/invite": invite,
-            "console/invitation": invitation, "console/groups": groups, "console/applications": applications,
+"console/groups": groups, "console/applications": applications,
             "console/application": application,
             "console/policies": policies, "console/mailbox": mailbox, "console/mail": mail, "console/audit": audit,
         ]

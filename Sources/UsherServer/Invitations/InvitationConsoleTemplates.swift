@@ -67,8 +67,10 @@ enum InvitationConsoleTemplates {
         {{#chart.labels}}<text x="{{x}}" y="{{y}}" font-size="11" text-anchor="middle" fill="#1f2933">{{label}}</text>{{/chart.labels}}
         </svg>
         <ul class="legend" style="display:flex;gap:16px;list-style:none;padding:0">{{#legend}}<li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" fill="{{fill}}" stroke="#1f2933"/></svg> {{label}}</li>{{/legend}}</ul>
+        <details><summary>The same per day, as a table</summary>
         <table id="funnel-days"><caption>Per day</caption><thead><tr><th scope="col">Day</th><th scope="col">Created</th><th scope="col">Delivered</th><th scope="col">Opened</th><th scope="col">Accepted</th><th scope="col">Expired</th></tr></thead>
         <tbody>{{#series}}<tr><th scope="row">{{date}}</th><td>{{created}}</td><td>{{delivered}}</td><td>{{opened}}</td><td>{{accepted}}</td><td>{{expired}}</td></tr>{{/series}}</tbody></table>
+        </details>
         <h2 id="time-to-accept">Time to accept</h2>
         <svg id="chart-accept" role="img" aria-labelledby="time-to-accept chart-accept-desc" viewBox="0 0 {{distribution.width}} {{distribution.height}}" width="100%" style="max-width:{{distribution.width}}px;background:#fff">
         <desc id="chart-accept-desc">How many accepted invitations took each span of time from sending to acceptance; each bar is labelled with its count.</desc>

@@ -2,15 +2,16 @@ import Foundation
 import NIOConcurrencyHelpers
 import Vapor
 
-/// Runs `InvitationLifecycle.sweep` every minute on every instance that runs the email worker.
+/// Runs `InvitationLifecycle.sweep` every minute (USHER_LIFECYCLE_INTERVAL_SECONDS) on every
+/// instance that runs the email worker.
 /// Instances need no coordination: each reminder and expiry is claimed by a conditional update.
 final class InvitationLifecycleScheduler: LifecycleHandler, Sendable {
-    static let interval: Duration = .seconds(60)
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     func didBootAsync(_ application: Application) async throws {
         let lifecycle = InvitationLifecycle(db: application.db, context: application.usher)
         let logger = application.logger
+        let interval = Duration.milliseconds(Int64(application.usher.config.lifecycleInterval * 1000))
         task.withLockedValue {
             $0 = Task {
                 while !Task.isCancelled {
@@ -25,7 +26,7 @@ final class InvitationLifecycleScheduler: LifecycleHandler, Sendable {
                             "Invitation lifecycle sweep failed (\(String(reflecting: error))); reminders and expiry notices wait for the next minute. Check the database connection."
                         )
                     }
-                    try? await Task.sleep(for: Self.interval)
+                    try? await Task.sleep(for: interval)
                 }
             }
         }
