@@ -73,6 +73,30 @@ import Vapor
         }
     }
 
+    /// The email speaks the account's language (its locale, with the usual fallbacks).
+    @Test(arguments: TestDatabase.available)
+    func theEmailSpeaksTheAccountsLanguage(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let created = try await t.send(
+                .POST, "/admin/api/v1/identityStores/default/accounts",
+                json: #"{"email":"hans@example.com","password":"a long test password","locale":"de"}"#,
+                token: token)
+            let id = try #require(created["id"] as? String, "\(created.body)")
+            #expect(
+                try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts/\(id)/passwordReset", token: token).status
+                    == .accepted)
+            struct Row: Decodable {
+                var subject: String
+                var language: String
+            }
+            let email = try #require(
+                try await t.app.db.sql.raw("SELECT subject, language FROM outbox WHERE recipient = 'hans@example.com'").first(
+                    decoding: Row.self))
+            #expect(email.language == "de-DE" && email.subject == "Passwort für default zurücksetzen")
+        }
+    }
+
     /// An account that signs in only with an upstream provider is told so instead of getting a link.
     @Test(arguments: TestDatabase.available)
     func anAccountWithoutPasswordButWithAProviderIsToldHowItSignsIn(_ db: TestDatabase) async throws {

@@ -58,6 +58,10 @@ enum PasswordResetTemplates {
         "background:#2457d6;color:#ffffff;text-decoration:none;padding:12px 24px;border-radius:6px;font-weight:600;display:inline-block;"
 
     static var all: [String: String] {
+        PasswordResetTranslations.all.merging(en) { a, _ in a }
+    }
+
+    private static var en: [String: String] {
         [
             "page/password-forgot": forgotPage,
             "page/password-forgot-sent": sentPage,
