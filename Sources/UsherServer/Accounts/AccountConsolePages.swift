@@ -19,6 +19,13 @@ extension ConsoleRoutes {
             if let s = InvitationStatus(rawValue: status) { filter.statuses = [s] }
             if status == Self.renewalRequestedFilter { filter.renewalRequested = true }
             if let search, !search.isEmpty { filter.search = search }
+            // Issue 16: the Invitations tab filters by organization.
+            let organization = req.query[String.self, at: "organization"] ?? ""
+            if !organization.isEmpty { filter.organizations = [organization] }
+            context.organizations = try await OrganizationService(db: req.db).all(store: store).map {
+                .init(value: $0.id!.idString, label: $0.displayName ?? $0.name, selected: $0.id!.idString == organization)
+            }
+            context.hasOrganizations = context.organizations?.isEmpty == false
             let listing = try await InvitationService(db: req.db, context: req.usher).list(
                 store: store, filter: filter, sort: [InvitationService.defaultSort], page: page)
             context.invitations = listing.items.map { i in
@@ -26,7 +33,8 @@ extension ConsoleRoutes {
                     id: i.id, email: i.email, status: InvitationStatus(rawValue: i.status)?.label ?? i.status,
                     statusClass: i.status.lowercased(),
                     application: i.applicationName ?? i.clientId, sent: Self.date(i.sent), validUntil: Self.date(i.validUntil), store: store,
-                    renewalRequested: i.renewalRequestedAt != nil)
+                    renewalRequested: i.renewalRequestedAt != nil,
+                    organization: i.organizationName ?? "")
             }
             context.statuses =
                 InvitationStatus.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == status) }
@@ -125,6 +133,8 @@ struct AccountsConsolePage {
         var store: String
         /// The invitee asked for a new invitation from the expired link (SPEC: Lifecycle).
         var renewalRequested = false
+        /// The organization the invitee joins (issue 16), or empty.
+        var organization = ""
     }
 
     struct Status {
@@ -152,6 +162,9 @@ struct AccountsConsolePage {
     var tab_invitations = false
     var invitations: [Invitation]?
     var statuses: [Status]?
+    /// The Invitations tab's organization filter (issue 16).
+    var organizations: [Status]?
+    var hasOrganizations = false
     var accounts: [Account]?
     var pager: ConsolePager?
     var empty = false

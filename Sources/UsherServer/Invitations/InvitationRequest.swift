@@ -13,6 +13,8 @@ struct InvitationRequest: Sendable {
     var language: String
     /// The prefilled profile ("Basic Information") and free metadata, as given.
     var metadata: [String: JSONValue]
+    /// Strivacity's `organization` and `roles: [{id, organization}]` (issue 16).
+    var organization = InvitationOrganizationRequest()
 
     var profile: Profile { Self.profile(from: metadata) }
 
@@ -46,9 +48,11 @@ struct InvitationRequest: Sendable {
         var validator = Validator()
         profile.validate(into: &validator, prefix: "metadata.")
         for e in validator.errors { r.sink.add(e.field, e.message) }
+        let organization = InvitationOrganizationRequest.read(r)
         try r.validate()
         return InvitationRequest(
-            clientId: clientId, applicationId: applicationId, email: email!, groupIds: groupIds, language: language, metadata: metadata)
+            clientId: clientId, applicationId: applicationId, email: email!, groupIds: groupIds, language: language, metadata: metadata,
+            organization: organization)
     }
 
     /// Strivacity's create takes `X-Skip-Email-Verification` and `X-Skip-Phone-Verification`.

@@ -37,6 +37,7 @@ struct InvitationRoutes: RouteCollection {
         filter.accepted = try req.queryBool("accepted")
         filter.email = req.query[String.self, at: "email"]
         filter.clientId = req.query[String.self, at: "clientId"]
+        filter.organizations = ["organization", "organizationScope"].compactMap { req.query[String.self, at: $0] }
         filter.renewalRequested = try req.queryBool("renewalRequested")
         let page = try PageRequest.from(req)
         let sort = try SortOrder.all(req, allowed: InvitationService.sortFields, default: [InvitationService.defaultSort])

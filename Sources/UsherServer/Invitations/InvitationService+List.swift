@@ -14,6 +14,9 @@ struct InvitationFilter: Sendable {
     var clientId: String?
     /// Only invitations whose invitee asked for a new one from the expired link (or none such).
     var renewalRequested: Bool?
+    /// `organization` and `organizationScope` (issue 16): only invitations to that organization;
+    /// an id that names none (or is no id) lists nothing.
+    var organizations: [String] = []
 }
 
 /// Reading invitations: one, or a page of a store's (API and console).
@@ -63,6 +66,13 @@ extension InvitationService {
             conditions.append("email_key LIKE \(bind: "%\(AccountService.escapeLike(search.lowercased()))%")")
         }
         if let clientId = filter.clientId { conditions.append("client_id = \(bind: clientId)") }
+        for organization in filter.organizations {
+            if let uuid = UUID(uuidString: organization) {
+                conditions.append("organization_id = \(bind: uuid)")
+            } else {
+                conditions.append("1 = 0")
+            }
+        }
         if let renewal = filter.renewalRequested {
             conditions.append(renewal ? "renewal_requested_at IS NOT NULL" : "renewal_requested_at IS NULL")
         }
@@ -135,7 +145,7 @@ extension InvitationService {
     }
 
     /// The answer's scalar fields a list can be sorted by (Strivacity: "any property").
-    static let sortFields = ["created", "sent", "validUntil", "email", "status", "clientId", "id", "language", "accountId"]
+    static let sortFields = ["created", "sent", "validUntil", "email", "status", "clientId", "id", "language", "accountId", "organization"]
     static let defaultSort = SortOrder(field: "created", ascending: false)
     /// Sort fields a keyset cursor can follow: never null, and compared the same way by both databases.
     static let cursorFields = ["created", "sent", "validUntil", "email", "status", "clientId", "language"]
@@ -151,6 +161,7 @@ extension InvitationService {
         case "id": "id"
         case "language": "language"
         case "accountId": "account_id"
+        case "organization": "organization_id"
         default: "created_at"
         }
     }

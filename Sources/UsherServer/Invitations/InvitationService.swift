@@ -20,6 +20,8 @@ struct InvitationService {
         try InvitationRules.checkInvitable(target, store: storeName)
         let groups = try await GroupService(db: db).resolve(request.groupIds)
         try GroupService.requireSameStore(groups, store: storeName)
+        // Strivacity's organization and roles (issue 16): unknown ids 404, another organization's role 400.
+        let (organization, roles) = try await request.organization.resolve(store: storeName, on: db)
 
         let now = Date()
         let token = SecretToken.generate(prefix: Self.tokenPrefix)
@@ -42,6 +44,8 @@ struct InvitationService {
         invitation.sendCount = 1
         invitation.createdBy = actor.auditName
         invitation.createdAt = now
+        invitation.organizationId = organization?.id
+        invitation.roles = organization.map { _ in JSONText.encode(roles.map { $0.id!.idString }) }
         let link = Self.link(loginURL: target.loginURL!, issuer: context.config.issuer, token: token)
         let email = try InvitationEmail.compose(
             invitation: invitation, applicationName: target.applicationName, inviter: actor.displayName, link: link,
