@@ -236,33 +236,6 @@ enum OpenAPIDocument {
             Operation(
                 method: "put", path: orgs + "/{id}/members/{accountId}",
                 summary: "Add the account to the organization (201), or set its roles there (200); no body keeps its roles",
-                scope: "write:account", tag: "Organizations", body: "OrganizationMemberUpdate", success: ("200", "OrganizationMember", false)),
-            Operation(
-                method: "post", path: orgs + "/{id}/members", summary: "Add an account to the organization with roles",
-                scope: "write:account", tag: "Organizations", body: "OrganizationMemberCreate",
-                success: ("201", "OrganizationMember", false)),
-            Operation(
-                method: "delete", path: orgs + "/{id}/members/{accountId}", summary: "Remove an account from the organization (it stays)",
-                scope: "write:account", tag: "Organizations", success: ("204", nil, false)),
-        ]
-        // Issue 16: organizations and roles (*:config); members with their roles (*:account).
-        let orgs = "/admin/api/v1/identityStores/{store}/organizations"
-        ops += crud(
-            orgs, "id", "Organizations", "Organization", read: "read:config", write: "write:config",
-            listQuery: [("name", "string", "Exact name.")])
-        ops += crud(
-            "/admin/api/v1/identityStores/{store}/roles", "id", "Roles", "Role", read: "read:config", write: "write:config",
-            listQuery: [("name", "string", "Exact name.")])
-        ops += [
-            Operation(
-                method: "get", path: orgs + "/{id}/members", summary: "List an organization's members with their roles",
-                scope: "read:account", tag: "Organizations", success: ("200", "OrganizationMember", true), paged: true),
-            Operation(
-                method: "get", path: orgs + "/{id}/members/{accountId}", summary: "One member with its roles", scope: "read:account",
-                tag: "Organizations", success: ("200", "OrganizationMember", false)),
-            Operation(
-                method: "put", path: orgs + "/{id}/members/{accountId}",
-                summary: "Add the account to the organization (201), or set its roles there (200); no body keeps its roles",
                 scope: "write:account", tag: "Organizations", body: "OrganizationMemberUpdate",
                 success: ("200", "OrganizationMember", false)),
             Operation(
