@@ -162,6 +162,29 @@ import Vapor
         }
     }
 
+    /// One client address may ask only so often: 429 with Retry-After, for any address alike.
+    @Test(arguments: TestDatabase.available)
+    func oneClientAddressIsLimited(_ db: TestDatabase) async throws {
+        try await TestApp.with(
+            db,
+            configure: {
+                $0.rateLimitsEnabled = true
+                $0.rateLimitOverrides = "password-forgot-ip=2/3600"
+            }
+        ) { t in
+            let c = try await SelfServiceCustomer.make(t)
+            var browser = Browser()
+            #expect(try await c.forgot(c.email, browser: &browser).status == .ok)
+            #expect(try await c.forgot("nobody@example.com", browser: &browser).status == .ok)
+            for address in [c.email, "nobody@example.com"] {
+                let refused = try await c.forgot(address, browser: &browser)
+                #expect(refused.status == .tooManyRequests)
+                #expect(refused.headers.first(name: .retryAfter) != nil)
+            }
+            #expect(try await c.emails().count == 1)
+        }
+    }
+
     /// The per-address limit sends nothing more, and answers the same; the per-address limit
     /// leaves the password working (nobody is locked out).
     @Test(arguments: TestDatabase.available)
