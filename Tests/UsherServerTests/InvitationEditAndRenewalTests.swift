@@ -81,7 +81,7 @@ import Vapor
         try await TestApp.with(db) { t in
             let token = try await t.token()
             let f = try await t.oidcApplication(token: token)
-            let r = try await t.invite(f, email: "late@example.com")
+            let r = try await t.invite(f, email: "late@example.com", extra: #","language":"de-DE""#)
             let id = try #require(r["id"] as? String)
             try await t.app.db.sql.raw(
                 "UPDATE invitations SET valid_until = \(bind: Date().addingTimeInterval(-60)) WHERE id = \(bind: UUID(uuidString: id)!)"
@@ -101,7 +101,10 @@ import Vapor
                     ]), headers: browser.header)
             browser.absorb(page)
             #expect(page.status == .gone)
-            #expect(page.body.contains("This invitation expired on"))
+            // In the invitation's language.
+            #expect(page.body.contains(#"<html lang="de-DE">"#))
+            #expect(page.body.contains("Diese Einladung ist am "))
+            #expect(page.body.contains("Neue Einladung anfordern"))
             #expect(page.body.contains(#"id="ask-renewal""#))
             let csrf = try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
             let form = flows.query([("csrf", String(csrf)), ("token", hint)])

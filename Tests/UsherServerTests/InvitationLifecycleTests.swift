@@ -71,11 +71,15 @@ import Vapor
             let quiet = try await t.invite(f, email: "quiet@example.com")
             let opened = try await t.invite(f, email: "opened@example.com")
             let revoked = try await t.invite(f, email: "revoked@example.com")
+            let acceptedInvitation = try await t.invite(f, email: "accepted@example.com")
+            var acceptor = try await InviteeJourney.open(t, f, invitation: acceptedInvitation)
+            _ = try await acceptor.submit(t, [])
+            #expect(try await invitation(t, acceptedInvitation["id"]).status == InvitationStatus.done.rawValue)
             let revokedId = try #require(revoked["id"] as? String)
             #expect(try await t.send(.DELETE, "\(Self.invite)/\(revokedId)", token: token).status == .noContent)
             _ = try await InviteeJourney.open(t, f, invitation: opened)
             #expect(try await invitation(t, opened["id"]).openedAt != nil)
-            #expect(try await events(t, .invitationOpened) == 1)
+            #expect(try await events(t, .invitationOpened) == 2)  // the accepted one was opened too
 
             let quietInvitation = try await invitation(t, quiet["id"])
             let before = quietInvitation.validUntil.addingTimeInterval(-24 * Self.hour - 60)
