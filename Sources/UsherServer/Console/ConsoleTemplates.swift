@@ -133,7 +133,7 @@ enum ConsoleTemplates {
         <div style="display:flex;gap:8px;align-items:center"><select id="organization" name="organization"><option value="">No organization</option>{{#organizations}}<option value="{{id}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/organizations}}</select>
         <button type="submit" name="action" value="chooseOrganization" id="choose-organization" class="secondary" style="margin:0" formnovalidate>Choose</button></div>
         {{#organizationError}}<div class="field-error">{{organizationError}}</div>{{/organizationError}}
-        {{#organizationChosen}}<fieldset id="roles"><legend>Roles</legend>{{#roles}}<label><input type="checkbox" name="role{{index}}" value="{{id}}" {{#checked}}checked{{/checked}}> {{name}}</label>{{/roles}}{{^roles}}<p class="muted">This store has no roles yet.</p>{{/roles}}</fieldset>{{/organizationChosen}}
+        {{#organizationChosen}}<fieldset id="roles"><legend>Roles</legend>{{#roles}}<label style="display:flex;gap:8px;align-items:center;font-weight:normal"><input type="checkbox" name="role{{index}}" value="{{id}}" style="width:auto;margin:0" {{#checked}}checked{{/checked}}> {{name}}</label>{{/roles}}{{^roles}}<p class="muted">This store has no roles yet.</p>{{/roles}}</fieldset>{{/organizationChosen}}
         {{^organizationChosen}}<p class="muted">Roles can be chosen once an organization is.</p>{{/organizationChosen}}
         {{#rolesError}}<div class="field-error">{{rolesError}}</div>{{/rolesError}}
         <h2>Language</h2>

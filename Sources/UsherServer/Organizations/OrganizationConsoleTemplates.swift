@@ -51,7 +51,7 @@ enum OrganizationConsoleTemplates {
         <form method="post" action="/admin/organizations/{{store}}/{{id}}/members"><input type="hidden" name="csrf" value="{{csrf}}">
         <label for="email">Account email</label><input id="email" name="email" type="email" value="{{memberEmail}}" required>
         <fieldset><legend>Roles</legend>
-        {{#roles}}<label><input type="checkbox" name="role{{index}}" value="{{id}}"> {{name}}</label>{{/roles}}
+        {{#roles}}<label style="display:flex;gap:8px;align-items:center;font-weight:normal"><input type="checkbox" name="role{{index}}" value="{{id}}" style="width:auto;margin:0"> {{name}}</label>{{/roles}}
         {{^roles}}<p class="muted">This store has no roles yet; create them on the <a href="/admin/organizations?store={{store}}">Organizations</a> page.</p>{{/roles}}
         </fieldset>
         <button id="add-member">Save member</button></form>
