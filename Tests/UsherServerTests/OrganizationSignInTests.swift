@@ -107,6 +107,11 @@ import Vapor
             let again = try await signIn(
                 t, f, email: "ann@example.com", extra: [("organization", "globex")], browser: &browser, verifier: verifier)
             #expect(again.status == .forbidden)
+            // prompt=none shows no page: the client hears access_denied.
+            let silent = try await signIn(
+                t, f, email: "ann@example.com", extra: [("organization", "globex"), ("prompt", "none")], browser: &browser,
+                verifier: verifier)
+            #expect(silent.status == .seeOther && flows.param(silent, "error") == "access_denied")
             // An organization that does not exist: a clear page too.
             let unknown = try await signIn(
                 t, f, email: "ann@example.com", extra: [("organization", "nope")], browser: &browser, verifier: verifier)

@@ -65,8 +65,17 @@ struct AuthorizeEndpoint: RouteCollection {
                         state: request.state),
                     issuer: req.usher.config.issuer)
             }
+            // prompt=none shows no page: not being in the organization goes back to the client.
             if let organizationId {
-                try await OrganizationClaims.requireMember(accountId: session.accountId, organizationId: organizationId, on: req.db)
+                do {
+                    try await OrganizationClaims.requireMember(accountId: session.accountId, organizationId: organizationId, on: req.db)
+                } catch is UsherError {
+                    return AuthorizationRequest.errorRedirect(
+                        .init(
+                            redirectURI: request.redirectURI, error: "access_denied",
+                            description: "The person is not a member of the organization.", state: request.state),
+                        issuer: req.usher.config.issuer)
+                }
             }
             return try await AuthorizationCodes.redirectWithCode(
                 request: request, accountId: session.accountId, authTime: session.authTime, sessionHash: session.idHash,
