@@ -69,24 +69,49 @@ final class WebhookWorker: Sendable {
         let endpoints = try await db.sql.raw("SELECT * FROM webhook_endpoints WHERE id IN (\(binds: endpointIds))")
             .all(decoding: WebhookEndpointRow.self)
         let byId = Dictionary(endpoints.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // Sent side by side; the outcomes are then recorded in one transaction (one commit per
+        // batch, not per delivery: on SQLite every commit waits for the single writer).
+        let outcomes = try await withThrowingTaskGroup(of: Outcome?.self) { group in
             for delivery in batch {
                 group.addTask { try await self.deliver(delivery, to: byId[delivery.endpoint_id], now: now) }
             }
-            try await group.waitForAll()
+            var all: [Outcome] = []
+            for try await outcome in group { if let outcome { all.append(outcome) } }
+            return all
+        }
+        if !outcomes.isEmpty {
+            try await db.write { tx in
+                for outcome in outcomes { try await self.record(outcome, on: tx, now: now) }
+            }
+            for outcome in outcomes where !outcome.result.delivered {
+                logger.notice(
+                    "Webhook not delivered",
+                    metadata: [
+                        "webhook": .string(outcome.endpoint.id.idString), "event": .string(outcome.delivery.event_id),
+                        "reason": .string(outcome.result.error ?? ""),
+                    ])
+            }
         }
         return batch.count
     }
 
-    private func deliver(_ delivery: WebhookDeliveryRow, to endpoint: WebhookEndpointRow?, now: Date) async throws {
+    /// One attempt's result, to be recorded.
+    struct Outcome: Sendable {
+        var delivery: WebhookDeliveryRow
+        var endpoint: WebhookEndpointRow
+        var result: WebhookAttemptResult
+    }
+
+    /// Sends one delivery; nil when it could not be attempted at all (and was failed at once).
+    private func deliver(_ delivery: WebhookDeliveryRow, to endpoint: WebhookEndpointRow?, now: Date) async throws -> Outcome? {
         guard let endpoint, endpoint.enabled else {
             try await finish(delivery, status: .failed, code: nil, error: "the endpoint was deleted or disabled", now: now)
-            return
+            return nil
         }
         guard let secret = sealer.open(endpoint.secret_sealed, endpointId: endpoint.id) else {
             try await finish(
                 delivery, status: .failed, code: nil, error: "the endpoint's secret cannot be opened (the server secret changed)", now: now)
-            return
+            return nil
         }
         let result: WebhookAttemptResult
         if case .refused(let why) = await policy.check(endpoint.url, requireResolution: true) {
@@ -97,7 +122,7 @@ final class WebhookWorker: Sendable {
         } else {
             result = WebhookAttemptResult(statusCode: nil, error: "the endpoint's secret is not a whsec_ secret", durationMs: 0)
         }
-        try await record(result, delivery: delivery, endpoint: endpoint, now: now)
+        return Outcome(delivery: delivery, endpoint: endpoint, result: result)
     }
 
     private func lease(now: Date) async throws -> [WebhookDeliveryRow] {
@@ -121,17 +146,16 @@ final class WebhookWorker: Sendable {
         }
     }
 
-    private func record(_ result: WebhookAttemptResult, delivery: WebhookDeliveryRow, endpoint: WebhookEndpointRow, now: Date) async throws
-    {
+    private func record(_ outcome: Outcome, on tx: any Database, now: Date) async throws {
+        let (delivery, endpoint, result) = (outcome.delivery, outcome.endpoint, outcome.result)
         let attempt = UUID()
         let ok = result.delivered
         let giveUp = delivery.give_up_at ?? delivery.created_at.addingTimeInterval(settings.retryPeriod)
         let next = now.addingTimeInterval(
             Self.backoff(attempt: delivery.attempts, base: settings.retryBase, max: settings.maxBackoff, jitter: Double.random(in: 0...1)))
         let status: WebhookDeliveryStatus = ok ? .delivered : (next > giveUp ? .failed : .pending)
-        let owner = self.owner
         let retryPeriod = settings.retryPeriod
-        try await db.write { tx in
+        do {
             try await tx.sql.raw(
                 """
                 INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, attempted_at, status_code, duration_ms, error)
@@ -172,13 +196,6 @@ final class WebhookWorker: Sendable {
                     try await Self.disable(endpoint.id, since: since, on: tx, now: now)
                 }
             }
-        }
-        if !ok {
-            logger.notice(
-                "Webhook not delivered (\(status == .failed ? "giving up" : "will retry"))",
-                metadata: [
-                    "webhook": .string(endpoint.id.idString), "event": .string(delivery.event_id), "reason": .string(result.error ?? ""),
-                ])
         }
     }
 
