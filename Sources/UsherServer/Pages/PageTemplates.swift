@@ -64,7 +64,6 @@ enum BuiltInTemplates {
         .merging(PasswordResetTemplates.all) { a, _ in a }
         .merging(AccountPageTemplates.all) { a, _ in a }
         .merging(WebhookConsoleTemplates.all) { a, _ in a }
-        .merging(WebhookConsoleTemplates.all) { a, _ in a }
         .merging(["page/invitation-expired": InvitationRenewalTemplates.expired]) { a, _ in a }
         .merging(InvitationConsoleTemplates.all) { a, _ in a }
         .merging(OrganizationConsoleTemplates.all) { a, _ in a }
