@@ -109,4 +109,7 @@ public struct ErrorKey: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let idempotencyInProgress = ErrorKey(rawValue: "idempotency.inProgress")
     public static let invitationImmutableField = ErrorKey(rawValue: "invitation.immutableField")
     public static let invitationRenewalNotPossible = ErrorKey(rawValue: "invitation.renewalNotPossible")
+    public static let bulkInvalidFile = ErrorKey(rawValue: "bulk.invalidFile")
+    public static let bulkTooManyRows = ErrorKey(rawValue: "bulk.tooManyRows")
+    public static let bulkUnknownGroup = ErrorKey(rawValue: "bulk.unknownGroup")
 }

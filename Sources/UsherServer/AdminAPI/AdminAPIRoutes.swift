@@ -8,6 +8,7 @@ struct AdminAPIRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.grouped("admin", "api", "v1").grouped(AdminTokenAuthenticator())
         try api.register(collection: InvitationRoutes())
+        try api.register(collection: BulkInvitationRoutes())
         try api.register(collection: IdentityStoreRoutes())
         try api.register(collection: GroupRoutes())
         try api.register(collection: AccountRoutes())

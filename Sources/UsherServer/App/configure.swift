@@ -58,6 +58,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M012_Events())
     app.migrations.add(M013_Webhooks())
     app.migrations.add(M015_InvitationLifecycle())
+    app.migrations.add(M016_BulkJobs())
 
     do {
         if app.db.isSQLite { try await DatabaseSetup.prepareSQLite(app.db) }
@@ -130,6 +131,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.usher.outbox = worker
     if config.runMailWorker { app.lifecycle.use(OutboxLifecycle(worker: worker, signal: app.usher.mailSignal)) }
     if config.runMailWorker { app.lifecycle.use(InvitationLifecycleScheduler()) }
+    if config.runMailWorker { app.lifecycle.use(BulkInvitationScheduler()) }
     // The events API, webhook endpoints and their delivery worker (docs/webhooks.md).
     try configureWebhooks(app, settings: config.webhooks, runWorker: config.runMailWorker)
     if config.runMailWorker { app.lifecycle.use(app.readiness) }

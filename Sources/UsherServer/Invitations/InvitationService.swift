@@ -12,7 +12,12 @@ struct InvitationService {
 
     // MARK: Create
 
-    func create(store storeName: String, _ request: InvitationRequest, by actor: Actor) async throws -> InvitationView {
+    /// `alsoWrite` runs inside the invitation's transaction, after it is written (a bulk job
+    /// records the row's result there, so a row is never created twice).
+    func create(
+        store storeName: String, _ request: InvitationRequest, by actor: Actor,
+        alsoWrite: (@Sendable (any Database, UUID) async throws -> Void)? = nil
+    ) async throws -> InvitationView {
         let store = try await IdentityStoreService(db: db).require(storeName)
         let (applicationId, target) = try await resolveTarget(request)
         let options = target.options
@@ -73,6 +78,7 @@ struct InvitationService {
                     targetId: invitation.id!.idString,
                     details: ["email": request.email.value, "applicationId": applicationId.idString, "clientId": invitation.clientId])
                 try await EventLog.invitation(.invitationCreated, invitation, on: tx, at: now, knownEmails: [message])
+                try await alsoWrite?(tx, invitation.id!)
             }
         } catch let error where error.isConstraintViolation {
             // Another request created a pending invitation for this email at the same moment.
