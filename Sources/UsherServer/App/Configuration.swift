@@ -42,6 +42,8 @@ public struct UsherConfiguration: Sendable {
     public var runMailWorker = true
     /// How often the invitation lifecycle sweep runs: reminders and expiry (USHER_LIFECYCLE_INTERVAL_SECONDS).
     public var lifecycleInterval: TimeInterval = 60
+    /// How long a password reset link works (USHER_PASSWORD_RESET_MINUTES, 30 by default).
+    public var passwordResetLifetime: TimeInterval = 30 * 60
     /// Webhook delivery (USHER_WEBHOOK_*, docs/webhooks.md).
     public var webhooks = WebhookSettings()
     /// bcrypt cost, for deployments that choose bcrypt (USHER_PASSWORD_HASH=bcrypt, USHER_BCRYPT_COST).
@@ -192,6 +194,9 @@ public struct UsherConfiguration: Sendable {
         config.mailRetryBase = retryBase
         config.lifecycleInterval = try double(
             value("USHER_LIFECYCLE_INTERVAL_SECONDS"), "USHER_LIFECYCLE_INTERVAL_SECONDS", default: 60, range: 1...3600)
+        // At most a day: the local mailbox keeps a reset link for 24 hours (PasswordResetMailbox).
+        config.passwordResetLifetime =
+            try double(value("USHER_PASSWORD_RESET_MINUTES"), "USHER_PASSWORD_RESET_MINUTES", default: 30, range: 1...1440) * 60
         config.mailLease = lease
         config.operations = try OperationsSettings(environment: env, hostname: hostname)
         return config

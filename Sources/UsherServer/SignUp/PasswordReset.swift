@@ -4,11 +4,12 @@ import SQLKit
 import UsherCore
 
 /// Forgotten passwords (issue 23): a random token of 256 bits, of which only the SHA-256 is
-/// stored, valid 30 minutes and once. Opening the link (GET) changes nothing; only its form's
-/// POST sets the password (PasswordResetPages). Using it ends every session and refresh token
-/// of the account and every other reset link it had.
+/// stored, valid once and for 30 minutes (USHER_PASSWORD_RESET_MINUTES). Opening the link (GET)
+/// changes nothing; only its form's POST sets the password (PasswordResetPages). Using it ends
+/// every session and refresh token of the account and every other reset link it had.
 struct PasswordReset: Sendable {
     static let tokenPrefix = "pr_"
+    /// The default lifetime; the configured one is `context.config.passwordResetLifetime`.
     static let lifetime: TimeInterval = 30 * 60
     static let linkKind = "password_reset"
     static let externalNoticeKind = "password_reset_external"
@@ -61,10 +62,10 @@ struct PasswordReset: Sendable {
             into: "password_resets",
             [
                 "token_hash": SecretToken.hash(token), "account_id": accountId, "store": account.store, "client_id": origin.clientId,
-                "flow_id": origin.flowId, "created_at": now, "expires_at": now.addingTimeInterval(Self.lifetime),
+                "flow_id": origin.flowId, "created_at": now, "expires_at": now.addingTimeInterval(context.config.passwordResetLifetime),
             ])
         values.link = context.config.publicURL + "/password/reset?token=" + token
-        values.minutes = Int(Self.lifetime / 60)
+        values.minutes = Int(context.config.passwordResetLifetime / 60)
         let email = try mail.compose("email/password-reset", to: address.value, language: language, values: values)
         try await mail.queue(email, kind: Self.linkKind, linkToken: token, store: account.store, on: tx, now: now)
         try await audit(account, by: actor, details: ["sent": "link"], on: tx, now: now)
@@ -188,7 +189,8 @@ struct PasswordReset: Sendable {
         if link.expires_at <= now {
             return UsherError(
                 status: 410, errorKey: .passwordResetExpired, title: "This link has expired",
-                detail: "Password reset links work for \(Int(lifetime / 60)) minutes. Nothing was changed. Ask for a new link.")
+                detail:
+                    "Password reset links work only for a short time, and this one's time is up. Nothing was changed. Ask for a new link.")
         }
         return nil
     }

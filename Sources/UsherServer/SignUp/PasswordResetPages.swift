@@ -71,7 +71,7 @@ struct PasswordResetPages: RouteCollection {
         }
         let context = PasswordForgotSentPage(
             applicationName: place.applicationName, signInLink: place.flow.map { "/signin?flow=" + $0.id! },
-            minutes: Int(PasswordReset.lifetime / 60))
+            minutes: Int(req.usher.config.passwordResetLifetime / 60))
         return Pages.render("page/password-forgot-sent", context, request: req)
     }
 
