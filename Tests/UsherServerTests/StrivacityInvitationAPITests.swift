@@ -134,3 +134,19 @@ import Vapor
         }
     }
 }
+
+/// A 405's `Allow` names the methods of the resource the path names: the most specific route
+/// pattern, as the router picks it (`/invite/stats` is not the invitation `/invite/{id}`).
+@Suite struct MethodNotAllowedTests {
+    @Test(arguments: TestDatabase.available)
+    func allowListsTheMethodsOfTheMostSpecificResource(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let stats = try await t.send(.OPTIONS, "/admin/api/v1/identityStores/default/invite/stats", token: token)
+            #expect(stats.status == .methodNotAllowed)
+            #expect(stats.headers.first(name: .allow) == "GET")
+            let one = try await t.send(.OPTIONS, "/admin/api/v1/identityStores/default/invite/\(UUID().uuidString)", token: token)
+            #expect(one.headers.first(name: .allow) == "DELETE, GET, PATCH")
+        }
+    }
+}

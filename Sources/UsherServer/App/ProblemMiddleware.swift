@@ -47,7 +47,10 @@ struct ProblemMiddleware: AsyncMiddleware {
     /// The methods routes accept at this path (with parameters matching anything).
     static func allowedMethods(for request: Request) -> [String] {
         let parts = request.url.path.split(separator: "/").map(String.init)
-        var methods = Set<String>()
+        // The resource a path names is the most specific pattern that matches it, as in the
+        // router, where a constant segment wins over a parameter: `/invite/stats` is the stats
+        // resource (GET), not the invitation `/invite/:id` (GET, PATCH, DELETE).
+        var matching: [(mask: String, method: String)] = []
         for route in request.application.routes.all where route.path.count == parts.count {
             let matches = zip(route.path, parts).allSatisfy { component, part in
                 switch component {
@@ -56,9 +59,12 @@ struct ProblemMiddleware: AsyncMiddleware {
                 case .catchall: return true
                 }
             }
-            if matches { methods.insert(route.method.rawValue) }
+            guard matches else { continue }
+            let mask = route.path.map { if case .constant = $0 { "1" } else { "0" } }.joined()
+            matching.append((mask, route.method.rawValue))
         }
-        return methods.sorted()
+        guard let best = matching.map(\.mask).max() else { return [] }
+        return Set(matching.filter { $0.mask == best }.map(\.method)).sorted()
     }
 
     static func wantsHTML(_ request: Request) -> Bool {
