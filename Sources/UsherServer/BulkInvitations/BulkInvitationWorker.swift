@@ -32,9 +32,10 @@ struct BulkInvitationWorker: Sendable {
 
     private struct AlreadyDone: Error {}
 
-    /// Takes one job whose lease is free (or expired) and finishes it; false when there is none.
+    /// Takes one job whose lease is free (or expired) and runs it (at most `limit` rows: tests
+    /// stop a job half-way with it); false when there is none.
     @discardableResult
-    func runOnce() async throws -> Bool {
+    func runOnce(limit: Int = .max) async throws -> Bool {
         let at = now()
         let claimed = try await db.writeStatement { sql in
             try await sql.raw(
@@ -47,7 +48,7 @@ struct BulkInvitationWorker: Sendable {
             ).all()
         }
         guard let row = claimed.first else { return false }
-        try await process(job: try row.decode(column: "id", as: UUID.self))
+        try await process(job: try row.decode(column: "id", as: UUID.self), limit: limit)
         return true
     }
 
