@@ -246,6 +246,25 @@ enum OpenAPIDocument {
                 method: "delete", path: orgs + "/{id}/members/{accountId}", summary: "Remove an account from the organization (it stays)",
                 scope: "write:account", tag: "Organizations", success: ("204", nil, false)),
         ]
+        // Issue 17: bulk invitations (OpenAPIDocument+Bulk.swift adds the CSV body and the dry run).
+        ops += [
+            Operation(
+                method: "post", path: bulkPath,
+                summary: "Invite many customers from JSON or CSV: a job (202 + Location), or with dryRun=true each row's outcome",
+                scope: "write:account", tag: "Invitations", body: "BulkInvitationCreate", success: ("202", "BulkJob", false),
+                query: [
+                    ("dryRun", "boolean", "true: check every row, write nothing, answer 200."),
+                    ("clientId", "string", "For a CSV upload: the OIDC client."),
+                    ("applicationId", "string", "For a CSV upload: the application (its first client)."),
+                ], errors: ["400", "401", "403", "404", "409", "413", "415", "422"],
+                headers: [("Idempotency-Key", "As on the single create: the same key and body answer the first answer again.")]),
+            Operation(
+                method: "get", path: bulkPath + "/{job}", summary: "A bulk job's progress, and once DONE each row's result",
+                scope: "read:account", tag: "Invitations", success: ("200", "BulkJob", false), errors: ["401", "403", "404"]),
+            Operation(
+                method: "get", path: bulkPath + "/{job}/results.csv", summary: "A bulk job's results as CSV", scope: "read:account",
+                tag: "Invitations", success: ("200", nil, false), errors: ["401", "403", "404"]),
+        ]
         return ops
     }
 
@@ -312,6 +331,7 @@ enum OpenAPIDocument {
             if let scope = op.scope { operation["security"] = [["bearer": [scope]]] }
             paths[op.path, default: [:]][op.method] = operation
         }
+        paths = withBulkDetails(paths)
         paths["/oauth2/token"] = ["post": tokenOperation]
         return [
             "openapi": "3.0.3",
@@ -323,7 +343,8 @@ enum OpenAPIDocument {
             "servers": [["url": serverURL]],
             "paths": paths,
             "components": [
-                "schemas": withOrganizations(schemas).merging(webhookSchemas) { a, _ in a }, "securitySchemes": securitySchemes(serverURL),
+                "schemas": withOrganizations(schemas).merging(webhookSchemas) { a, _ in a }.merging(bulkSchemas) { a, _ in a },
+                "securitySchemes": securitySchemes(serverURL),
             ],
         ]
     }
