@@ -59,6 +59,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M013_Webhooks())
     app.migrations.add(M015_InvitationLifecycle())
     app.migrations.add(M016_BulkJobs())
+    app.migrations.add(M017_RequireVerifiedEmail())
 
     do {
         if app.db.isSQLite { try await DatabaseSetup.prepareSQLite(app.db) }

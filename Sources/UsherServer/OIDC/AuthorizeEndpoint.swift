@@ -77,6 +77,15 @@ struct AuthorizeEndpoint: RouteCollection {
                         issuer: req.usher.config.issuer)
                 }
             }
+            do {
+                try await EmailVerificationGate.check(clientId: request.client.id!, accountId: session.accountId, on: req.db)
+            } catch is UsherError {
+                return AuthorizationRequest.errorRedirect(
+                    .init(
+                        redirectURI: request.redirectURI, error: "access_denied",
+                        description: "The person's email address is not confirmed yet.", state: request.state),
+                    issuer: req.usher.config.issuer)
+            }
             return try await AuthorizationCodes.redirectWithCode(
                 request: request, accountId: session.accountId, authTime: session.authTime, sessionHash: session.idHash,
                 organizationId: organizationId, req: req)
@@ -85,6 +94,7 @@ struct AuthorizeEndpoint: RouteCollection {
             if let organizationId {
                 try await OrganizationClaims.requireMember(accountId: session.accountId, organizationId: organizationId, on: req.db)
             }
+            try await EmailVerificationGate.check(clientId: request.client.id!, accountId: session.accountId, on: req.db)
             return try await AuthorizationCodes.redirectWithCode(
                 request: request, accountId: session.accountId, authTime: session.authTime, sessionHash: session.idHash,
                 organizationId: organizationId, req: req)

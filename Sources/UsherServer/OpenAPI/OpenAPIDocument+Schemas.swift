@@ -106,7 +106,11 @@ extension OpenAPIDocument {
         ])
         let policyOptions = object([
             "accountInvitation": invitationOptions,
-            "registration": object(["fields": object(profile.mapValues { _ in fieldMode })]),
+            "registration": object([
+                "fields": object(profile.mapValues { _ in fieldMode }),
+                // Issue 23: true keeps accounts with an unverified email out of the application.
+                "requireVerifiedEmail": bool,
+            ]),
         ])
         let clientCreate = object([
             "redirectUris": array(string), "postLogoutRedirectUris": array(string), "loginUrl": string, "public": bool,

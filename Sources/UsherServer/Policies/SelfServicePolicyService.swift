@@ -11,6 +11,8 @@ struct SelfServicePolicyView: Content, Equatable {
 
     struct Registration: Content, Equatable {
         var fields: [String: String]
+        /// true: an account whose email is not verified may not sign in to the application.
+        var requireVerifiedEmail: Bool
     }
 
     var id: String
@@ -56,7 +58,9 @@ struct SelfServicePolicyService {
     static func view(_ p: SelfServicePolicyModel) -> SelfServicePolicyView {
         SelfServicePolicyView(
             id: p.id!.idString, name: p.name,
-            options: .init(accountInvitation: p.invitationOptions, registration: .init(fields: p.fields.asDictionary)),
+            options: .init(
+                accountInvitation: p.invitationOptions,
+                registration: .init(fields: p.fields.asDictionary, requireVerifiedEmail: p.requireVerifiedEmail ?? false)),
             created: p.createdAt)
     }
 
@@ -74,9 +78,9 @@ struct SelfServicePolicyService {
     }
 
     /// Reads `options` over `base`: fields left out keep their value (the defaults, on create).
-    static func readOptions(_ r: JSONObjectReader, base: AccountInvitationOptions, fields: RegistrationFields) -> (
-        AccountInvitationOptions, RegistrationFields
-    ) {
+    static func readOptions(
+        _ r: JSONObjectReader, base: AccountInvitationOptions, fields: RegistrationFields, requireVerifiedEmail: inout Bool
+    ) -> (AccountInvitationOptions, RegistrationFields) {
         var options = base
         var fields = fields
         if let o = r.object("options") {
@@ -101,6 +105,7 @@ struct SelfServicePolicyService {
                 ai.finish()
             }
             if let reg = o.object("registration") {
+                if let v = reg.bool("requireVerifiedEmail") { requireVerifiedEmail = v }
                 if let f = reg.object("fields") {
                     var raw: [String: String] = [:]
                     for (k, v) in f.values {
@@ -126,13 +131,16 @@ struct SelfServicePolicyService {
 
     func create(reader r: JSONObjectReader, by actor: Actor) async throws -> SelfServicePolicyView {
         let name = r.string("name", required: true, max: 100)
-        let (options, fields) = Self.readOptions(r, base: AccountInvitationOptions(), fields: RegistrationFields())
+        var requireVerifiedEmail = false
+        let (options, fields) = Self.readOptions(
+            r, base: AccountInvitationOptions(), fields: RegistrationFields(), requireVerifiedEmail: &requireVerifiedEmail)
         try r.validate()
         let policy = SelfServicePolicyModel()
         policy.id = UUID()
         policy.name = name!
         policy.createdAt = Date()
         policy.apply(options, fields)
+        policy.requireVerifiedEmail = requireVerifiedEmail
         do {
             try await db.write { tx in
                 try await policy.create(on: tx)
@@ -149,10 +157,13 @@ struct SelfServicePolicyService {
     func update(_ id: String, reader r: JSONObjectReader, by actor: Actor) async throws -> SelfServicePolicyView {
         let policy = try await require(id)
         let name = r.string("name", max: 100)
-        let (options, fields) = Self.readOptions(r, base: policy.invitationOptions, fields: policy.fields)
+        var requireVerifiedEmail = policy.requireVerifiedEmail ?? false
+        let (options, fields) = Self.readOptions(
+            r, base: policy.invitationOptions, fields: policy.fields, requireVerifiedEmail: &requireVerifiedEmail)
         try r.validate()
         if let name { policy.name = name }
         policy.apply(options, fields)
+        policy.requireVerifiedEmail = requireVerifiedEmail
         do {
             try await db.write { tx in
                 try await policy.save(on: tx)

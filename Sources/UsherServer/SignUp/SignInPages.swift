@@ -54,6 +54,7 @@ struct SignInPages: RouteCollection {
                 req, flow: flow, email: email, error: "The email address or password is not right.", status: .unauthorized)
         }
         try await SignInAttempts.release(limiter, reservations, on: req.db)
+        try await EmailVerificationGate.check(clientId: flow.clientId, accountId: account.id!, on: req.db)
         let now = Date()
         let newHash = rehash
         let (token, code) = try await req.db.write { tx in

@@ -73,6 +73,8 @@ struct SignUpPages: RouteCollection {
         req.logger.info(
             "Invitation accepted",
             metadata: ["invitation": .string(context.invitation.id!.idString), "account": .string(accepted.accountId.idString)])
+        // The account exists and its verification email is queued; the application waits for it.
+        try await EmailVerificationGate.check(clientId: context.flow.clientId, accountId: accepted.accountId, on: req.db)
         let response = AuthorizationCodes.redirect(
             code: accepted.code, redirectURI: context.flow.redirectURI, state: context.flow.state, issuer: req.usher.config.issuer)
         CustomerSession.setCookie(accepted.sessionToken, request: req, response: response)

@@ -17,6 +17,8 @@ final class SelfServicePolicyModel: Model, @unchecked Sendable {
     @OptionalField(key: "reminder_hours") var reminderHours: String?
     /// nil = the default, true (M015).
     @OptionalField(key: "notify_inviter_on_expiry") var notifyInviterOnExpiry: Bool?
+    /// nil = the default, false (M017): unverified accounts may sign in meanwhile.
+    @OptionalField(key: "require_verified_email") var requireVerifiedEmail: Bool?
     /// JSON object: attribute name → field mode.
     @Field(key: "registration_fields") var registrationFields: String
     @Field(key: "created_at") var createdAt: Date
