@@ -53,9 +53,9 @@ import Vapor
             #expect(partial["rows"] == nil)
 
             // While its lease runs, no one else takes the job; afterwards another worker finishes it.
-            #expect(try await worker(t, at: start.addingTimeInterval(30)).runOnce() == false)
-            #expect(try await worker(t, at: start.addingTimeInterval(61)).runOnce())
-            #expect(try await worker(t, at: start.addingTimeInterval(62)).runOnce() == false)
+            #expect(try await worker(t, at: start.addingTimeInterval(10)).runOnce() == false)
+            #expect(try await worker(t, at: start.addingTimeInterval(16)).runOnce())
+            #expect(try await worker(t, at: start.addingTimeInterval(17)).runOnce() == false)
             try await expectEveryRowOnce(t, token: token, jobId: jobId, rows: 10)
         }
     }

@@ -17,7 +17,9 @@ struct InputHygieneMiddleware: AsyncMiddleware {
             request.headers.contentType != nil || request.headers.first(name: .contentLength) != nil
         {
             // The routes collect the body anyway; collecting it here first only moves the moment.
-            let body = try await request.body.collect(max: maxBodyBytes).get()
+            // A bulk invitation's file (up to 10,000 rows) has a limit of its own (BulkInvitationRoutes).
+            let limit = request.url.path.hasSuffix("/invite/bulk") ? max(maxBodyBytes, BulkInvitationRoutes.maxBodyBytes) : maxBodyBytes
+            let body = try await request.body.collect(max: limit).get()
             if let body, Self.bodyContainsNUL(body, contentType: request.headers.contentType) {
                 throw Self.refusal
             }

@@ -4,10 +4,12 @@ import Vapor
 
 /// `POST /admin/api/v1/identityStores/{store}/invite/bulk` and its jobs (SPEC: Bulk).
 struct BulkInvitationRoutes: RouteCollection {
+    /// 10,000 CSV rows with every column fit well within this.
+    static let maxBodyBytes = 16 * 1024 * 1024
+
     func boot(routes: any RoutesBuilder) throws {
         let bulk = routes.grouped("identityStores", ":store", "invite", "bulk")
-        // 10,000 CSV rows with every column fit well within this.
-        bulk.grouped(RequireScope(.writeAccount)).on(.POST, body: .collect(maxSize: "16mb"), use: create)
+        bulk.grouped(RequireScope(.writeAccount)).on(.POST, body: .collect(maxSize: ByteCount(value: Self.maxBodyBytes)), use: create)
         let read = bulk.grouped(RequireScope(.readAccount))
         read.get(":job", use: get)
         read.get(":job", "results.csv", use: results)

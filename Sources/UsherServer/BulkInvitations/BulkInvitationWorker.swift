@@ -13,7 +13,7 @@ struct BulkInvitationWorker: Sendable {
     let context: UsherContext
     /// This worker's name in `lease_owner`.
     var owner = "worker-" + UUID().uuidString.lowercased()
-    var lease: TimeInterval = 60
+    var lease: TimeInterval = 15
     var batchSize = 100
     var now: @Sendable () -> Date = { Date() }
 

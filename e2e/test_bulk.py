@@ -1,0 +1,69 @@
+"""Bulk invitations (issue 17) against the real binary: a job whose server is killed with
+SIGKILL half-way is finished after a restart on the same database, every row exactly once."""
+import os
+import signal
+import tempfile
+import time
+import uuid
+
+from conftest import start_usher
+from operations_support import make_client
+
+ROWS = 3000
+
+
+def database_url():
+    pg = os.environ.get("USHER_TEST_POSTGRES_URL")
+    if pg:
+        return pg + ("&" if "?" in pg else "?") + "schema=e2e_bulk_" + uuid.uuid4().hex[:10]
+    return f"sqlite://{tempfile.mkdtemp(prefix='usher-e2e-bulk-')}/usher.sqlite"
+
+
+def job(server, location):
+    r = server.api("GET", location.replace("/admin/api/v1", ""))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_job_killed_mid_run_finishes_after_restart_with_every_row_once():
+    env = {"USHER_DATABASE_URL": database_url()}
+    first = start_usher(env)
+    try:
+        client_id = make_client(first)
+        csv = "email,givenName\n" + "".join(f"bulk{i}@example.com,Person {i}\n" for i in range(ROWS))
+        r = first.api("POST", f"/identityStores/default/invite/bulk?clientId={client_id}", data=csv.encode(),
+                      headers={"Content-Type": "text/csv"})
+        assert r.status_code == 202, r.text
+        location = r.headers["Location"]
+        deadline = time.time() + 120
+        while job(first, location)["processed"] == 0:
+            assert time.time() < deadline, "the job never started"
+            time.sleep(0.05)
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait(10)
+    finally:
+        if first.process.poll() is None:
+            first.process.kill()
+    assert first.process.returncode == -signal.SIGKILL
+
+    second = start_usher(env)
+    try:
+        state = job(second, location)
+        assert state["status"] == "RUNNING" and 0 < state["processed"] < ROWS, state
+        deadline = time.time() + 300
+        while state["status"] != "DONE":
+            assert time.time() < deadline, f"the job did not finish: {state}"
+            time.sleep(0.5)
+            state = job(second, location)
+        assert (state["created"], state["conflicts"], state["errors"]) == (ROWS, 0, 0), {k: v for k, v in state.items() if k != "rows"}
+        ids = [row["invitationId"] for row in state["rows"]]
+        assert len(set(ids)) == ROWS
+        listed = second.api("GET", "/identityStores/default/invite?size=1")
+        assert int(listed.headers["X-Total-Count"]) == ROWS
+        csv = second.api("GET", location.replace("/admin/api/v1", "") + "/results.csv")
+        assert csv.status_code == 200 and csv.text.count("\r\n") == ROWS + 1
+        events = second.api("GET", "/events?type=invitation_bulk.finished").json()["items"]
+        assert len(events) == 1
+    finally:
+        second.process.terminate()
+        second.process.wait(10)
