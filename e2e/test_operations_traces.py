@@ -4,11 +4,15 @@ server span with its database child span, an incoming W3C `traceparent` is conti
 attribute carries the invitee's email, a token or a secret."""
 import http.server
 import os
+import pathlib
 import secrets
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
+import requests
 
 from conftest import free_port, start_usher
 from operations_support import accept, invite, make_client
@@ -184,3 +188,32 @@ def test_sigterm_flushes_the_spans_still_queued(traced):
         if usher.process.poll() is None:
             usher.process.kill()
         receiver.server.shutdown()
+
+
+def test_a_call_to_an_upstream_provider_is_a_child_span_and_carries_the_trace_on(traced):
+    """Registering an external login provider reads its discovery document: that call is an
+    `oidc.upstream discovery` client span under the request's, and the provider (Authlib's,
+    e2e/upstream_op.py) receives the same trace in its `traceparent` header."""
+    usher, receiver = traced
+    op = subprocess.Popen(
+        [sys.executable, str(pathlib.Path(__file__).resolve().parent / "upstream_op.py"), "--port", "0", "--client-id", "traced-rp",
+         "--client-secret", "traced-secret", "--redirect-uri", f"{usher.base}/federation/callback",
+         "--user", "u-t:t@upstream.example:T:Upstream:verified"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        line = op.stdout.readline()
+        assert line.startswith("READY"), line
+        issuer = line.split()[1]
+        trace_id, parent_id = secrets.token_bytes(16), secrets.token_bytes(8)
+        r = usher.api("POST", "/externalLoginProviders", headers={"traceparent": f"00-{trace_id.hex()}-{parent_id.hex()}-01"},
+                      json={"name": "Traced upstream", "issuer": issuer, "clientId": "traced-rp", "clientSecret": "traced-secret"})
+        assert r.status_code == 201, r.text
+        spans = wait_for_spans(receiver, trace_id, lambda spans: any(s.name == "oidc.upstream discovery" for s in spans))
+        call = next(s for s in spans if s.name == "oidc.upstream discovery")
+        assert call.kind == call.SPAN_KIND_CLIENT
+        assert attributes(call)["server.address"] == "127.0.0.1"
+        received = [t for t in requests.get(f"{issuer}/control").json()["traceparents"] if t]
+        assert any(t.split("-")[1] == trace_id.hex() and t.split("-")[2] == call.span_id.hex() for t in received), received
+    finally:
+        op.terminate()
+        op.wait(10)

@@ -135,6 +135,7 @@ class Provider:
         self.key = RSAKey.generate_key(2048, parameters={"use": "sig", "alg": "RS256"}, auto_kid=True)
         self.codes, self.tokens = {}, {}
         self.current_user, self.tamper, self.tokens_issued = None, None, 0
+        self.traceparents = []  # the W3C trace context each request arrived with (tracing tests)
         self.lock = threading.Lock()
 
     def find_user(self, hint):
@@ -290,6 +291,11 @@ def build_app(op: Provider):
     def token():
         return server.create_token_response()
 
+    @app.before_request
+    def remember_trace_context():
+        with op.lock:
+            op.traceparents.append(request.headers.get("traceparent"))
+
     @app.route("/userinfo", methods=["GET", "POST"])
     def userinfo():
         return server.create_endpoint_response("userinfo")
@@ -311,7 +317,7 @@ def build_app(op: Provider):
                         return jsonify(error=f"unknown tamper mode {body['tamper']!r}"), 400
                     op.tamper = body["tamper"]
         return jsonify(user=(op.current_user or op.users[0]).sub, tamper=op.tamper,
-                       tokens_issued=op.tokens_issued, users=[u.sub for u in op.users])
+                       tokens_issued=op.tokens_issued, users=[u.sub for u in op.users], traceparents=op.traceparents)
 
     return app
 

@@ -24,7 +24,13 @@ enum UpstreamOIDC {
         let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
         let response: ClientResponse
         do {
-            response = try await client.get(URI(string: base + "/.well-known/openid-configuration")) { $0.timeout = .seconds(5) }
+            let url = base + "/.well-known/openid-configuration"
+            response = try await OperationsSpans.upstream("discovery", url: url) { trace in
+                try await client.get(URI(string: url)) {
+                    $0.headers.add(contentsOf: trace)
+                    $0.timeout = .seconds(5)
+                }
+            }
         } catch {
             throw UsherError.badRequest(
                 .federationDiscoveryFailed, "The identity provider at \(base) cannot be reached (\(error)). Check the issuer URL.",
@@ -84,14 +90,18 @@ enum UpstreamOIDC {
         let metadata = try await discover(provider.issuer, client: client)
         let tokenResponse: ClientResponse
         do {
-            tokenResponse = try await client.post(URI(string: metadata.token_endpoint)) { out in
-                out.headers.basicAuthorization = .init(
-                    username: provider.clientId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? provider.clientId,
-                    password: provider.clientSecret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? provider.clientSecret)
-                try out.content.encode(
-                    ["grant_type": "authorization_code", "code": code, "redirect_uri": redirectURI, "code_verifier": codeVerifier],
-                    as: .urlEncodedForm)
-                out.timeout = .seconds(10)
+            tokenResponse = try await OperationsSpans.upstream("token", url: metadata.token_endpoint) { trace in
+                try await client.post(URI(string: metadata.token_endpoint)) { out in
+                    out.headers.add(contentsOf: trace)
+                    out.headers.basicAuthorization = .init(
+                        username: provider.clientId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? provider.clientId,
+                        password: provider.clientSecret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)
+                            ?? provider.clientSecret)
+                    try out.content.encode(
+                        ["grant_type": "authorization_code", "code": code, "redirect_uri": redirectURI, "code_verifier": codeVerifier],
+                        as: .urlEncodedForm)
+                    out.timeout = .seconds(10)
+                }
             }
         } catch {
             throw failure("\(provider.name) could not be reached to finish the sign-in. Try again in a moment.")
@@ -105,7 +115,9 @@ enum UpstreamOIDC {
             throw failure("\(provider.name) refused to finish the sign-in. Go back to the application and try again.")
         }
 
-        let jwksResponse = try await client.get(URI(string: metadata.jwks_uri))
+        let jwksResponse = try await OperationsSpans.upstream("jwks", url: metadata.jwks_uri) { trace in
+            try await client.get(URI(string: metadata.jwks_uri)) { $0.headers.add(contentsOf: trace) }
+        }
         guard jwksResponse.status == .ok, let body = jwksResponse.body,
             let jwks = try? JSONDecoder().decode(JWKS.self, from: Data(buffer: body))
         else {

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Tracing
 import UsherCore
+import Vapor
 
 /// Email delivery as the metrics and traces see it: one span per batch handed to the transport,
 /// its duration, and each email's outcome. Never a recipient, a subject or a body.
@@ -65,6 +66,20 @@ enum OperationsSpans {
                     }
                 }
             }
+        }
+    }
+
+    /// A call to an upstream OpenID Connect provider: a client span named for the step, whose
+    /// context goes out as `traceparent` (W3C) in the request's headers, so the provider's own
+    /// trace continues this one. The attributes name the host only: no path, query or token.
+    static func upstream<T: Sendable>(
+        _ step: String, url: String, _ call: (_ traceHeaders: HTTPHeaders) async throws -> T
+    ) async throws -> T {
+        try await withSpan("oidc.upstream \(step)", ofKind: .client) { span in
+            if let host = URLComponents(string: url)?.host { span.attributes["server.address"] = host }
+            var headers = HTTPHeaders()
+            InstrumentationSystem.instrument.inject(span.context, into: &headers, using: HTTPHeadersInjector())
+            return try await call(headers)
         }
     }
 
