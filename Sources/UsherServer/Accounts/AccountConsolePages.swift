@@ -32,7 +32,8 @@ extension ConsoleRoutes {
                 .init(
                     id: i.id, email: i.email, status: InvitationStatus(rawValue: i.status)?.label ?? i.status,
                     statusClass: i.status.lowercased(),
-                    application: i.applicationName ?? i.clientId, sent: Self.date(i.sent), validUntil: Self.date(i.validUntil), store: store,
+                    application: i.applicationName ?? i.clientId, sent: Self.date(i.sent), validUntil: Self.date(i.validUntil),
+                    store: store,
                     renewalRequested: i.renewalRequestedAt != nil,
                     organization: i.organizationName ?? "")
             }

@@ -250,7 +250,7 @@ enum ConsoleTemplates {
         [
             "console_layout": layout, "console/signin": signin, "console/accounts": accounts, "console/account": account,
             "console/invite": invite,
-"console/groups": groups, "console/applications": applications,
+            "console/groups": groups, "console/applications": applications,
             "console/application": application,
             "console/policies": policies, "console/mailbox": mailbox, "console/mail": mail, "console/audit": audit,
         ]

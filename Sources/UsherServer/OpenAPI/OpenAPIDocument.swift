@@ -58,11 +58,13 @@ enum OpenAPIDocument {
                 ],
                 paged: true, errors: ["400", "401", "403", "404"]),
             Operation(
-                method: "get", path: inv + "/stats", summary: "The invitation funnel of a period", scope: "read:account", tag: "Invitations",
+                method: "get", path: inv + "/stats", summary: "The invitation funnel of a period", scope: "read:account",
+                tag: "Invitations",
                 success: ("200", "InvitationFunnel", false),
                 query: [
                     ("from", "string", "Start (date or date-time, UTC); default 30 days before to."),
-                    ("to", "string", "End, exclusive (a date counts whole); default now."), ("clientId", "string", "Only this client's invitations."),
+                    ("to", "string", "End, exclusive (a date counts whole); default now."),
+                    ("clientId", "string", "Only this client's invitations."),
                 ], errors: ["400", "401", "403", "404"]),
             // The statuses Strivacity declares for its five operations, so a client written to
             // its document meets no status it does not expect.
