@@ -67,3 +67,29 @@ def test_a_job_killed_mid_run_finishes_after_restart_with_every_row_once():
     finally:
         second.process.terminate()
         second.process.wait(10)
+
+
+def test_two_instances_share_one_job_without_duplicates():
+    env = {"USHER_DATABASE_URL": database_url()}
+    first = start_usher(env)  # migrates and bootstraps
+    second = start_usher(env)
+    try:
+        client_id = make_client(first)
+        rows = 600
+        body = {"clientId": client_id, "invitations": [{"email": f"pair{i}@example.com"} for i in range(rows)]}
+        r = first.api("POST", "/identityStores/default/invite/bulk", json=body)
+        assert r.status_code == 202, r.text
+        location = r.headers["Location"]
+        deadline = time.time() + 300
+        state = job(second, location)
+        while state["status"] != "DONE":
+            assert time.time() < deadline, f"the job did not finish: {state}"
+            time.sleep(0.3)
+            state = job(second, location)
+        assert (state["created"], state["conflicts"], state["errors"]) == (rows, 0, 0)
+        assert len({row["invitationId"] for row in state["rows"]}) == rows
+        assert int(first.api("GET", "/identityStores/default/invite?size=1").headers["X-Total-Count"]) == rows
+    finally:
+        for server in (first, second):
+            server.process.terminate()
+            server.process.wait(10)

@@ -199,6 +199,12 @@ import Vapor
                     == .badRequest)
             #expect(try await Self.csv(t, "email\na@example.com\n", query: "", token: token).status == .badRequest)
 
+            let huge = try await Self.csv(
+                t, "email,displayName\n" + String(repeating: "x@example.com,\(String(repeating: "y", count: 1000))\n", count: 17_000),
+                query: q,
+                token: token)
+            #expect(huge.status == .payloadTooLarge)
+
             #expect(try await Self.counts(t) == before)
         }
     }
