@@ -9,6 +9,7 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case accountPasswordChanged = "account.password_changed"
     case accountPasswordResetRequested = "account.password_reset_requested"
     case accountSignedOut = "account.signed_out"
+    case accountIdentityUnlinked = "account.identity_unlinked"
     case administratorCreated = "administrator.created"
     case administratorSignedIn = "administrator.signedIn"
     case apiClientCreated = "apiClient.created"

@@ -113,4 +113,5 @@ public struct ErrorKey: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let bulkTooManyRows = ErrorKey(rawValue: "bulk.tooManyRows")
     public static let bulkUnknownGroup = ErrorKey(rawValue: "bulk.unknownGroup")
     public static let signInEmailNotVerified = ErrorKey(rawValue: "signIn.emailNotVerified")
+    public static let accountLastSignInMethod = ErrorKey(rawValue: "account.lastSignInMethod")
 }

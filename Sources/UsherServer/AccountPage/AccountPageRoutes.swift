@@ -18,6 +18,7 @@ struct AccountPageRoutes: RouteCollection {
         post.post("sessions", "end", use: endSession)
         post.post("sessions", "end-others", use: endOtherSessions)
         post.post("delete", use: delete)
+        post.post("identities", "unlink", use: unlinkIdentity)
     }
 
     static let signInRequired = UsherError(
@@ -28,7 +29,7 @@ struct AccountPageRoutes: RouteCollection {
 
     /// What each successful form says on the page it leads back to.
     enum Notice: String, CaseIterable {
-        case profileSaved, passwordChanged, emailChangeSent, verificationSent, sessionEnded, otherSessionsEnded
+        case profileSaved, passwordChanged, emailChangeSent, verificationSent, sessionEnded, otherSessionsEnded, identityUnlinked
 
         var text: String {
             switch self {
@@ -38,6 +39,7 @@ struct AccountPageRoutes: RouteCollection {
             case .verificationSent: "We sent you a verification link."
             case .sessionEnded: "That browser is signed out."
             case .otherSessionsEnded: "Every other browser and application is signed out."
+            case .identityUnlinked: "That sign-in provider is unlinked."
             }
         }
     }
@@ -84,6 +86,12 @@ struct AccountPageRoutes: RouteCollection {
     func endOtherSessions(_ req: Request) async throws -> Response {
         try await act(req, notice: .otherSessionsEnded) { service, account, session, _ in
             try await service.endOtherSessions(account, keeping: session.idHash, now: Date())
+        }
+    }
+
+    func unlinkIdentity(_ req: Request) async throws -> Response {
+        try await act(req, notice: .identityUnlinked) { service, account, _, form in
+            try await service.unlinkIdentity(account, identityId: form["identity"] ?? "", now: Date())
         }
     }
 

@@ -51,7 +51,7 @@ enum AccountPageTemplates {
 
         <section aria-labelledby="identities-heading">
         <h2 id="identities-heading">Linked sign-in providers</h2>
-        {{#identities}}<p class="identity"><strong>{{provider}}</strong>{{#email}} · {{email}}{{/email}}<br><span class="muted">linked {{linked}}</span></p>{{/identities}}
+        {{#identities}}<p class="identity"><strong>{{provider}}</strong>{{#email}} · {{email}}{{/email}}<br><span class="muted">linked {{linked}}</span>{{#canUnlink}}<br><form method="post" action="/account/identities/unlink" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="identity" value="{{id}}"><button type="submit" class="secondary" style="margin-top:4px;padding:4px 10px">Unlink {{provider}}</button></form>{{/canUnlink}}</p>{{/identities}}
         {{^identities}}<p class="muted">None: you sign in with your password.</p>{{/identities}}
         </section>
 

@@ -13,6 +13,9 @@ struct AccountPageView: PageContext {
     }
 
     struct Identity {
+        var id: String
+        /// Only while the account keeps another way to sign in (a password or another identity).
+        var canUnlink: Bool
         var provider: String
         var email: String?
         var linked: String
@@ -65,7 +68,9 @@ struct AccountPageView: PageContext {
             },
             hasPassword: account.passwordHash != nil,
             identities: identities.map {
-                Identity(provider: names[$0.providerId] ?? $0.issuer, email: $0.email, linked: DateText.short($0.createdAt))
+                Identity(
+                    id: $0.id!.idString, canUnlink: account.passwordHash != nil || identities.count > 1,
+                    provider: names[$0.providerId] ?? $0.issuer, email: $0.email, linked: DateText.short($0.createdAt))
             },
             sessions: sessions.map {
                 Session(
