@@ -199,6 +199,13 @@ import Vapor
                     == .badRequest)
             #expect(try await Self.csv(t, "email\na@example.com\n", query: "", token: token).status == .badRequest)
 
+            // SAML2 applications take no invitations: the whole request is refused, not each row.
+            let saml = try await t.send(
+                .POST, "/admin/api/v1/applications", json: #"{"name":"Legacy","store":"default","protocol":"saml2"}"#, token: token)
+            let samlBulk = try await Self.csv(
+                t, "email\na@example.com\n", query: "applicationId=\(saml["id"] as? String ?? "")", token: token)
+            #expect(samlBulk.status == .badRequest, "\(samlBulk.body)")
+
             let huge = try await Self.csv(
                 t, "email,displayName\n" + String(repeating: "x@example.com,\(String(repeating: "y", count: 1000))\n", count: 17_000),
                 query: q,

@@ -32,27 +32,28 @@ struct BulkInvitationService {
             let ids = parsed.groupTokens.compactMap { groups[$0] }
             if !ids.isEmpty { body["groups"] = .array(ids.map { .object(["id": .string($0)]) }) }
             var row = PreparedRow(row: parsed.row, email: parsed.email, body: body)
+            let request: InvitationRequest
             do {
-                let request = try InvitationRequest.read(JSONObjectReader(body))
-                if !targetChecked {
-                    // The application is the same for every row: a wrong one fails the whole request.
-                    let (_, target) = try await InvitationService(db: db, context: context).resolveTarget(request)
-                    try InvitationRules.checkInvitable(target, store: store)
-                    targetChecked = true
-                }
-                if let first = seen[request.email.normalized] {
-                    row.problem = BulkRowProblem(
-                        UsherError.badRequest(
-                            .requestInvalid, "This email address is also on row \(first) of this request.",
-                            fieldErrors: [FieldError("email", "repeats row \(first)")]))
-                } else {
-                    seen[request.email.normalized] = parsed.row
-                    row.request = request
-                }
-            } catch let error as UsherError where error.status == 400 && !targetChecked && Self.isTargetError(error) {
-                throw error
-            } catch let error as UsherError where error.status == 400 {
+                request = try InvitationRequest.read(JSONObjectReader(body))
+            } catch let error as UsherError where error.status == 400 && !Self.isTargetError(error) {
                 row.problem = BulkRowProblem(error)
+                prepared.append(row)
+                continue
+            }
+            if !targetChecked {
+                // The application is the same for every row: a wrong one fails the whole request.
+                let (_, target) = try await InvitationService(db: db, context: context).resolveTarget(request)
+                try InvitationRules.checkInvitable(target, store: store)
+                targetChecked = true
+            }
+            if let first = seen[request.email.normalized] {
+                row.problem = BulkRowProblem(
+                    UsherError.badRequest(
+                        .requestInvalid, "This email address is also on row \(first) of this request.",
+                        fieldErrors: [FieldError("email", "repeats row \(first)")]))
+            } else {
+                seen[request.email.normalized] = parsed.row
+                row.request = request
             }
             prepared.append(row)
         }
