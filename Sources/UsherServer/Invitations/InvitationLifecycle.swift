@@ -59,8 +59,7 @@ struct InvitationLifecycle {
             try await Audit.record(
                 on: tx, actor: .system, action: .invitationExpired, store: invitation.store, targetType: "invitation",
                 targetId: id.idString, details: ["email": invitation.email], at: now)
-            let view = try await InvitationService(db: tx, context: self.context).view(invitation, now: now)
-            try await EventLog.append(on: tx, .invitationExpired, store: invitation.store, subjectId: id.idString, data: view, at: now)
+            try await EventLog.invitation(.invitationExpired, invitation, on: tx, at: now)
             try await self.queueInviterNotice(invitation, on: tx, now: now)
             return invitation
         }
@@ -160,8 +159,7 @@ struct InvitationLifecycle {
             try await Audit.record(
                 on: tx, actor: .system, action: .invitationReminded, store: invitation.store, targetType: "invitation",
                 targetId: id.idString, details: ["email": invitation.email, "reminder": String(newCount)], at: now)
-            let view = try await InvitationService(db: tx, context: self.context).view(invitation, now: now)
-            try await EventLog.append(on: tx, .invitationReminded, store: invitation.store, subjectId: id.idString, data: view, at: now)
+            try await EventLog.invitation(.invitationReminded, invitation, on: tx, at: now)
             return true
         }
     }

@@ -43,6 +43,22 @@ enum InvitationMetadata {
         return found
     }
 
+    /// The one check of an invitation's metadata, on create and on edit: each profile
+    /// attribute, flat or nested, is a string (or null) within the profile's rules.
+    static func checkProfile(_ metadata: [String: JSONValue], into sink: FieldErrorSink) {
+        var profile = Profile()
+        for found in attributes(in: metadata) {
+            guard case .string(let s) = found.value else {
+                if found.value != .null { sink.add("metadata.\(found.path)", "must be a string") }
+                continue
+            }
+            profile[found.attribute] = s
+        }
+        var validator = Validator()
+        profile.validate(into: &validator, prefix: "metadata.")
+        for e in validator.errors { sink.add(e.field, e.message) }
+    }
+
     /// The prefilled profile: the attributes that are strings.
     static func profile(from metadata: [String: JSONValue]) -> Profile {
         var p = Profile()

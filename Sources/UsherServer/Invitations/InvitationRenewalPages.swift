@@ -35,7 +35,7 @@ struct InvitationRenewalPages: RouteCollection {
         guard let invitation = try await service.expiredInvitation(token: token) else {
             return Pages.errorPage(InvitationLinkRefusal.unknown.error, request: req)
         }
-        try await service.requestRenewal(token: token)
+        try await service.requestRenewal(of: invitation)
         let words = ExpiredInvitationWords.forLanguage(invitation.language)
         let page = ExpiredInvitationPage(
             title: words.sentTitle, lang: invitation.language, words: words, expiredOn: "", token: nil, csrf: nil, requested: true,

@@ -37,17 +37,7 @@ struct InvitationRequest: Sendable {
         let language = r.string("language", max: 35) ?? LanguageTag.defaultTag
         if !LanguageTag.isValid(language) { r.sink.add("language", "must be a BCP 47 language tag such as en-US") }
         let metadata = AccountService.readMetadata(r) ?? [:]
-        var profile = Profile()
-        for found in InvitationMetadata.attributes(in: metadata) {
-            guard case .string(let s) = found.value else {
-                if found.value != .null { r.sink.add("metadata.\(found.path)", "must be a string") }
-                continue
-            }
-            profile[found.attribute] = s
-        }
-        var validator = Validator()
-        profile.validate(into: &validator, prefix: "metadata.")
-        for e in validator.errors { r.sink.add(e.field, e.message) }
+        InvitationMetadata.checkProfile(metadata, into: r.sink)
         let organization = InvitationOrganizationRequest.read(r)
         try r.validate()
         return InvitationRequest(

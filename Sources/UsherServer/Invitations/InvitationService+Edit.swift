@@ -56,17 +56,7 @@ struct InvitationEdit: Sendable {
             // The result must still be a valid invitation's metadata (profile strings, sizes).
             let check = JSONObjectReader(["metadata": .object(metadata)], path: "")
             _ = AccountService.readMetadata(check)
-            var profile = Profile()
-            for found in InvitationMetadata.attributes(in: metadata) {
-                guard case .string(let s) = found.value else {
-                    check.sink.add("metadata.\(found.path)", "must be a string")
-                    continue
-                }
-                profile[found.attribute] = s
-            }
-            var validator = Validator()
-            profile.validate(into: &validator, prefix: "metadata.")
-            for e in validator.errors { check.sink.add(e.field, e.message) }
+            InvitationMetadata.checkProfile(metadata, into: check.sink)
             try check.validate()
         }
         return edit
@@ -137,8 +127,7 @@ extension InvitationService {
             try await Audit.record(
                 on: tx, actor: actor, action: .invitationUpdated, store: store, targetType: "invitation", targetId: id,
                 details: ["changed": changed.joined(separator: ",")], at: now)
-            let view = try await InvitationService(db: tx, context: self.context).view(fresh, now: now)
-            try await EventLog.append(on: tx, .invitationUpdated, store: store, subjectId: id, data: view, at: now)
+            try await EventLog.invitation(.invitationUpdated, fresh, on: tx, at: now)
             return fresh
         }
         return try await view(updated, now: now)

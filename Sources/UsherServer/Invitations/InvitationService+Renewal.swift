@@ -16,8 +16,7 @@ extension InvitationService {
                 "UPDATE invitations SET opened_at = \(bind: now) WHERE id = \(bind: id) AND opened_at IS NULL RETURNING id"
             ).all()
             guard !rows.isEmpty, let fresh = try await InvitationModel.find(id, on: tx) else { return }
-            let view = try await InvitationService(db: tx, context: self.context).view(fresh, now: now)
-            try await EventLog.append(on: tx, .invitationOpened, store: fresh.store, subjectId: id.idString, data: view, at: now)
+            try await EventLog.invitation(.invitationOpened, fresh, on: tx, at: now)
         }
     }
 
@@ -34,11 +33,18 @@ extension InvitationService {
     /// and answers the same. Returns whether this request was the one recorded.
     @discardableResult
     func requestRenewal(token: String, now: Date = Date()) async throws -> Bool {
-        guard let invitation = try await expiredInvitation(token: token, now: now), let id = invitation.id else {
+        guard let invitation = try await expiredInvitation(token: token, now: now) else {
             throw UsherError.badRequest(
                 .invitationRenewalNotPossible,
                 "A new invitation can only be asked for from an invitation link that has expired. Ask the person who invited you.")
         }
+        return try await requestRenewal(of: invitation, now: now)
+    }
+
+    /// The same, for an expired invitation already looked up by its link.
+    @discardableResult
+    func requestRenewal(of invitation: InvitationModel, now: Date = Date()) async throws -> Bool {
+        guard let id = invitation.id else { return false }
         return try await db.write { tx in
             let rows = try await tx.sql.raw(
                 """
@@ -50,8 +56,7 @@ extension InvitationService {
             try await Audit.record(
                 on: tx, actor: .system, action: .invitationRenewalRequested, store: fresh.store, targetType: "invitation",
                 targetId: id.idString, details: ["email": fresh.email], at: now)
-            let view = try await InvitationService(db: tx, context: self.context).view(fresh, now: now)
-            try await EventLog.append(on: tx, .invitationRenewalRequested, store: fresh.store, subjectId: id.idString, data: view, at: now)
+            try await EventLog.invitation(.invitationRenewalRequested, fresh, on: tx, at: now)
             return true
         }
     }
