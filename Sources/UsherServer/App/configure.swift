@@ -131,8 +131,8 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
         settings: .init(leaseDuration: config.mailLease, retryBase: config.mailRetryBase), logger: app.logger, secrets: secrets)
     app.usher.outbox = worker
     if config.runMailWorker { app.lifecycle.use(OutboxLifecycle(worker: worker, signal: app.usher.mailSignal)) }
-    if config.runMailWorker { app.lifecycle.use(InvitationLifecycleScheduler()) }
-    if config.runMailWorker { app.lifecycle.use(BulkInvitationScheduler()) }
+    if config.runMailWorker { app.lifecycle.use(InvitationLifecycleScheduler.task()) }
+    if config.runMailWorker { app.lifecycle.use(BulkInvitationScheduler.task()) }
     // The events API, webhook endpoints and their delivery worker (docs/webhooks.md).
     try configureWebhooks(app, settings: config.webhooks, runWorker: config.runMailWorker)
     if config.runMailWorker { app.lifecycle.use(app.readiness) }

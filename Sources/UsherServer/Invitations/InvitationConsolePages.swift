@@ -178,16 +178,11 @@ struct InvitationConsolePage {
             var checked: Bool
         }
 
-        struct Language {
-            var tag: String
-            var name: String
-            var selected: Bool
-        }
-
         var profile: [Field]
         var groups: [Group]
         var hasGroups: Bool
-        var languages: [Language]
+        /// The same choices as the Invite Customer form's.
+        var languages: [InviteConsolePage.Language]
         var validUntil: String
     }
 }
