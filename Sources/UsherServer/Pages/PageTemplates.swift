@@ -31,6 +31,7 @@ enum PageTemplates {
         nav.top { background:#102a43; color:#fff; padding:10px 24px; display:flex; gap:24px; align-items:center; }
         nav.top a { color:#fff; text-decoration:none; }
         </style>
+        {{$head}}{{/head}}
         </head>
         <body>
         {{$nav}}{{/nav}}
