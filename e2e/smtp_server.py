@@ -217,6 +217,11 @@ async def main():
     parser.add_argument("--tempfail-code", type=int, default=451, help="4xx code for --tempfail-first (e.g. 421 or 451)")
     parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before accepting each message")
     parser.add_argument("--lifetime", type=float, default=300, help="exit after this many seconds")
+    parser.add_argument(
+        "--until-stdin-closes",
+        action="store_true",
+        help="also exit as soon as stdin reaches end of file (the parent that holds its write end is gone)",
+    )
     args = parser.parse_args()
 
     loop = asyncio.get_running_loop()
@@ -275,10 +280,21 @@ async def main():
     port = server.sockets[0].getsockname()[1]
     print(f"READY {port}", flush=True)
     async with server:
-        try:
-            await asyncio.wait_for(server.serve_forever(), timeout=args.lifetime)
-        except asyncio.TimeoutError:
-            pass
+        waits = [asyncio.ensure_future(server.serve_forever())]
+        if args.until_stdin_closes:
+            # A test process that dies without stopping us closes the pipe; that is our signal,
+            # so --lifetime can be long enough for a slow, loaded test run.
+            closed = loop.create_future()
+
+            def on_stdin():
+                if not os.read(sys.stdin.fileno(), 4096) and not closed.done():
+                    closed.set_result(None)
+
+            loop.add_reader(sys.stdin.fileno(), on_stdin)
+            waits.append(closed)
+        await asyncio.wait(waits, timeout=args.lifetime, return_when=asyncio.FIRST_COMPLETED)
+        for wait in waits:
+            wait.cancel()
 
 
 if __name__ == "__main__":

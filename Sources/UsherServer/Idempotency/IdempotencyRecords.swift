@@ -94,6 +94,15 @@ struct IdempotencyRecords: Sendable {
         }
     }
 
+    /// Whether a request with `key` is still running (a read: no write lock).
+    func isRunning(scope: String, key: IdempotencyKey) async throws -> Bool {
+        struct State: Decodable { var state: String }
+        let row = try await db.sql.raw(
+            "SELECT state FROM idempotency_keys WHERE scope = \(bind: scope) AND idem_key = \(bind: key.value)"
+        ).first(decoding: State.self)
+        return row?.state == "running"
+    }
+
     /// Frees `key` after its request failed, so that sending it again tries again.
     func release(scope: String, key: IdempotencyKey) async throws {
         try await db.writeStatement { sql in

@@ -37,17 +37,23 @@ extension Request {
 
     /// `idempotent`, waiting up to `patience` for a first request with the same key that is
     /// still running, then answering what it answered. For the console: a double-click on
-    /// **Send invite** shows the invitation, not an error.
+    /// **Send invite** shows the invitation, not an error. The wait only reads, so it never
+    /// queues for SQLite's one writer ahead of the request it waits for.
     func idempotentWaiting(
-        key: IdempotencyKey?, scope: String, patience: Duration = .seconds(10), _ change: () async throws -> Response
+        key: IdempotencyKey?, scope: String, patience: Duration = .seconds(30), _ change: () async throws -> Response
     ) async throws -> Response {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: patience)
         while true {
             do {
                 return try await idempotent(key: key, scope: scope, change)
-            } catch let error as UsherError where error.errorKey == .idempotencyInProgress && clock.now < deadline {
-                try await Task.sleep(for: .milliseconds(100))
+            } catch let error as UsherError where error.errorKey == .idempotencyInProgress {
+                guard let key else { throw error }
+                let records = IdempotencyRecords(db: db)
+                repeat {
+                    guard clock.now < deadline else { throw error }
+                    try await Task.sleep(for: .milliseconds(100))
+                } while try await records.isRunning(scope: scope, key: key)
             }
         }
     }

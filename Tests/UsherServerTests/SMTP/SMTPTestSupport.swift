@@ -88,7 +88,11 @@ final class SMTPTestServer: @unchecked Sendable {
     var maildir: URL { directory.appendingPathComponent("mail") }
     var caPath: String { directory.appendingPathComponent("certs/ca.pem").path }
 
-    private init(process: Process, port: Int, directory: URL) {
+    /// Held open while the server should live: its write end closing (us gone) stops the server.
+    private let stdin: Pipe
+
+    private init(process: Process, port: Int, directory: URL, stdin: Pipe) {
+        self.stdin = stdin
         self.process = process
         self.port = port
         self.directory = directory
@@ -106,10 +110,13 @@ final class SMTPTestServer: @unchecked Sendable {
                 "--port", "0",
                 "--maildir", directory.appendingPathComponent("mail").path,
                 "--certdir", directory.appendingPathComponent("certs").path,
-                "--lifetime", "120",
+                // Long enough for a loaded CI machine; a crashed test run still ends it by closing stdin.
+                "--lifetime", "1800", "--until-stdin-closes",
             ] + arguments
+        let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
+        process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
         do {
@@ -149,7 +156,7 @@ final class SMTPTestServer: @unchecked Sendable {
                 The end-to-end tests need python3 with aiosmtpd (pip install aiosmtpd) and cryptography.
                 """)
         }
-        return SMTPTestServer(process: process, port: port, directory: directory)
+        return SMTPTestServer(process: process, port: port, directory: directory, stdin: stdin)
     }
 
     func stop() {
