@@ -6,6 +6,7 @@ timestamp fails verification, and a private address is refused with 400."""
 import json
 import os
 import signal
+import sqlite3
 import tempfile
 import time
 import urllib.parse
@@ -113,6 +114,72 @@ def test_each_event_type_arrives_signed_with_its_documented_payload(receiver):
         assert failed["id"] == invitation["id"] and failed["delivery"]["status"] == "failed"
     finally:
         stop(failing)
+
+
+def test_lifecycle_and_bulk_events_arrive_with_the_resource_as_the_api_shows_it(receiver):
+    """updated, opened, reminded, expired, renewal_requested and invitation_bulk.finished: each
+    carries the invitation (or the job) exactly as the admin API shows it then, never a link. Time
+    moves by changing the invitation's dates in the database, not by waiting."""
+    workdir = tempfile.mkdtemp(prefix="usher-hooks-life-")
+    database = f"{workdir}/usher.sqlite"
+    usher = start_usher({**FAST, "USHER_DATABASE_URL": f"sqlite://{database}", "USHER_LIFECYCLE_INTERVAL_SECONDS": "1"})
+    try:
+        subscribe(usher, receiver, events=("invitation.updated", "invitation.opened", "invitation.reminded", "invitation.expired",
+                                           "invitation.renewal_requested", "invitation_bulk.*"))
+        client_id = make_client(usher)
+        invite = "/identityStores/default/invite"
+        # updated
+        edited = usher.api("POST", invite, json={"clientId": client_id, "email": "life1@example.com"}).json()
+        r = usher.api("PATCH", f"{invite}/{edited['id']}", json={"metadata": {"givenName": "Lifa"}})
+        assert r.status_code == 200, r.text
+        updated = wait_for(lambda: receiver.of_type("invitation.updated"), timeout=30)[0]["data"]
+        shown = usher.api("GET", f"{invite}/{edited['id']}").json()
+        # The email may go out between the event and this read; everything else is the same.
+        assert {k: v for k, v in updated.items() if k not in ("sent", "delivery")} == {k: v for k, v in shown.items() if k not in ("sent", "delivery")}
+        assert updated["metadata"]["givenName"] == "Lifa"
+
+        # reminded: sent three hours ago, 23 hours left, unopened (the default policy reminds at 24 h).
+        with sqlite3.connect(database, timeout=30) as db:
+            db.execute("UPDATE invitations SET sent_at = sent_at - 10800, valid_until = CAST(strftime('%s','now') AS REAL) + 82800 "
+                       "WHERE lower(id) = lower(?)", (edited["id"],))
+        reminded = wait_for(lambda: receiver.of_type("invitation.reminded"), timeout=30)[0]["data"]
+        assert reminded["id"] == edited["id"] and reminded["remindersSent"] == 1
+
+        # opened, then expired, then renewal_requested, all on one link.
+        late = usher.api("POST", invite, json={"clientId": client_id, "email": "life2@example.com"}).json()
+        browser = requests.Session()
+        hint = urllib.parse.parse_qs(urllib.parse.urlparse(late["link"]).query)["login_hint"][0]
+        # What the application's login URL does with the link: an authorization request with its hint.
+        authorize = f"{usher.base}/oauth2/authorize?" + urllib.parse.urlencode(
+            {"response_type": "code", "client_id": client_id, "redirect_uri": REDIRECT, "scope": "openid", "login_hint": hint})
+        assert "/signup?flow=" in browser.get(authorize).url
+        opened = wait_for(lambda: receiver.of_type("invitation.opened"), timeout=30)[0]["data"]
+        assert opened["id"] == late["id"] and opened["openedAt"]
+        with sqlite3.connect(database, timeout=30) as db:
+            db.execute("UPDATE invitations SET valid_until = valid_until - 345600 WHERE lower(id) = lower(?)", (late["id"],))
+        expired = wait_for(lambda: receiver.of_type("invitation.expired"), timeout=30)[0]["data"]
+        assert expired["id"] == late["id"] and expired["status"] == "EXPIRED"
+        page = browser.get(authorize)
+        assert "expired" in page.text
+        asked = browser.post(f"{usher.base}/invitation/renewal", data=hidden_inputs(page.text))
+        assert asked.status_code == 200, asked.text[:300]
+        renewal = wait_for(lambda: receiver.of_type("invitation.renewal_requested"), timeout=30)[0]["data"]
+        assert renewal["id"] == late["id"] and renewal["renewalRequestedAt"]
+
+        # invitation_bulk.finished: the job as GET …/invite/bulk/{id} shows it, without its rows.
+        r = usher.api("POST", f"{invite}/bulk", json={"clientId": client_id, "invitations": [{"email": "b1@example.com"}, {"email": "life1@example.com"}]})
+        assert r.status_code == 202, r.text
+        finished = wait_for(lambda: receiver.of_type("invitation_bulk.finished"), timeout=60)[0]["data"]
+        job = usher.api("GET", r.headers["Location"].replace("/admin/api/v1", "")).json()
+        assert finished["id"] == job["id"] and finished["status"] == "DONE"
+        assert (finished["created"], finished["conflicts"]) == (1, 1)  # life1 is still pending
+        assert {k: v for k, v in job.items() if k != "rows"} == {k: v for k, v in finished.items() if k != "rows"}
+
+        for _, body in receiver.accepted():
+            assert "link" not in body["data"] and "inv_" not in json.dumps(body)
+        assert len(receiver.of_type("invitation.reminded")) == 1 and len(receiver.of_type("invitation.expired")) == 1
+    finally:
+        stop(usher)
 
 
 def test_a_receiver_answering_500_for_a_while_gets_the_event_later(receiver):
