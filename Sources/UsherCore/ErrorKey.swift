@@ -114,4 +114,5 @@ public struct ErrorKey: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let bulkUnknownGroup = ErrorKey(rawValue: "bulk.unknownGroup")
     public static let signInEmailNotVerified = ErrorKey(rawValue: "signIn.emailNotVerified")
     public static let accountLastSignInMethod = ErrorKey(rawValue: "account.lastSignInMethod")
+    public static let accountDeletionDisabled = ErrorKey(rawValue: "account.deletionDisabled")
 }

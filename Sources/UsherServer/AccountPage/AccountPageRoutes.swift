@@ -102,7 +102,7 @@ struct AccountPageRoutes: RouteCollection {
         do {
             try await AccountSelfService(db: req.db, context: req.usher).delete(
                 account, current: form["currentPassword"], confirmation: form["confirmation"] ?? "", clientAddress: req.clientAddress)
-        } catch let error as UsherError where error.status == 400 || error.status == 429 {
+        } catch let error as UsherError where [400, 403, 429].contains(error.status) {
             return try await render(req, session: session, error: error)
         }
         req.logger.info("Account deleted by its owner", metadata: ["account": .string(account.id!.idString)])

@@ -65,6 +65,7 @@ enum AccountPageTemplates {
         {{#hasOtherSessions}}<form method="post" action="/account/sessions/end-others"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="secondary" id="end-other-sessions">Sign out everywhere else</button></form>{{/hasOtherSessions}}
         </section>
 
+        {{#canDelete}}
         <section aria-labelledby="delete-heading">
         <h2 id="delete-heading">Delete your account</h2>
         <p class="muted">This deletes your account and everything it holds, for good. It cannot be undone.</p>
@@ -77,6 +78,7 @@ enum AccountPageTemplates {
         <button type="submit" class="danger" id="delete-account">Delete my account</button>
         </form>
         </section>
+        {{/canDelete}}
         {{/body}}{{/page_layout}}
         """
 

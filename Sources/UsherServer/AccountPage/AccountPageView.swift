@@ -41,6 +41,8 @@ struct AccountPageView: PageContext {
     var identities: [Identity]
     var sessions: [Session]
     var hasOtherSessions: Bool
+    /// The store's `selfService.accountDeletion`: off, the page has no Delete section.
+    var canDelete: Bool
     var deleteConfirmation = AccountSelfService.deleteConfirmation
     var notice: String?
     var formError: String?
@@ -77,7 +79,8 @@ struct AccountPageView: PageContext {
                     id: $0.id_hash, started: DateText.short($0.auth_time), current: $0.id_hash == session.idHash,
                     other: $0.id_hash != session.idHash)
             },
-            hasOtherSessions: sessions.contains { $0.id_hash != session.idHash })
+            hasOtherSessions: sessions.contains { $0.id_hash != session.idHash },
+            canDelete: try await AccountSelfService.deletionAllowed(account, on: db))
     }
 
     static func autocomplete(_ attribute: ProfileAttribute) -> String {

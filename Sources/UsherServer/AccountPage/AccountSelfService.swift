@@ -173,8 +173,19 @@ struct AccountSelfService {
 
     static let deleteConfirmation = "DELETE"
 
-    /// Deletes the account for good (sessions, tokens, memberships, identities with it), audited.
+    static let deletionDisabled = UsherError(
+        status: 403, errorKey: .accountDeletionDisabled, title: "Your account cannot be deleted here",
+        detail: "Accounts of this service are not deleted from this page. Ask your administrator to delete it. Nothing was changed.")
+
+    /// Whether the account's store lets its customers delete their own account (`selfService.accountDeletion`).
+    static func deletionAllowed(_ account: AccountModel, on db: any Database) async throws -> Bool {
+        try await IdentityStoreModel.find(account.store, on: db)?.allowsAccountDeletion ?? false
+    }
+
+    /// Deletes the account for good (sessions, tokens, memberships, identities with it), audited;
+    /// refused (and nothing asked or changed) where the store switched deletion off.
     func delete(_ account: AccountModel, current: String?, confirmation: String, clientAddress: String) async throws {
+        guard try await Self.deletionAllowed(account, on: db) else { throw Self.deletionDisabled }
         guard confirmation.trimmingCharacters(in: .whitespaces) == Self.deleteConfirmation else {
             throw UsherError.validation([FieldError("confirmation", "must be \(Self.deleteConfirmation) to delete your account")])
         }

@@ -60,6 +60,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     app.migrations.add(M015_InvitationLifecycle())
     app.migrations.add(M016_BulkJobs())
     app.migrations.add(M017_RequireVerifiedEmail())
+    app.migrations.add(M018_AccountSelfServiceSettings())
 
     do {
         if app.db.isSQLite { try await DatabaseSetup.prepareSQLite(app.db) }
@@ -184,6 +185,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: FederationRoutes())
     try app.register(collection: ConsoleAuthRoutes())
     try app.register(collection: ConsoleRoutes())
+    try app.register(collection: IdentityStoreConsolePages())
     try app.register(collection: AdminAPIRoutes())
     try app.register(collection: OpenAPIRoutes())
     try app.register(collection: HealthRoutes())

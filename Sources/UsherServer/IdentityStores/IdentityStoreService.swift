@@ -4,9 +4,16 @@ import UsherCore
 import Vapor
 
 struct IdentityStoreView: Content, Equatable {
+    /// What the store's customers may do themselves on `/account` (issue 23).
+    struct SelfService: Content, Equatable {
+        /// false: the account page offers no Delete, and a delete request is refused.
+        var accountDeletion: Bool
+    }
+
     var name: String
     var identifiers: [String]
     var description: String?
+    var selfService: SelfService
     var created: Date
 }
 
@@ -16,7 +23,16 @@ struct IdentityStoreService {
 
     static func view(_ model: IdentityStoreModel) -> IdentityStoreView {
         IdentityStoreView(
-            name: model.id ?? "", identifiers: model.identifierList, description: model.storeDescription, created: model.createdAt)
+            name: model.id ?? "", identifiers: model.identifierList, description: model.storeDescription,
+            selfService: .init(accountDeletion: model.allowsAccountDeletion), created: model.createdAt)
+    }
+
+    /// `selfService` of a create or update body: `accountDeletion`, when given.
+    static func readSelfService(_ r: JSONObjectReader) -> Bool? {
+        guard let o = r.object("selfService") else { return nil }
+        let accountDeletion = o.bool("accountDeletion")
+        o.finish()
+        return accountDeletion
     }
 
     func list() async throws -> [IdentityStoreView] {
@@ -36,6 +52,7 @@ struct IdentityStoreService {
         var name: String
         var identifiers: [IdentifierKind]
         var description: String?
+        var accountDeletion: Bool?
 
         static func read(_ r: JSONObjectReader) throws -> CreateRequest {
             let name = r.string("name", required: true, max: 64)
@@ -53,14 +70,16 @@ struct IdentityStoreService {
                 r.sink.add("identifiers", "must name at least one of EMAIL, USERNAME")
             }
             let description = r.string("description", max: 1000)
+            let accountDeletion = IdentityStoreService.readSelfService(r)
             try r.validate()
-            return CreateRequest(name: name!, identifiers: kinds, description: description)
+            return CreateRequest(name: name!, identifiers: kinds, description: description, accountDeletion: accountDeletion)
         }
     }
 
     func create(_ request: CreateRequest, by actor: Actor) async throws -> IdentityStoreView {
         let model = IdentityStoreModel(
             name: request.name, identifiers: request.identifiers.map(\.rawValue), description: request.description, createdAt: Date())
+        model.accountDeletion = request.accountDeletion
         do {
             try await db.write { tx in
                 try await model.create(on: tx)
@@ -84,12 +103,15 @@ struct IdentityStoreService {
             r.sink.add("identifiers", "cannot be changed once the store exists")
         }
         let description = r.string("description", max: 1000, allowEmpty: true)
+        let accountDeletion = Self.readSelfService(r)
         try r.validate()
         if r.has("description") { store.storeDescription = description?.isEmpty == true ? nil : description }
+        if let accountDeletion { store.accountDeletion = accountDeletion }
         try await db.write { tx in
             try await store.save(on: tx)
             try await Audit.record(
-                on: tx, actor: actor, action: .identityStoreUpdated, store: name, targetType: "identityStore", targetId: name)
+                on: tx, actor: actor, action: .identityStoreUpdated, store: name, targetType: "identityStore", targetId: name,
+                details: accountDeletion.map { ["selfService.accountDeletion": String($0)] } ?? [:])
         }
         return Self.view(store)
     }

@@ -112,6 +112,13 @@ extension OpenAPIDocument {
                 "requireVerifiedEmail": bool,
             ]),
         ])
+        // Issue 23: what the store's customers may do on /account themselves.
+        let storeSelfService = object([
+            "accountDeletion": [
+                "type": "boolean", "default": true,
+                "description": "false: the account page offers no Delete and refuses a delete request (403 account.deletionDisabled).",
+            ]
+        ])
         let clientCreate = object([
             "redirectUris": array(string), "postLogoutRedirectUris": array(string), "loginUrl": string, "public": bool,
         ])
@@ -179,14 +186,21 @@ extension OpenAPIDocument {
                     ],
                 ]),
             "IdentityStore": object(
-                ["name": string, "identifiers": array(["type": "string", "enum": ["EMAIL", "USERNAME"]]), "created": dateTime],
+                [
+                    "name": string, "identifiers": array(["type": "string", "enum": ["EMAIL", "USERNAME"]]), "description": string,
+                    "selfService": storeSelfService, "created": dateTime,
+                ],
                 additional: true),
             "IdentityStoreCreate": object(
                 [
                     "name": ["type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"],
-                    "identifiers": array(["type": "string", "enum": ["EMAIL", "USERNAME"]]),
+                    "identifiers": array(["type": "string", "enum": ["EMAIL", "USERNAME"]]), "description": string,
+                    "selfService": storeSelfService,
                 ], required: ["name", "identifiers"]),
-            "IdentityStoreUpdate": update(["identifiers": array(["type": "string", "enum": ["EMAIL", "USERNAME"]])]),
+            "IdentityStoreUpdate": update([
+                "identifiers": array(["type": "string", "enum": ["EMAIL", "USERNAME"]]), "description": string,
+                "selfService": storeSelfService,
+            ]),
             "Group": object(["id": string, "store": string, "name": string, "description": string, "created": dateTime], additional: true),
             "GroupCreate": object(["name": name100, "description": string], required: ["name"]),
             "GroupUpdate": update(["name": string, "description": string]),

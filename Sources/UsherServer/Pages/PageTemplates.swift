@@ -68,5 +68,6 @@ enum BuiltInTemplates {
         .merging(["page/invitation-expired": InvitationRenewalTemplates.expired]) { a, _ in a }
         .merging(InvitationConsoleTemplates.all) { a, _ in a }
         .merging(OrganizationConsoleTemplates.all) { a, _ in a }
+        .merging(IdentityStoreConsoleTemplates.all) { a, _ in a }
     }
 }

@@ -13,6 +13,8 @@ final class IdentityStoreModel: Model, @unchecked Sendable {
     @Field(key: "identifiers") var identifiers: String
     @OptionalField(key: "description") var storeDescription: String?
     @Field(key: "created_at") var createdAt: Date
+    /// `selfService.accountDeletion` (M018); nil = the default, on.
+    @OptionalField(key: "account_deletion") var accountDeletion: Bool?
 
     init() {}
 
@@ -26,6 +28,8 @@ final class IdentityStoreModel: Model, @unchecked Sendable {
     var identifierList: [String] { identifiers.split(separator: ",").map(String.init) }
     var supportsEmail: Bool { identifierList.contains("EMAIL") }
     var supportsUsername: Bool { identifierList.contains("USERNAME") }
+    /// Whether the store's customers may delete their own account on `/account`.
+    var allowsAccountDeletion: Bool { accountDeletion ?? true }
 }
 
 final class AccountModel: Model, @unchecked Sendable {

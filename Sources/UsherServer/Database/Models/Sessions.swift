@@ -13,6 +13,8 @@ final class SessionModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "auth_time") var authTime: Date
     @Field(key: "expires_at") var expiresAt: Date
+    /// The OIDC client the customer session was started for (M018), if any.
+    @OptionalField(key: "client_id") var clientId: String?
 
     init() {}
 }
