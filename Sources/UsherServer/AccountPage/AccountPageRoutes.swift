@@ -51,8 +51,9 @@ struct AccountPageRoutes: RouteCollection {
     }
 
     func profile(_ req: Request) async throws -> Response {
-        try await act(req, notice: .profileSaved) { service, account, _, form in
-            try await service.updateProfile(account, form: form, now: Date())
+        try await act(req, notice: .profileSaved) { service, account, session, form in
+            let fields = try await AccountProfileFields.modes(for: session, account: account, on: req.db)
+            try await service.updateProfile(account, form: form, fields: fields, now: Date())
         }
     }
 

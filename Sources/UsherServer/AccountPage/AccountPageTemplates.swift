@@ -8,17 +8,19 @@ enum AccountPageTemplates {
         {{#notice}}<div class="notice" role="status" id="notice">{{notice}}</div>{{/notice}}
         {{#formError}}<div class="alert" role="alert" id="form-error">{{formError}}</div>{{/formError}}
 
+        {{#hasFields}}
         <section aria-labelledby="profile-heading">
         <h2 id="profile-heading">Profile</h2>
         <form method="post" action="/account/profile">
         <input type="hidden" name="csrf" value="{{csrf}}">
         {{#fields}}
-        <label for="{{name}}">{{label}}</label>
-        <input id="{{name}}" name="{{name}}" type="{{type}}" value="{{value}}" autocomplete="{{autocomplete}}">
+        <label for="{{name}}">{{label}}{{#required}} <span class="muted">(required)</span>{{/required}}</label>
+        <input id="{{name}}" name="{{name}}" type="{{type}}" value="{{value}}" autocomplete="{{autocomplete}}"{{#readOnly}} readonly aria-readonly="true"{{/readOnly}}{{#required}} required{{/required}}>
         {{/fields}}
-        <button type="submit" id="save-profile">Save profile</button>
+        {{#hasEditableFields}}<button type="submit" id="save-profile">Save profile</button>{{/hasEditableFields}}
         </form>
         </section>
+        {{/hasFields}}
 
         <section aria-labelledby="email-heading">
         <h2 id="email-heading">Email address</h2>

@@ -10,6 +10,9 @@ struct AccountPageView: PageContext {
         var value: String
         var type: String
         var autocomplete: String
+        /// The policy's `readOnly`: shown, not changed here.
+        var readOnly: Bool
+        var required: Bool
     }
 
     struct Identity {
@@ -36,7 +39,10 @@ struct AccountPageView: PageContext {
     var username: String?
     var emailUnverified: Bool
     var pendingEmail: String?
+    /// The profile fields the policy shows (AccountProfileFields), in the order of ProfileAttribute.
     var fields: [Field]
+    var hasFields: Bool
+    var hasEditableFields: Bool
     var hasPassword: Bool
     var identities: [Identity]
     var sessions: [Session]
@@ -59,15 +65,19 @@ struct AccountPageView: PageContext {
         let profile = Profile(
             givenName: account.givenName, familyName: account.familyName, displayName: account.displayName,
             phoneNumber: account.phoneNumber, locale: account.locale)
+        let modes = try await AccountProfileFields.modes(for: session, account: account, on: db)
         return AccountPageView(
             csrf: csrf, store: account.store, email: account.email, username: account.username,
             emailUnverified: account.email != nil && !account.emailVerified,
             pendingEmail: try await AccountSelfService.pendingEmail(accountId, on: db),
-            fields: ProfileAttribute.allCases.map { attribute in
+            fields: ProfileAttribute.allCases.filter { modes[$0].isShown }.map { attribute in
                 Field(
                     name: attribute.rawValue, label: attribute.label, value: profile[attribute] ?? "",
-                    type: attribute == .phoneNumber ? "tel" : "text", autocomplete: autocomplete(attribute))
+                    type: attribute == .phoneNumber ? "tel" : "text", autocomplete: autocomplete(attribute),
+                    readOnly: modes[attribute] == .readOnly, required: modes[attribute] == .required)
             },
+            hasFields: ProfileAttribute.allCases.contains { modes[$0].isShown },
+            hasEditableFields: ProfileAttribute.allCases.contains { modes[$0].acceptsInput },
             hasPassword: account.passwordHash != nil,
             identities: identities.map {
                 Identity(

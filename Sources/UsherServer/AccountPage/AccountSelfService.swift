@@ -23,10 +23,14 @@ struct AccountSelfService {
 
     // MARK: Profile
 
-    func updateProfile(_ account: AccountModel, form: [String: String], now: Date) async throws {
-        var profile = Profile()
-        for attribute in ProfileAttribute.allCases { profile[attribute] = form[attribute.rawValue] }
+    /// Saves the fields `fields` lets the customer change; the others keep their value whatever
+    /// was posted (AccountProfileFields).
+    func updateProfile(_ account: AccountModel, form: [String: String], fields: RegistrationFields, now: Date) async throws {
+        let current = Profile(
+            givenName: account.givenName, familyName: account.familyName, displayName: account.displayName,
+            phoneNumber: account.phoneNumber, locale: account.locale)
         var validator = Validator()
+        let profile = fields.submitted(form, keeping: current, into: &validator)
         profile.validate(into: &validator)
         guard validator.errors.isEmpty else { throw UsherError.validation(validator.errors) }
         let clean = profile.normalized

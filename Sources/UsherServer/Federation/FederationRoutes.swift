@@ -175,7 +175,8 @@ struct FederationRoutes: RouteCollection {
         }
         let now = Date()
         let (token, code) = try await req.db.write { tx in
-            let (token, session) = try await CustomerSession.start(accountId: account.id!, store: app.store, on: tx, now: now)
+            let (token, session) = try await CustomerSession.start(
+                accountId: account.id!, store: app.store, clientId: flow.clientId, on: tx, now: now)
             try await tx.sql.raw("UPDATE accounts SET last_sign_in_at = \(bind: now) WHERE id = \(bind: account.id!)").run()
             let code = try await AuthorizationCodes.finish(
                 flow: flow, accountId: account.id!, authTime: now, sessionHash: session.idHash, on: tx)

@@ -52,9 +52,12 @@ struct CustomerSession: Sendable {
     var accountId: UUID
     var store: String?
     var authTime: Date
+    /// The OIDC client whose authorization request the session was started for (nil: none), so
+    /// the account page can follow that application's self-service policy.
+    var clientId: String? = nil
 
     /// Starts a session inside the caller's transaction; the cookie is set by `setCookie`.
-    static func start(accountId: UUID, store: String, on tx: any Database, now: Date = Date()) async throws -> (
+    static func start(accountId: UUID, store: String, clientId: String?, on tx: any Database, now: Date = Date()) async throws -> (
         token: String, session: CustomerSession
     ) {
         let token = SecretToken.generate(prefix: "s_")
@@ -66,8 +69,9 @@ struct CustomerSession: Sendable {
         model.createdAt = now
         model.authTime = now
         model.expiresAt = now.addingTimeInterval(BrowserCookies.sessionLifetime)
+        model.clientId = clientId
         try await model.create(on: tx)
-        return (token, CustomerSession(idHash: model.id!, accountId: accountId, store: store, authTime: now))
+        return (token, CustomerSession(idHash: model.id!, accountId: accountId, store: store, authTime: now, clientId: clientId))
     }
 
     static func setCookie(_ token: String, request: Request, response: Response) {
@@ -93,7 +97,8 @@ struct CustomerSession: Sendable {
         else {
             return nil
         }
-        return CustomerSession(idHash: model.id!, accountId: model.subjectId, store: model.store, authTime: model.authTime)
+        return CustomerSession(
+            idHash: model.id!, accountId: model.subjectId, store: model.store, authTime: model.authTime, clientId: model.clientId)
     }
 
     static func end(_ request: Request, response: Response) async throws {

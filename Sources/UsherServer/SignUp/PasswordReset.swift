@@ -149,7 +149,8 @@ struct PasswordReset: Sendable {
                 on: tx, actor: Actor(kind: .customer, id: link.account_id.idString, displayName: ""), action: .accountPasswordChanged,
                 store: link.store, targetType: "account", targetId: link.account_id.idString, details: ["via": "reset"], at: now)
             try await EventLog.account(.accountPasswordChanged, id: link.account_id, on: tx, at: now)
-            let (sessionToken, session) = try await CustomerSession.start(accountId: link.account_id, store: link.store, on: tx, now: now)
+            let (sessionToken, session) = try await CustomerSession.start(
+                accountId: link.account_id, store: link.store, clientId: link.client_id, on: tx, now: now)
             try await tx.sql.raw("UPDATE accounts SET last_sign_in_at = \(bind: now) WHERE id = \(bind: link.account_id)").run()
             var code: String?
             if let flow, flow.id == link.flow_id {

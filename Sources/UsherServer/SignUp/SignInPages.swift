@@ -58,7 +58,8 @@ struct SignInPages: RouteCollection {
         let now = Date()
         let newHash = rehash
         let (token, code) = try await req.db.write { tx in
-            let (token, session) = try await CustomerSession.start(accountId: account.id!, store: app.store, on: tx, now: now)
+            let (token, session) = try await CustomerSession.start(
+                accountId: account.id!, store: app.store, clientId: flow.clientId, on: tx, now: now)
             try await tx.sql.raw("UPDATE accounts SET last_sign_in_at = \(bind: now) WHERE id = \(bind: account.id!)").run()
             if let newHash {
                 try await tx.sql.raw("UPDATE accounts SET password_hash = \(bind: newHash) WHERE id = \(bind: account.id!)").run()

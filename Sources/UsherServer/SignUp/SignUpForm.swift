@@ -23,19 +23,7 @@ struct SignUpForm: Sendable {
     /// was posted: the form cannot be used to change what the administrator fixed.
     func read(_ posted: [String: String], passwordPolicy: PasswordPolicy = PasswordPolicy()) throws -> Submission {
         var validator = Validator()
-        var profile = Profile()
-        for attribute in ProfileAttribute.allCases {
-            switch fields[attribute] {
-            case .hidden, .readOnly:
-                profile[attribute] = prefill[attribute]
-            case .editable, .required:
-                let value = posted[attribute.rawValue]?.trimmingCharacters(in: .whitespacesAndNewlines)
-                profile[attribute] = value?.isEmpty == false ? value : nil
-                if fields[attribute] == .required && profile[attribute] == nil {
-                    validator.add(attribute.rawValue, "is required")
-                }
-            }
-        }
+        let profile = fields.submitted(posted, keeping: prefill, into: &validator)
         profile.validate(into: &validator)
 
         var email = invitedEmail

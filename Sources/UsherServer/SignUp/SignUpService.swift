@@ -91,7 +91,8 @@ struct SignUpService {
                     "organization": invitation.organizationId?.idString ?? "",
                 ],
                 at: now)
-            let (sessionToken, session) = try await CustomerSession.start(accountId: accountId, store: store.id!, on: tx, now: now)
+            let (sessionToken, session) = try await CustomerSession.start(
+                accountId: accountId, store: store.id!, clientId: flow.clientId, on: tx, now: now)
             let code = try await AuthorizationCodes.finish(
                 flow: flow, accountId: accountId, authTime: now, sessionHash: session.idHash, on: tx)
             try await EventLog.invitation(.invitationAccepted, id: invitationId, on: tx, at: now)
