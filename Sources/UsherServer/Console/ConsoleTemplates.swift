@@ -11,6 +11,7 @@ enum ConsoleTemplates {
         <a href="/admin/insights" {{#nav_insights}}aria-current="page"{{/nav_insights}}>Insights</a>
         <a href="/admin/applications" {{#nav_applications}}aria-current="page"{{/nav_applications}}>Applications</a>
         <a href="/admin/policies" {{#nav_policies}}aria-current="page"{{/nav_policies}}>Policies</a>
+        <a href="/admin/stores" {{#nav_stores}}aria-current="page"{{/nav_stores}}>Identity stores</a>
         <a href="/admin/mailbox" {{#nav_mailbox}}aria-current="page"{{/nav_mailbox}}>Mailbox</a>
         <a href="/admin/audit" {{#nav_audit}}aria-current="page"{{/nav_audit}}>Audit log</a>
         <a href="/admin/webhooks" {{#nav_webhooks}}aria-current="page"{{/nav_webhooks}}>Webhooks</a>
@@ -206,6 +207,7 @@ enum ConsoleTemplates {
         <label style="font-weight:normal"><input type="checkbox" name="allowEmailMismatch" style="width:auto" {{#allowEmailMismatch}}checked{{/allowEmailMismatch}}> Allow another email address at sign-up (invite method editable)</label>
         <label style="font-weight:normal"><input type="checkbox" name="forceUsingExternalLogin" style="width:auto" {{#forceUsingExternalLogin}}checked{{/forceUsingExternalLogin}}> Force sign-up with an external identity</label>
         <label>Link valid for (hours, 1–720)</label><input name="linkMaxAgeHours" type="number" min="1" max="720" value="{{linkMaxAgeHours}}">
+        <label style="font-weight:normal"><input type="checkbox" name="requireVerifiedEmail" id="require-verified-email-{{id}}" style="width:auto" {{#requireVerifiedEmail}}checked{{/requireVerifiedEmail}}> Require a verified email address to sign in (unverified accounts are asked to confirm their address first)</label>
         <table><thead><tr><th>Sign-up field</th><th>Mode</th></tr></thead><tbody>
         {{#fields}}<tr><td>{{label}}</td><td><select name="field_{{name}}">{{#modes}}<option value="{{mode}}" {{#selected}}selected{{/selected}}>{{mode}}</option>{{/modes}}</select></td></tr>{{/fields}}
         </tbody></table>

@@ -13,6 +13,7 @@ extension ConsoleRoutes {
                 return .init(
                     id: p.id!.idString, name: p.name, enabled: o.enabled, allowEmailMismatch: o.allowEmailMismatch,
                     forceUsingExternalLogin: o.forceUsingExternalLogin, linkMaxAgeHours: o.linkMaxAgeHours,
+                    requireVerifiedEmail: p.requireVerifiedEmail ?? false,
                     fields: ProfileAttribute.allCases.map { a in
                         .init(
                             name: a.rawValue, label: a.label,
@@ -32,7 +33,9 @@ extension ConsoleRoutes {
                 "forceUsingExternalLogin": .bool(form["forceUsingExternalLogin"] == "on"),
                 "linkMaxAgeHours": .number(Double(form["linkMaxAgeHours"] ?? "") ?? 0),
             ]),
-            "registration": .object(["fields": .object(fields)]),
+            "registration": .object([
+                "fields": .object(fields), "requireVerifiedEmail": .bool(form["requireVerifiedEmail"] == "on"),
+            ]),
         ])
         let service = SelfServicePolicyService(db: req.db)
         do {
@@ -61,6 +64,8 @@ struct PoliciesConsolePage {
         var allowEmailMismatch: Bool
         var forceUsingExternalLogin: Bool
         var linkMaxAgeHours: Int
+        /// `options.registration.requireVerifiedEmail` (issue 23).
+        var requireVerifiedEmail: Bool
         var fields: [Field]
     }
 
