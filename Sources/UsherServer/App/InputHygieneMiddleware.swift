@@ -18,7 +18,7 @@ struct InputHygieneMiddleware: AsyncMiddleware {
         {
             // The routes collect the body anyway; collecting it here first only moves the moment.
             // A bulk invitation's file (up to 10,000 rows) has a limit of its own (BulkInvitationRoutes).
-            let limit = request.url.path.hasSuffix("/invite/bulk") ? max(maxBodyBytes, BulkInvitationRoutes.maxBodyBytes) : maxBodyBytes
+            let limit = max(maxBodyBytes, BulkInvitationRoutes.bodyLimit(path: request.url.path) ?? 0)
             let body = try await request.body.collect(max: limit).get()
             if let body, Self.bodyContainsNUL(body, contentType: request.headers.contentType) {
                 throw Self.refusal

@@ -20,6 +20,12 @@ enum BulkInvitationInput {
     static let profileColumns = ["givenName", "familyName", "displayName", "phoneNumber"]
     static let columns = ["email"] + profileColumns + ["language", "groups"]
 
+    /// The template a console user downloads: the header row with every column, and one example
+    /// row (no groups, as a store may have none).
+    static var templateCSV: String {
+        columns.joined(separator: ",") + "\r\n" + "ada@example.com,Ada,Lovelace,Ada Lovelace,+441234567890,en-US,\r\n"
+    }
+
     static func tooMany(_ count: Int) -> UsherError {
         UsherError(
             status: 413, errorKey: .bulkTooManyRows, title: "Too many rows",

@@ -7,6 +7,16 @@ struct BulkInvitationRoutes: RouteCollection {
     /// 10,000 CSV rows with every column fit well within this.
     static let maxBodyBytes = 16 * 1024 * 1024
 
+    /// The console's confirmation carries the file back base64- and form-encoded: up to three times its size.
+    static let maxConfirmationBytes = 3 * maxBodyBytes
+
+    /// The body limit of a path that takes a bulk file (the API's, the console's upload and
+    /// confirmation); nil for every other path.
+    static func bodyLimit(path: String) -> Int? {
+        if path == "/admin/invite/bulk/confirm" { return maxConfirmationBytes }
+        return path.hasSuffix("/invite/bulk") ? maxBodyBytes : nil
+    }
+
     func boot(routes: any RoutesBuilder) throws {
         let bulk = routes.grouped("identityStores", ":store", "invite", "bulk")
         bulk.grouped(RequireScope(.writeAccount)).on(.POST, body: .collect(maxSize: ByteCount(value: Self.maxBodyBytes)), use: create)

@@ -22,6 +22,13 @@ struct BulkRowProblem: Codable, Sendable, Equatable {
         UsherError(
             status: 500, errorKey: ErrorKey(rawValue: "server.error"), title: "Internal error", detail: "This row could not be created."))
 
+    /// The reason in one line, as the results CSV and the console show it: the field messages
+    /// when there are some, else the detail.
+    var reason: String {
+        let fields = (fieldErrors ?? []).map { "\($0.field) \($0.message)" }
+        return fields.isEmpty ? detail : fields.joined(separator: "; ")
+    }
+
     var json: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
     static func from(json: String?) -> BulkRowProblem? { json.flatMap { try? JSONDecoder().decode(Self.self, from: Data($0.utf8)) } }
 }

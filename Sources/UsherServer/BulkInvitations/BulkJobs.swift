@@ -75,16 +75,11 @@ struct BulkJobs {
             writer.beginNewRow()
             try writer.write(row: [
                 String(row.row), row.email, row.outcome?.rawValue ?? "pending", row.invitationId ?? "", row.conflictingId ?? "",
-                row.error?.errorKey ?? "", row.error.map { Self.describe($0) } ?? "",
+                row.error?.errorKey ?? "", row.error?.reason ?? "",
             ])
         }
         writer.stream.close()
         let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
         return String(decoding: data, as: UTF8.self) + "\r\n"
-    }
-
-    private static func describe(_ problem: BulkRowProblem) -> String {
-        let fields = (problem.fieldErrors ?? []).map { "\($0.field) \($0.message)" }
-        return fields.isEmpty ? problem.detail : fields.joined(separator: "; ")
     }
 }
