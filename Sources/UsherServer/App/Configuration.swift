@@ -38,6 +38,9 @@ public struct UsherConfiguration: Sendable {
     /// How long a worker holds an email it is delivering before another may take it over
     /// (USHER_MAIL_LEASE_SECONDS): the time an instance that died keeps its emails.
     public var mailLease: TimeInterval = 60
+    /// At most this many emails per second leave the outbox of one instance
+    /// (USHER_SMTP_MAX_PER_SECOND; nil: as fast as the mail server takes them). docs/email.md.
+    public var smtpMaxPerSecond: Double?
     /// Whether `serve` runs the email worker (tests drive it by hand).
     public var runMailWorker = true
     /// How often the invitation lifecycle sweep runs: reminders and expiry (USHER_LIFECYCLE_INTERVAL_SECONDS).
@@ -198,6 +201,9 @@ public struct UsherConfiguration: Sendable {
         config.passwordResetLifetime =
             try double(value("USHER_PASSWORD_RESET_MINUTES"), "USHER_PASSWORD_RESET_MINUTES", default: 30, range: 1...1440) * 60
         config.mailLease = lease
+        if let raw = value("USHER_SMTP_MAX_PER_SECOND") {
+            config.smtpMaxPerSecond = try double(raw, "USHER_SMTP_MAX_PER_SECOND", default: 0, range: 0.01...100_000)
+        }
         config.operations = try OperationsSettings(environment: env, hostname: hostname)
         return config
     }

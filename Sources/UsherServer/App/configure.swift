@@ -129,7 +129,8 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     let worker = OutboxWorker(
         db: app.db, transport: InstrumentedMailTransport(base: try makeMailTransport(config, app: app), telemetry: app.telemetry),
         owner: app.usher.instanceId,
-        settings: .init(leaseDuration: config.mailLease, retryBase: config.mailRetryBase), logger: app.logger, secrets: secrets)
+        settings: .init(leaseDuration: config.mailLease, retryBase: config.mailRetryBase, maxPerSecond: config.smtpMaxPerSecond),
+        logger: app.logger, secrets: secrets)
     app.usher.outbox = worker
     if config.runMailWorker { app.lifecycle.use(OutboxLifecycle(worker: worker, signal: app.usher.mailSignal)) }
     if config.runMailWorker { app.lifecycle.use(InvitationLifecycleScheduler.task()) }

@@ -4,10 +4,17 @@ import SQLKit
 import UsherCore
 
 /// Carries out bulk jobs. Any instance may: a job is leased (`lease_owner`, `lease_until`) and a
-/// lease that runs out — its instance died — lets another instance take the job over. Each row
-/// is its own transaction, and its result is written in the transaction that creates its
-/// invitation, only if the row has no result yet: a row is never created twice, even by two
-/// workers on one job, and a job cut off half-way resumes where it stopped.
+/// lease that runs out — its instance died — lets another instance take the job over.
+///
+/// Rows go in batches of `batchSize`, one transaction per batch: each row is drafted first
+/// (`InvitationService.draft`, the reads and the rules that need no transaction), then the
+/// batch's transaction writes each row (`InvitationService.write`) with its result. A row the
+/// rules refuse throws before it writes anything, so its refusal is recorded and the others go
+/// on. A row's result is written only if it has none yet, in the transaction that creates its
+/// invitation: a row is never created twice, even by two workers on one job, and a job cut off
+/// mid-batch loses the whole batch's transaction and resumes where the last commit left it.
+/// Anything else (another worker on the same rows, an invitation created for the same email at
+/// the same moment, a lost connection) rolls the batch back and runs its rows one by one.
 struct BulkInvitationWorker: Sendable {
     let db: any Database
     let context: UsherContext
@@ -16,6 +23,23 @@ struct BulkInvitationWorker: Sendable {
     var lease: TimeInterval = 15
     var batchSize = 100
     var now: @Sendable () -> Date = { Date() }
+    /// Emails per second the job's emails are spread at (row n's email is due (n-1)/pace
+    /// seconds after the job was created), so a single invitation created meanwhile is not
+    /// queued behind all of them (docs/email.md). `USHER_SMTP_MAX_PER_SECOND`, or
+    /// `defaultEmailPace` when no rate is set.
+    var emailPace: Double = BulkInvitationWorker.defaultEmailPace
+
+    static let defaultEmailPace: Double = 100
+    /// Runs between drafting a batch and writing it: tests stand for another worker there.
+    var beforeWritingBatch: (@Sendable () async throws -> Void)?
+
+    init(db: any Database, context: UsherContext, batchSize: Int = 100, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.db = db
+        self.context = context
+        self.batchSize = batchSize
+        self.now = now
+        self.emailPace = context.config.smtpMaxPerSecond ?? Self.defaultEmailPace
+    }
 
     private struct JobRow: Decodable {
         var id: UUID
@@ -23,10 +47,12 @@ struct BulkInvitationWorker: Sendable {
         var actor_kind: String
         var actor_id: String
         var actor_name: String
+        var created_at: Date
     }
 
     private struct PendingRow: Decodable {
         var id: UUID
+        var row_no: Int
         var input: String
     }
 
@@ -58,7 +84,7 @@ struct BulkInvitationWorker: Sendable {
     func process(job jobId: UUID, limit: Int = .max) async throws -> Int {
         guard
             let job = try await db.sql.raw(
-                "SELECT id, store, actor_kind, actor_id, actor_name FROM bulk_jobs WHERE id = \(bind: jobId)"
+                "SELECT id, store, actor_kind, actor_id, actor_name, created_at FROM bulk_jobs WHERE id = \(bind: jobId)"
             ).first(decoding: JobRow.self)
         else { return 0 }
         let actor = Actor(kind: Actor.Kind(rawValue: job.actor_kind) ?? .system, id: job.actor_id, displayName: job.actor_name)
@@ -66,42 +92,110 @@ struct BulkInvitationWorker: Sendable {
         while ran < limit {
             let rows = try await db.sql.raw(
                 """
-                SELECT id, input FROM bulk_job_rows WHERE job_id = \(bind: jobId) AND outcome IS NULL
+                SELECT id, row_no, input FROM bulk_job_rows WHERE job_id = \(bind: jobId) AND outcome IS NULL
                 ORDER BY row_no LIMIT \(literal: min(batchSize, limit - ran))
                 """
             ).all(decoding: PendingRow.self)
             if rows.isEmpty { break }
-            for row in rows {
-                try await run(row, store: job.store, by: actor)
-                ran += 1
-            }
+            try await runBatch(rows, job: job, by: actor)
+            ran += rows.count
             try await extendLease(jobId)
         }
         try await finishIfDone(jobId, store: job.store)
         return ran
     }
 
-    private func run(_ row: PendingRow, store: String, by actor: Actor) async throws {
-        let rowId = row.id
+    private func emailDue(_ row: PendingRow, job: JobRow) -> Date {
+        job.created_at.addingTimeInterval(Double(row.row_no - 1) / emailPace)
+    }
+
+    private static func request(_ row: PendingRow) throws -> InvitationRequest {
+        let values = try JSONDecoder().decode([String: JSONValue].self, from: Data(row.input.utf8))
+        return try InvitationRequest.read(JSONObjectReader(values))
+    }
+
+    /// The rows of one batch in one transaction (see the type's comment); one by one if that fails.
+    private func runBatch(_ rows: [PendingRow], job: JobRow, by actor: Actor) async throws {
+        let service = InvitationService(db: db, context: context)
+        var drafts: [(row: PendingRow, draft: InvitationService.Draft)] = []
+        var refused: [(row: PendingRow, error: UsherError)] = []
+        for row in rows {
+            do {
+                drafts.append(
+                    (row, try await service.draft(store: job.store, Self.request(row), by: actor, emailDue: emailDue(row, job: job))))
+            } catch let error as UsherError {
+                refused.append((row, error))
+            } catch {
+                // Not a refusal: the row-by-row path below decides.
+                return try await runOneByOne(rows, job: job, by: actor)
+            }
+        }
+        let (toWrite, toRefuse) = (drafts, refused)
+        try await beforeWritingBatch?()
         do {
-            let values = try JSONDecoder().decode([String: JSONValue].self, from: Data(row.input.utf8))
-            let request = try InvitationRequest.read(JSONObjectReader(values))
-            _ = try await InvitationService(db: db, context: context).create(store: store, request, by: actor) { tx, invitationId in
-                let updated = try await tx.sql.raw(
-                    """
-                    UPDATE bulk_job_rows SET outcome = \(bind: BulkJobRowView.Outcome.created.rawValue),
-                    invitation_id = \(bind: invitationId.idString) WHERE id = \(bind: rowId) AND outcome IS NULL RETURNING id
-                    """
-                ).all()
-                if updated.isEmpty { throw AlreadyDone() }
+            try await db.write { tx in
+                for (row, error) in toRefuse { try await Self.recordRefusal(error, row: row.id, on: tx.sql, alreadyDone: true) }
+                for (row, draft) in toWrite {
+                    do {
+                        try await service.write(draft, on: tx)
+                    } catch let error as UsherError {
+                        // Thrown by a rule before the row wrote anything: the transaction goes on.
+                        try await Self.recordRefusal(error, row: row.id, on: tx.sql, alreadyDone: true)
+                        continue
+                    }
+                    try await Self.recordCreated(row.id, invitationId: draft.invitation.id!, on: tx.sql)
+                }
+            }
+            context.mailWakeUp()
+        } catch {
+            try await runOneByOne(rows, job: job, by: actor)
+        }
+    }
+
+    private func runOneByOne(_ rows: [PendingRow], job: JobRow, by actor: Actor) async throws {
+        for row in rows { try await run(row, job: job, by: actor) }
+    }
+
+    /// The row's result in the transaction that creates its invitation; `AlreadyDone` (which
+    /// rolls the transaction back) when it has one already.
+    private static func recordCreated(_ rowId: UUID, invitationId: UUID, on sql: any SQLDatabase) async throws {
+        let updated = try await sql.raw(
+            """
+            UPDATE bulk_job_rows SET outcome = \(bind: BulkJobRowView.Outcome.created.rawValue),
+            invitation_id = \(bind: invitationId.idString) WHERE id = \(bind: rowId) AND outcome IS NULL RETURNING id
+            """
+        ).all()
+        if updated.isEmpty { throw AlreadyDone() }
+    }
+
+    /// A refused row's result: a pending duplicate is a conflict with its id, anything else an error.
+    private static func recordRefusal(_ error: UsherError, row rowId: UUID, on sql: any SQLDatabase, alreadyDone: Bool) async throws {
+        let conflict = error.status == 409 && error.conflictingId != nil
+        let outcome: BulkJobRowView.Outcome = conflict ? .conflict : .error
+        let problem = conflict ? nil : BulkRowProblem(error)
+        let updated = try await sql.raw(
+            """
+            UPDATE bulk_job_rows SET outcome = \(bind: outcome.rawValue), conflicting_id = \(bind: conflict ? error.conflictingId : nil),
+            problem = \(bind: problem?.json) WHERE id = \(bind: rowId) AND outcome IS NULL RETURNING id
+            """
+        ).all()
+        if updated.isEmpty && alreadyDone { throw AlreadyDone() }
+    }
+
+    private func run(_ row: PendingRow, job: JobRow, by actor: Actor) async throws {
+        let rowId = row.id
+        let store = job.store
+        do {
+            let request = try Self.request(row)
+            _ = try await InvitationService(db: db, context: context).create(
+                store: store, request, by: actor, emailDue: emailDue(row, job: job)
+            ) { tx, invitationId in
+                try await Self.recordCreated(rowId, invitationId: invitationId, on: tx.sql)
             }
         } catch is AlreadyDone {
             return
         } catch let error as UsherError {
-            let conflict = error.status == 409 && error.conflictingId != nil
-            try await record(
-                rowId, outcome: conflict ? .conflict : .error, conflictingId: conflict ? error.conflictingId : nil,
-                problem: conflict ? nil : BulkRowProblem(error))
+            try await db.writeStatement { sql in try await Self.recordRefusal(error, row: rowId, on: sql, alreadyDone: false) }
         } catch {
             try await record(rowId, outcome: .error, conflictingId: nil, problem: .internalError)
         }

@@ -15,9 +15,47 @@ struct InvitationService {
     /// `alsoWrite` runs inside the invitation's transaction, after it is written (a bulk job
     /// records the row's result there, so a row is never created twice).
     func create(
-        store storeName: String, _ request: InvitationRequest, by actor: Actor,
+        store storeName: String, _ request: InvitationRequest, by actor: Actor, emailDue: Date? = nil,
         alsoWrite: (@Sendable (any Database, UUID) async throws -> Void)? = nil
     ) async throws -> InvitationView {
+        let draft = try await self.draft(store: storeName, request, by: actor, emailDue: emailDue)
+        do {
+            try await db.write { tx in
+                try await self.write(draft, on: tx)
+                try await alsoWrite?(tx, draft.invitation.id!)
+            }
+        } catch let error where error.isConstraintViolation {
+            // Another request created a pending invitation for this email at the same moment.
+            let pending = try await pendingInvitationId(email: request.email, store: storeName, on: db)
+            try InvitationRules.checkNoPendingDuplicate(existingPendingId: pending?.idString ?? "unknown")
+            throw error
+        }
+        context.mailWakeUp()
+        var view = try await views(
+            [draft.invitation], now: draft.now, knownApplicationNames: [draft.applicationId: draft.target.applicationName],
+            knownEmails: [draft.message])[0]
+        view.link = draft.link
+        return view
+    }
+
+    /// An invitation ready to be written: everything `create` reads and builds before its
+    /// transaction. A bulk job drafts a batch of rows, then writes them in one transaction.
+    struct Draft: Sendable {
+        var storeModel: IdentityStoreModel
+        var request: InvitationRequest
+        var actor: Actor
+        var applicationId: UUID
+        var target: InvitationTarget
+        var invitation: InvitationModel
+        var message: OutboxMessageModel
+        var link: String
+        var now: Date
+    }
+
+    /// Reads and checks what needs no transaction (SPEC rules 1, 2, 3, the groups, the
+    /// organization) and builds the invitation and its email. `emailDue`: when its email may
+    /// go out at the earliest (a bulk job paces its emails, docs/email.md); now when nil.
+    func draft(store storeName: String, _ request: InvitationRequest, by actor: Actor, emailDue: Date? = nil) async throws -> Draft {
         let store = try await IdentityStoreService(db: db).require(storeName)
         let (applicationId, target) = try await resolveTarget(request)
         let options = target.options
@@ -58,39 +96,36 @@ struct InvitationService {
 
         let message = try Outbox.message(
             email, linkToken: token, sealer: OutboxLinkSealer(secrets: context.secrets), invitationId: invitation.id!,
-            store: storeName, retryPeriod: context.config.mailRetryPeriod, now: now)
+            store: storeName, retryPeriod: context.config.mailRetryPeriod, now: now, due: emailDue)
         invitation.lastEmailId = message.id
-        do {
-            try await db.write { tx in
-                // SPEC rule 5: always denied when the invite method is read-only and the email has an account.
-                let taken = store.supportsEmail ? try await AccountService.emailTaken(request.email, store: storeName, on: tx) : false
-                try InvitationRules.checkExistingAccount(emailTaken: taken, options: options)
-                // SPEC rule 7: one pending invitation per email and store.
-                let pending = try await self.pendingInvitationId(email: request.email, store: storeName, on: tx)
-                try InvitationRules.checkNoPendingDuplicate(existingPendingId: pending?.idString)
-                // A store without EMAIL needs the account's username now (issue 24 item 7).
-                try await InvitedUsername.check(request.metadata, store: store, on: tx)
+        return Draft(
+            storeModel: store, request: request, actor: actor, applicationId: applicationId, target: target, invitation: invitation,
+            message: message, link: link, now: now)
+    }
 
-                try await invitation.insert(on: tx)
-                try await message.insert(on: tx)
-                try await Audit.record(
-                    on: tx, actor: actor, action: .invitationCreated, store: storeName, targetType: "invitation",
-                    targetId: invitation.id!.idString,
-                    details: ["email": request.email.value, "applicationId": applicationId.idString, "clientId": invitation.clientId])
-                try await EventLog.invitation(.invitationCreated, invitation, on: tx, at: now, knownEmails: [message])
-                try await alsoWrite?(tx, invitation.id!)
-            }
-        } catch let error where error.isConstraintViolation {
-            // Another request created a pending invitation for this email at the same moment.
-            let pending = try await pendingInvitationId(email: request.email, store: storeName, on: db)
-            try InvitationRules.checkNoPendingDuplicate(existingPendingId: pending?.idString ?? "unknown")
-            throw error
-        }
-        context.mailWakeUp()
-        var view = try await views(
-            [invitation], now: now, knownApplicationNames: [applicationId: target.applicationName], knownEmails: [message])[0]
-        view.link = link
-        return view
+    /// The rules that need the transaction (5, 7, the username), then the invitation, its email,
+    /// its audit record and its event. A refusal throws before anything is written, so the
+    /// transaction stays usable for the next row of a batch.
+    func write(_ draft: Draft, on tx: any Database) async throws {
+        let request = draft.request
+        let storeName = draft.invitation.store
+        // SPEC rule 5: always denied when the invite method is read-only and the email has an account.
+        let taken =
+            draft.storeModel.supportsEmail ? try await AccountService.emailTaken(request.email, store: storeName, on: tx) : false
+        try InvitationRules.checkExistingAccount(emailTaken: taken, options: draft.target.options)
+        // SPEC rule 7: one pending invitation per email and store.
+        let pending = try await self.pendingInvitationId(email: request.email, store: storeName, on: tx)
+        try InvitationRules.checkNoPendingDuplicate(existingPendingId: pending?.idString)
+        // A store without EMAIL needs the account's username now (issue 24 item 7).
+        try await InvitedUsername.check(request.metadata, store: draft.storeModel, on: tx)
+
+        try await draft.invitation.insert(on: tx)
+        try await draft.message.insert(on: tx)
+        try await Audit.record(
+            on: tx, actor: draft.actor, action: .invitationCreated, store: storeName, targetType: "invitation",
+            targetId: draft.invitation.id!.idString,
+            details: ["email": request.email.value, "applicationId": draft.applicationId.idString, "clientId": draft.invitation.clientId])
+        try await EventLog.invitation(.invitationCreated, draft.invitation, on: tx, at: draft.now, knownEmails: [draft.message])
     }
 
     static let tokenPrefix = "inv_"

@@ -28,7 +28,7 @@ enum Outbox {
     static func message(
         _ email: ComposedEmail, linkToken: String?, sealer: OutboxLinkSealer, invitationId: UUID?, store: String?,
         retryPeriod: TimeInterval,
-        now: Date, kind: String = "invitation"
+        now: Date, kind: String = "invitation", due: Date? = nil
     ) throws -> OutboxMessageModel {
         let m = OutboxMessageModel()
         let id = UUID()
@@ -53,9 +53,11 @@ enum Outbox {
         m.messageId = "<\(m.id!.idString)@usher>"
         m.status = OutboxStatus.queued.rawValue
         m.attempts = 0
-        m.nextAttemptAt = now
+        // A paced email (a bulk job's) is due later; its retry period starts then.
+        let dueAt = max(now, due ?? now)
+        m.nextAttemptAt = dueAt
         m.createdAt = now
-        m.giveUpAt = now.addingTimeInterval(retryPeriod)
+        m.giveUpAt = dueAt.addingTimeInterval(retryPeriod)
         return m
     }
 

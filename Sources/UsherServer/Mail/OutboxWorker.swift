@@ -53,6 +53,8 @@ final class OutboxWorker: Sendable {
         /// First retry delay; each further one doubles, up to `maxBackoff`, with jitter.
         var retryBase: TimeInterval = 30
         var maxBackoff: TimeInterval = 3600
+        /// USHER_SMTP_MAX_PER_SECOND (nil: no limit).
+        var maxPerSecond: Double?
     }
 
     let db: any Database
@@ -61,6 +63,7 @@ final class OutboxWorker: Sendable {
     let settings: Settings
     let logger: Logger
     let sealer: OutboxLinkSealer
+    let sendRate: OutboxSendRate?
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     init(db: any Database, transport: any MailTransport, owner: String, settings: Settings, logger: Logger, secrets: ServerSecrets) {
@@ -70,6 +73,7 @@ final class OutboxWorker: Sendable {
         self.owner = owner
         self.settings = settings
         self.logger = logger
+        self.sendRate = settings.maxPerSecond.map(OutboxSendRate.init(perSecond:))
     }
 
     func start(signal: MailSignal) {
@@ -94,7 +98,9 @@ final class OutboxWorker: Sendable {
                         "Email worker: the outbox could not be read (\(String(reflecting: error))); retrying shortly. Check the database connection."
                     )
                 }
-                await signal.wait(timeout: settings.pollInterval)
+                // Held back by the send rate: look again when the next email may go.
+                let throttled = sendRate.map { $0.wait(now: Date()) } ?? 0
+                await signal.wait(timeout: throttled > 0 ? min(settings.pollInterval, throttled) : settings.pollInterval)
             }
         }
         task.withLockedValue { $0 = work }
@@ -109,10 +115,14 @@ final class OutboxWorker: Sendable {
         await work?.value
     }
 
-    /// Leases one batch and delivers it; returns how many emails it handled.
+    /// Leases one batch (no more than the send rate allows at `now`) and delivers it; returns
+    /// how many emails it handled.
     @discardableResult
     func runOnce(now: Date = Date()) async throws -> Int {
-        let batch = try await lease(now: now)
+        let limit = sendRate?.allowance(now: now, wanted: settings.batchSize) ?? settings.batchSize
+        guard limit > 0 else { return 0 }
+        let batch = try await lease(now: now, limit: limit)
+        sendRate?.take(batch.count, at: now)
         guard !batch.isEmpty else { return 0 }
         // Each email gets its link back just before it leaves; one whose link cannot be restored
         // fails rather than going out with a dead one.
@@ -170,10 +180,9 @@ final class OutboxWorker: Sendable {
         return copy
     }
 
-    private func lease(now: Date) async throws -> [OutboxMessageModel] {
+    private func lease(now: Date, limit: Int) async throws -> [OutboxMessageModel] {
         let until = now.addingTimeInterval(settings.leaseDuration)
         let owner = self.owner
-        let limit = settings.batchSize
         struct Row: Decodable { var id: UUID }
         let lock: SQLQueryString = db.isSQLite ? "" : "FOR UPDATE SKIP LOCKED"
         let ids = try await db.writeStatement { sql -> [UUID] in
