@@ -62,6 +62,11 @@ extension SQLDatabase {
     /// over the model's properties (Mirror) on every call; on the invitation path that was a
     /// seventh of the CPU time, so the rows written on every invitation go in this way.
     func insertRow(into table: String, _ values: KeyValuePairs<String, any Encodable & Sendable>) async throws {
+        try await insertRow(into: table, Array(values))
+    }
+
+    /// The same with the columns in a list built up in code (LinkTokens adds its own to the caller's).
+    func insertRow(into table: String, _ values: [(key: String, value: any Encodable & Sendable)]) async throws {
         var query: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: values.map(\.key).joined(separator: ", "))) VALUES ("
         for (index, value) in values.enumerated() {
             if index > 0 { query.appendLiteral(", ") }

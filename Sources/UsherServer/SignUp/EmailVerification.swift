@@ -62,7 +62,7 @@ struct EmailVerification: Sendable {
             if try await AccountService.emailTaken(email, store: store, on: tx) {
                 // Nothing else: no link, nothing about the invitee or the new account.
                 let notice = try compose("email/account-exists", to: email, link: nil)
-                try await queue(notice, kind: Self.noticeKind, linkToken: nil, store: store, on: tx, now: now)
+                try await mail.queue(notice, kind: Self.noticeKind, linkToken: nil, store: store, on: tx, now: now)
             } else {
                 try await sendLink(to: email, accountId: accountId, store: store, on: tx, now: now)
             }
@@ -70,49 +70,27 @@ struct EmailVerification: Sendable {
     }
 
     private func sendLink(to email: EmailAddress, accountId: UUID, store: String, on tx: any Database, now: Date) async throws {
-        let token = SecretToken.generate(prefix: Self.tokenPrefix)
-        try await tx.sql.insertRow(
-            into: "email_verifications",
-            [
-                "token_hash": SecretToken.hash(token), "account_id": accountId, "store": store, "email": email.value,
-                "email_key": email.normalized, "created_at": now, "expires_at": now.addingTimeInterval(Self.lifetime),
-            ])
+        let token = try await Self.links.issue(
+            ["account_id": accountId, "store": store, "email": email.value, "email_key": email.normalized], lifetime: Self.lifetime,
+            on: tx, now: now)
         let link = context.config.publicURL + "/email/verify?token=" + token
-        try await queue(
+        try await mail.queue(
             try compose("email/email-verification", to: email, link: link), kind: Self.linkKind, linkToken: token, store: store, on: tx,
             now: now)
     }
 
+    /// Composed as the other self-service emails are (CustomerEmail), in the invitation's language.
     private func compose(_ base: String, to email: EmailAddress, link: String?) throws -> ComposedEmail {
-        let templates = context.templates
-        let names = ["subject", "text", "html"].map { templates.localized(base, language: language, suffix: $0) }
-        // The language of the template found, which may be a fallback of the invitation's.
-        let tag = names[2].dropFirst(base.count + 1).split(separator: ".").first.map(String.init) ?? "en-US"
-        let values = EmailVerificationEmailContext(applicationName: applicationName, email: email.value, link: link ?? "", lang: tag)
-        let subject = templates.render(names[0], values).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !subject.contains("\r"), !subject.contains("\n") else {
-            throw UsherError.badRequest(.emailInvalidSubject, "The email's subject would span several lines; check the subject template.")
-        }
-        return ComposedEmail(
-            to: email.value, toName: nil, subject: subject, text: templates.render(names[1], values),
-            html: templates.render(names[2], values), language: tag)
+        try mail.compose(
+            base, to: email.value, language: language,
+            values: CustomerEmailContext(applicationName: applicationName, email: email.value, link: link ?? ""))
     }
 
-    private func queue(_ email: ComposedEmail, kind: String, linkToken: String?, store: String, on tx: any Database, now: Date) async throws
-    {
-        // The link's token is sealed apart from the stored text, as an invitation's is (OutboxLinkSealer).
-        // A notice has no link: a fresh token that appears nowhere in it stands in, and nothing is kept.
-        let message = try Outbox.message(
-            email, linkToken: linkToken ?? SecretToken.generate(), sealer: OutboxLinkSealer(secrets: context.secrets),
-            invitationId: nil, store: store, retryPeriod: context.config.mailRetryPeriod, now: now)
-        message.kind = kind
-        if linkToken == nil { message.linkSecret = nil }
-        try await message.insert(on: tx)
-    }
+    private var mail: CustomerEmail { CustomerEmail(context: context) }
 
     // MARK: Following the link
 
-    struct Link: Decodable, Sendable {
+    struct Link: LinkTokenRow {
         var account_id: UUID
         var store: String
         var email: String
@@ -123,28 +101,15 @@ struct EmailVerification: Sendable {
 
     /// The link's row if it can still verify; a clear refusal otherwise. Reads only (GET).
     static func usable(token: String, on db: any Database, now: Date) async throws -> Link {
-        guard let link = try await find(token: token, on: db) else { throw unknownLink }
-        if let refusal = refusal(link, now: now) { throw refusal }
-        return link
+        try await links.usable(token: token, on: db, now: now)
     }
 
     /// Uses the link: the address becomes the account's verified email. Single use even when
     /// two submits race (the claim is one conditional UPDATE); a refusal changes nothing.
     @discardableResult
     static func verify(token: String, on db: any Database, now: Date) async throws -> Link {
-        guard let hash = hash(token) else { throw unknownLink }
-        return try await db.write { tx in
-            let claimed = try await tx.sql.raw(
-                """
-                UPDATE email_verifications SET used_at = \(bind: now)
-                WHERE token_hash = \(bind: hash) AND used_at IS NULL AND expires_at > \(bind: now)
-                RETURNING account_id, store, email, email_key, expires_at, used_at
-                """
-            ).first(decoding: Link.self)
-            guard let link = claimed else {
-                guard let found = try await find(token: token, on: tx) else { throw unknownLink }
-                throw refusal(found, now: now) ?? superseded
-            }
+        try await db.write { tx in
+            let link = try await links.claim(token: token, on: tx, now: now, otherwise: superseded)
             struct Account: Decodable {
                 var email: String?
                 var pending_email: String?
@@ -191,39 +156,17 @@ struct EmailVerification: Sendable {
         }
     }
 
-    private static func hash(_ token: String) -> String? {
-        guard token.hasPrefix(tokenPrefix), token.count < 100 else { return nil }
-        return SecretToken.hash(token)
-    }
+    /// The links' rows: token hashes, single use, expiry (LinkTokens), and what each refusal says
+    /// (SPEC rule 12: clear, and nothing changed).
+    static let links = LinkTokens<Link>(
+        table: "email_verifications", prefix: tokenPrefix, columns: "account_id, store, email, email_key, expires_at, used_at",
+        unknown: (.emailVerificationUnknown, "Check that you opened the whole link from the email. Nothing was changed."),
+        used: (.emailVerificationUsed, "Each verification link works once, and this one was used already. Nothing was changed."),
+        expired: (.emailVerificationExpired, "Verification links work for 24 hours. Nothing was changed."))
 
-    private static func find(token: String, on db: any Database) async throws -> Link? {
-        guard let hash = hash(token) else { return nil }
-        return try await db.sql.raw(
-            """
-            SELECT account_id, store, email, email_key, expires_at, used_at FROM email_verifications WHERE token_hash = \(bind: hash)
-            """
-        ).first(decoding: Link.self)
-    }
+    static var unknownLink: UsherError { links.unknown }
 
-    // MARK: Refusals (SPEC rule 12: clear, and nothing changed)
-
-    static let unknownLink = UsherError(
-        status: 404, errorKey: .emailVerificationUnknown, title: "This link is not valid",
-        detail: "Check that you opened the whole link from the email. Nothing was changed.")
-
-    static func refusal(_ link: Link, now: Date) -> UsherError? {
-        if link.used_at != nil {
-            return UsherError(
-                status: 410, errorKey: .emailVerificationUsed, title: "This link has already been used",
-                detail: "Each verification link works once, and this one was used already. Nothing was changed.")
-        }
-        if link.expires_at <= now {
-            return UsherError(
-                status: 410, errorKey: .emailVerificationExpired, title: "This link has expired",
-                detail: "Verification links work for 24 hours. Nothing was changed.")
-        }
-        return nil
-    }
+    static func refusal(_ link: Link, now: Date) -> UsherError? { links.refusal(link, now: now) }
 
     static let addressTaken = UsherError(
         status: 409, errorKey: .emailVerificationAddressTaken, title: "This address belongs to another account",
@@ -234,14 +177,4 @@ struct EmailVerification: Sendable {
     static let superseded = UsherError(
         status: 410, errorKey: .emailVerificationSuperseded, title: "This link is no longer valid",
         detail: "The account no longer uses this email address. Nothing was changed.")
-}
-
-/// The variables of the verification emails (`email/email-verification.<lang>.*` and the
-/// notices composed the same way).
-struct EmailVerificationEmailContext {
-    var applicationName: String
-    var email: String
-    /// Empty for a notice that carries no link.
-    var link: String
-    var lang: String
 }

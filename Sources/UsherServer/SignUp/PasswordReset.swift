@@ -57,13 +57,9 @@ struct PasswordReset: Sendable {
                 return true
             }
         }
-        let token = SecretToken.generate(prefix: Self.tokenPrefix)
-        try await tx.sql.insertRow(
-            into: "password_resets",
-            [
-                "token_hash": SecretToken.hash(token), "account_id": accountId, "store": account.store, "client_id": origin.clientId,
-                "flow_id": origin.flowId, "created_at": now, "expires_at": now.addingTimeInterval(context.config.passwordResetLifetime),
-            ])
+        let token = try await Self.links.issue(
+            ["account_id": accountId, "store": account.store, "client_id": origin.clientId, "flow_id": origin.flowId],
+            lifetime: context.config.passwordResetLifetime, on: tx, now: now)
         values.link = context.config.publicURL + "/password/reset?token=" + token
         values.minutes = Int(context.config.passwordResetLifetime / 60)
         let email = try mail.compose("email/password-reset", to: address.value, language: language, values: values)
@@ -97,7 +93,7 @@ struct PasswordReset: Sendable {
 
     // MARK: Following the link
 
-    struct Link: Decodable, Sendable {
+    struct Link: LinkTokenRow {
         var account_id: UUID
         var store: String
         var client_id: String?
@@ -108,9 +104,7 @@ struct PasswordReset: Sendable {
 
     /// The link's row if it can still be used; a clear refusal otherwise. Reads only (GET).
     static func usable(token: String, on db: any Database, now: Date) async throws -> Link {
-        guard let link = try await find(token: token, on: db) else { throw unknownLink }
-        if let refusal = refusal(link, now: now) { throw refusal }
-        return link
+        try await links.usable(token: token, on: db, now: now)
     }
 
     /// What a successful reset leaves: the new session's token and, when the sign-in flow it was
@@ -125,25 +119,12 @@ struct PasswordReset: Sendable {
     /// other reset link. Single use even when two submits race (one conditional UPDATE claims it);
     /// a refusal changes nothing. A new session starts, and `flow` (if given) gets its code.
     static func reset(token: String, passwordHash: String, flow: LoginFlowModel?, on db: any Database, now: Date) async throws -> Outcome {
-        guard let hash = hash(token) else { throw unknownLink }
-        return try await db.write { tx in
-            let claimed = try await tx.sql.raw(
-                """
-                UPDATE password_resets SET used_at = \(bind: now)
-                WHERE token_hash = \(bind: hash) AND used_at IS NULL AND expires_at > \(bind: now)
-                RETURNING account_id, store, client_id, flow_id, expires_at, used_at
-                """
-            ).first(decoding: Link.self)
-            guard let link = claimed else {
-                guard let found = try await find(token: token, on: tx) else { throw unknownLink }
-                throw refusal(found, now: now) ?? unknownLink
-            }
+        try await db.write { tx in
+            let link = try await links.claim(token: token, on: tx, now: now, otherwise: unknownLink)
             try await tx.sql.raw(
                 "UPDATE accounts SET password_hash = \(bind: passwordHash), updated_at = \(bind: now) WHERE id = \(bind: link.account_id)"
             ).run()
-            try await tx.sql.raw(
-                "UPDATE password_resets SET used_at = \(bind: now) WHERE account_id = \(bind: link.account_id) AND used_at IS NULL"
-            ).run()
+            try await links.retireAll(accountId: link.account_id, on: tx, now: now)
             try await AccountSessions.endAll(accountId: link.account_id, on: tx, now: now)
             try await Audit.record(
                 on: tx, actor: Actor(kind: .customer, id: link.account_id.idString, displayName: ""), action: .accountPasswordChanged,
@@ -161,38 +142,21 @@ struct PasswordReset: Sendable {
         }
     }
 
-    private static func hash(_ token: String) -> String? {
-        guard token.hasPrefix(tokenPrefix), token.count < 100 else { return nil }
-        return SecretToken.hash(token)
-    }
+    /// The links' rows: token hashes, single use, expiry (LinkTokens), and what each refusal says
+    /// (SPEC rule 12: clear, and nothing changed).
+    static let links = LinkTokens<Link>(
+        table: "password_resets", prefix: tokenPrefix, columns: "account_id, store, client_id, flow_id, expires_at, used_at",
+        unknown: (.passwordResetUnknown, "Check that you opened the whole link from the email, or ask for a new one. Nothing was changed."),
+        used: (
+            .passwordResetUsed,
+            "Each password reset link works once, and this one was used already (or a newer one was). Nothing was changed. Ask for a new link if you still need one."
+        ),
+        expired: (
+            .passwordResetExpired,
+            "Password reset links work only for a short time, and this one's time is up. Nothing was changed. Ask for a new link."
+        ))
 
-    private static func find(token: String, on db: any Database) async throws -> Link? {
-        guard let hash = hash(token) else { return nil }
-        return try await db.sql.raw(
-            "SELECT account_id, store, client_id, flow_id, expires_at, used_at FROM password_resets WHERE token_hash = \(bind: hash)"
-        ).first(decoding: Link.self)
-    }
+    static var unknownLink: UsherError { links.unknown }
 
-    // MARK: Refusals (SPEC rule 12: clear, and nothing changed)
-
-    static let unknownLink = UsherError(
-        status: 404, errorKey: .passwordResetUnknown, title: "This link is not valid",
-        detail: "Check that you opened the whole link from the email, or ask for a new one. Nothing was changed.")
-
-    static func refusal(_ link: Link, now: Date) -> UsherError? {
-        if link.used_at != nil {
-            return UsherError(
-                status: 410, errorKey: .passwordResetUsed, title: "This link has already been used",
-                detail:
-                    "Each password reset link works once, and this one was used already (or a newer one was). Nothing was changed. Ask for a new link if you still need one."
-            )
-        }
-        if link.expires_at <= now {
-            return UsherError(
-                status: 410, errorKey: .passwordResetExpired, title: "This link has expired",
-                detail:
-                    "Password reset links work only for a short time, and this one's time is up. Nothing was changed. Ask for a new link.")
-        }
-        return nil
-    }
+    static func refusal(_ link: Link, now: Date) -> UsherError? { links.refusal(link, now: now) }
 }

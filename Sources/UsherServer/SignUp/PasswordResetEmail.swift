@@ -3,7 +3,7 @@ import Foundation
 import UsherCore
 
 /// The emails of customer self-service (password reset, the notice to an account that signs in
-/// with another provider, the notice of an email change): composed in the account's language
+/// with another provider, the notice of an email change, email verification): composed in the account's language
 /// (or a fallback of it) and queued in the outbox in the caller's transaction, with the link's
 /// token sealed apart from the stored text as an invitation's is (OutboxLinkSealer).
 struct CustomerEmail: Sendable {
@@ -39,7 +39,8 @@ struct CustomerEmail: Sendable {
 }
 
 /// The variables of the self-service emails (`email/password-reset.<lang>.*`,
-/// `email/password-reset-external.<lang>.*`, `email/email-change-notice.<lang>.*`).
+/// `email/password-reset-external.<lang>.*`, `email/email-change-notice.<lang>.*`,
+/// `email/email-verification.<lang>.*`, `email/account-exists.<lang>.*`).
 struct CustomerEmailContext {
     var applicationName: String
     var email: String
