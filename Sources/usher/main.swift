@@ -67,6 +67,27 @@ func makeApplication(arguments: [String]) async throws -> Application {
     return try await Application.make(environment, .shared(MultiThreadedEventLoopGroup.singleton))
 }
 
+extension CommonOptions {
+    /// The commands that work on the database and exit: logging, the configuration, an
+    /// application with its schema up to date for `body`, and its shutdown whatever happens.
+    func withConfiguredApplication(_ body: (Application, UsherConfiguration) async throws -> Void) async throws {
+        try bootstrapLogging()
+        let config = try loadConfiguration(hostname: "127.0.0.1", port: 8080)
+        let app = try await makeApplication(arguments: ["usher"])
+        do {
+            try await configure(app, config)
+            try await body(app, config)
+        } catch let error as UsherConfiguration.Error {
+            try? await app.asyncShutdown()
+            throw ValidationError("Configuration error: \(error.description)")
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}
+
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the server: admin API, console, OpenID Connect provider and the email worker, in one process.",
@@ -122,17 +143,9 @@ struct Migrate: AsyncParsableCommand {
     @ArgumentParser.OptionGroup var common: CommonOptions
 
     func run() async throws {
-        try common.bootstrapLogging()
-        let config = try loadConfiguration(hostname: "127.0.0.1", port: 8080)
-        let app = try await makeApplication(arguments: ["usher"])
-        do {
-            try await configure(app, config)
+        try await common.withConfiguredApplication { _, config in
             print("The database is up to date (\(config.databaseDescription)).")
-        } catch let error as UsherConfiguration.Error {
-            try? await app.asyncShutdown()
-            throw ValidationError("Configuration error: \(error.description)")
         }
-        try await app.asyncShutdown()
     }
 }
 
@@ -147,13 +160,10 @@ struct Keys: AsyncParsableCommand {
         @ArgumentParser.OptionGroup var common: CommonOptions
 
         func run() async throws {
-            try common.bootstrapLogging()
-            let config = try loadConfiguration(hostname: "127.0.0.1", port: 8080)
-            let app = try await makeApplication(arguments: ["usher"])
-            try await configure(app, config)
-            let kids = try await rotateSigningKeys(app)
-            print("New signing keys: \(kids.joined(separator: ", ")). Running instances pick them up within a minute.")
-            try await app.asyncShutdown()
+            try await common.withConfiguredApplication { app, _ in
+                let kids = try await rotateSigningKeys(app)
+                print("New signing keys: \(kids.joined(separator: ", ")). Running instances pick them up within a minute.")
+            }
         }
     }
 
@@ -163,13 +173,10 @@ struct Keys: AsyncParsableCommand {
         @ArgumentParser.OptionGroup var common: CommonOptions
 
         func run() async throws {
-            try common.bootstrapLogging()
-            let config = try loadConfiguration(hostname: "127.0.0.1", port: 8080)
-            let app = try await makeApplication(arguments: ["usher"])
-            try await configure(app, config)
-            let count = try await retireSigningKeys(app)
-            print("Retired \(count) key(s).")
-            try await app.asyncShutdown()
+            try await common.withConfiguredApplication { app, _ in
+                let count = try await retireSigningKeys(app)
+                print("Retired \(count) key(s).")
+            }
         }
     }
 }

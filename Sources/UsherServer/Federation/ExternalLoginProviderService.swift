@@ -3,7 +3,7 @@ import Foundation
 import UsherCore
 import Vapor
 
-struct ExternalLoginProviderView: Content, Equatable {
+struct ExternalLoginProviderView: Content, Equatable, Identifiable {
     var id: String
     var name: String
     var issuer: String
@@ -15,7 +15,7 @@ struct ExternalLoginProviderView: Content, Equatable {
 
 /// Upstream OpenID Connect providers customers may sign up and sign in with. The client
 /// secret is kept (Usher must present it upstream) but never shown again.
-struct ExternalLoginProviderService {
+struct ExternalLoginProviderService: ServerResourceService {
     let db: any Database
     let client: any Client
 
@@ -42,6 +42,8 @@ struct ExternalLoginProviderService {
         let items = try await ExternalLoginProviderModel.query(on: db).sort(\.$name).range(page.offset..<(page.offset + page.size)).all()
         return Listing(items: items.map(Self.view), total: total)
     }
+
+    func get(_ id: String) async throws -> ExternalLoginProviderView { Self.view(try await require(id)) }
 
     private static func readMapping(_ r: JSONObjectReader) -> [String: String]? {
         guard let m = r.object("claimMapping") else { return nil }

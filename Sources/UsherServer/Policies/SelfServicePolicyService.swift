@@ -3,7 +3,7 @@ import Foundation
 import UsherCore
 import Vapor
 
-struct SelfServicePolicyView: Content, Equatable {
+struct SelfServicePolicyView: Content, Equatable, Identifiable {
     struct Options: Content, Equatable {
         var accountInvitation: AccountInvitationOptions
         var registration: Registration
@@ -50,7 +50,7 @@ extension SelfServicePolicyModel {
 }
 
 /// Self-service policies: how invitations and the sign-up form behave for an application.
-struct SelfServicePolicyService {
+struct SelfServicePolicyService: ServerResourceService {
     let db: any Database
 
     static let defaultName = "Default"
@@ -76,6 +76,8 @@ struct SelfServicePolicyService {
         let items = try await SelfServicePolicyModel.query(on: db).sort(\.$name).range(page.offset..<(page.offset + page.size)).all()
         return Listing(items: items.map(Self.view), total: total)
     }
+
+    func get(_ id: String) async throws -> SelfServicePolicyView { Self.view(try await require(id)) }
 
     /// Reads `options` over `base`: fields left out keep their value (the defaults, on create).
     static func readOptions(
