@@ -1,8 +1,8 @@
 import Vapor
 
 /// `/identityStores/{store}/accounts`: customer accounts (`*:account`).
-struct AccountRoutes: ResourceRoutes {
-    static let path: [PathComponent] = ["identityStores", ":store", "accounts"]
+struct AccountRoutes: StoreResourceRoutes {
+    static let collection = "accounts"
     static let readScope = AdminScope.readAccount
     static let writeScope = AdminScope.writeAccount
 
@@ -11,7 +11,7 @@ struct AccountRoutes: ResourceRoutes {
         write.post(":id", "signOut", use: signOut)
     }
 
-    private func service(_ req: Request) -> AccountService { AccountService(db: req.db, passwords: req.usher.passwords) }
+    func service(_ req: Request) -> AccountService { AccountService(db: req.db, passwords: req.usher.passwords) }
 
     func list(req: Request) async throws -> Response {
         let page = try PageRequest.from(req)
@@ -20,28 +20,6 @@ struct AccountRoutes: ResourceRoutes {
             search: req.query[String.self, at: "search"], page: page
         )
         .response(for: req, page: page)
-    }
-
-    func get(req: Request) async throws -> AccountView {
-        let service = service(req)
-        return try await service.view(try await service.require(store: try req.storeName(), id: try req.uuidParameter("id").idString))
-    }
-
-    func create(req: Request) async throws -> Response {
-        let store = try req.storeName()
-        let view = try await service(req).create(store: store, reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
-        return try Response.created(view, location: "/admin/api/v1/identityStores/\(store)/accounts/\(view.id)")
-    }
-
-    func update(req: Request) async throws -> AccountView {
-        try await service(req).update(
-            store: try req.storeName(), id: try req.uuidParameter("id").idString,
-            reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
-    }
-
-    func delete(req: Request) async throws -> HTTPStatus {
-        try await service(req).delete(store: try req.storeName(), id: try req.uuidParameter("id").idString, by: try req.apiActor)
-        return .noContent
     }
 
     /// 202: the email is queued (the outbox sends it).

@@ -12,7 +12,7 @@ struct ExternalIdentityView: Content, Equatable {
     var linked: Date
 }
 
-struct AccountView: Content, Equatable {
+struct AccountView: Content, Equatable, Identifiable {
     var id: String
     var store: String
     var email: String?
@@ -47,7 +47,7 @@ struct NewAccount: Sendable {
 }
 
 /// Customer accounts.
-struct AccountService {
+struct AccountService: StoreResourceService {
     let db: any Database
     let passwords: PasswordHashing?
 
@@ -57,6 +57,8 @@ struct AccountService {
         }
         return account
     }
+
+    func get(store: String, id: String) async throws -> AccountView { try await view(try await require(store: store, id: id)) }
 
     static let usernameMaxLength = 64
 

@@ -17,7 +17,7 @@ struct OrganizationView: Content, Equatable {
 
 /// Organizations: the business customers of a store (B2B), each with its members and their
 /// roles (SPEC: the Organization concept). Members live in OrganizationService+Members.
-struct OrganizationService {
+struct OrganizationService: NamedStoreResourceService {
     let db: any Database
 
     static func view(_ o: OrganizationModel, memberCount: Int? = nil) -> OrganizationView {
@@ -27,26 +27,15 @@ struct OrganizationService {
     }
 
     func list(store: String, page: PageRequest, name: String?) async throws -> Listing<OrganizationView> {
-        _ = try await IdentityStoreService(db: db).require(store)
-        let query = OrganizationModel.query(on: db).filter(\.$store == store)
-        if let name { query.filter(\.$name == name) }
-        let total = try await query.count()
-        let organizations = try await query.sort(\.$name).range(page.offset..<(page.offset + page.size)).all()
+        let (organizations, total) = try await OrganizationModel.page(in: store, named: name, page: page, on: db)
         return Listing(items: organizations.map { Self.view($0) }, total: total)
     }
 
     /// Every organization of a store, by name (the console's pickers).
-    func all(store: String) async throws -> [OrganizationModel] {
-        try await OrganizationModel.query(on: db).filter(\.$store == store).sort(\.$name).all()
-    }
+    func all(store: String) async throws -> [OrganizationModel] { try await OrganizationModel.all(in: store, on: db) }
 
     func require(store: String, id: String) async throws -> OrganizationModel {
-        guard let uuid = UUID(uuidString: id), let organization = try await OrganizationModel.find(uuid, on: db),
-            organization.store == store
-        else {
-            throw UsherError.notFound("organization", id)
-        }
-        return organization
+        try await OrganizationModel.require(id, in: store, on: db)
     }
 
     func get(store: String, id: String) async throws -> OrganizationView {
@@ -70,7 +59,7 @@ struct OrganizationService {
         organization.domains = JSONText.encode(domains ?? [])
         organization.createdAt = now
         organization.updatedAt = now
-        try await save(organization, action: .organizationCreated, by: actor)
+        try await organization.save(auditing: .organizationCreated, by: actor, on: db)
         return Self.view(organization, memberCount: 0)
     }
 
@@ -84,23 +73,8 @@ struct OrganizationService {
         if r.values["displayName"] != nil { organization.displayName = displayName?.isEmpty == true ? nil : displayName }
         if r.values["domains"] != nil { organization.domains = JSONText.encode(domains ?? []) }
         organization.updatedAt = Date()
-        try await save(organization, action: .organizationUpdated, by: actor)
+        try await organization.save(auditing: .organizationUpdated, by: actor, on: db)
         return try await get(store: store, id: id)
-    }
-
-    private func save(_ organization: OrganizationModel, action: AuditAction, by actor: Actor) async throws {
-        do {
-            try await db.write { tx in
-                try await organization.save(on: tx)
-                try await Audit.record(
-                    on: tx, actor: actor, action: action, store: organization.store, targetType: "organization",
-                    targetId: organization.id!.idString, details: ["name": organization.name])
-            }
-        } catch let error where error.isConstraintViolation {
-            throw UsherError.conflict(
-                .organizationExists,
-                "An organization named '\(organization.name)' already exists in the identity store '\(organization.store)'.")
-        }
     }
 
     /// Deleting an organization ends its memberships; the accounts stay. An organization that
@@ -151,5 +125,16 @@ struct OrganizationService {
             if !domains.contains(domain) { domains.append(domain) }
         }
         return domains
+    }
+}
+
+extension OrganizationView: Identifiable {}
+
+extension OrganizationModel: StoreNamedModel {
+    static let noun = "organization"
+    static var storeField: KeyPath<OrganizationModel, FieldProperty<OrganizationModel, String>> { \.$store }
+    static var nameField: KeyPath<OrganizationModel, FieldProperty<OrganizationModel, String>> { \.$name }
+    var nameTaken: UsherError {
+        .conflict(.organizationExists, "An organization named '\(name)' already exists in the identity store '\(store)'.")
     }
 }

@@ -13,7 +13,7 @@ struct RoleView: Content, Equatable {
 
 /// Roles: named permission sets per identity store, assigned to accounts in organizations
 /// (SPEC: the Role concept).
-struct RoleService {
+struct RoleService: NamedStoreResourceService {
     let db: any Database
 
     static func view(_ r: RoleModel) -> RoleView {
@@ -21,25 +21,14 @@ struct RoleService {
     }
 
     func list(store: String, page: PageRequest, name: String?) async throws -> Listing<RoleView> {
-        _ = try await IdentityStoreService(db: db).require(store)
-        let query = RoleModel.query(on: db).filter(\.$store == store)
-        if let name { query.filter(\.$name == name) }
-        let total = try await query.count()
-        let roles = try await query.sort(\.$name).range(page.offset..<(page.offset + page.size)).all()
+        let (roles, total) = try await RoleModel.page(in: store, named: name, page: page, on: db)
         return Listing(items: roles.map(Self.view), total: total)
     }
 
     /// Every role of a store, by name (the console's pickers).
-    func all(store: String) async throws -> [RoleModel] {
-        try await RoleModel.query(on: db).filter(\.$store == store).sort(\.$name).all()
-    }
+    func all(store: String) async throws -> [RoleModel] { try await RoleModel.all(in: store, on: db) }
 
-    func require(store: String, id: String) async throws -> RoleModel {
-        guard let uuid = UUID(uuidString: id), let role = try await RoleModel.find(uuid, on: db), role.store == store else {
-            throw UsherError.notFound("role", id)
-        }
-        return role
-    }
+    func require(store: String, id: String) async throws -> RoleModel { try await RoleModel.require(id, in: store, on: db) }
 
     func get(store: String, id: String) async throws -> RoleView {
         Self.view(try await require(store: store, id: id))
@@ -78,7 +67,7 @@ struct RoleService {
         role.name = name!
         role.roleDescription = description?.isEmpty == true ? nil : description
         role.createdAt = Date()
-        try await save(role, action: .roleCreated, by: actor)
+        try await role.save(auditing: .roleCreated, by: actor, on: db)
         return Self.view(role)
     }
 
@@ -89,21 +78,8 @@ struct RoleService {
         try r.validate()
         if let name { role.name = name }
         if r.has("description") { role.roleDescription = description?.isEmpty == true ? nil : description }
-        try await save(role, action: .roleUpdated, by: actor)
+        try await role.save(auditing: .roleUpdated, by: actor, on: db)
         return Self.view(role)
-    }
-
-    private func save(_ role: RoleModel, action: AuditAction, by actor: Actor) async throws {
-        do {
-            try await db.write { tx in
-                try await role.save(on: tx)
-                try await Audit.record(
-                    on: tx, actor: actor, action: action, store: role.store, targetType: "role", targetId: role.id!.idString,
-                    details: ["name": role.name])
-            }
-        } catch let error where error.isConstraintViolation {
-            throw UsherError.conflict(.roleExists, "A role named '\(role.name)' already exists in the identity store '\(role.store)'.")
-        }
     }
 
     /// Deleting a role takes it from every member who had it.
@@ -116,4 +92,13 @@ struct RoleService {
                 on: tx, actor: actor, action: .roleDeleted, store: store, targetType: "role", targetId: id, details: ["name": role.name])
         }
     }
+}
+
+extension RoleView: Identifiable {}
+
+extension RoleModel: StoreNamedModel {
+    static let noun = "role"
+    static var storeField: KeyPath<RoleModel, FieldProperty<RoleModel, String>> { \.$store }
+    static var nameField: KeyPath<RoleModel, FieldProperty<RoleModel, String>> { \.$name }
+    var nameTaken: UsherError { .conflict(.roleExists, "A role named '\(name)' already exists in the identity store '\(store)'.") }
 }
