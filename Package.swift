@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // Bulk invitations read and write CSV (RFC 4180) with CSV.swift.
         .package(url: "https://github.com/yaslab/CSV.swift.git", exact: "2.5.2"),
+        // Tests only: snapshots of the customer pages as rendered, in each language (issue 22).
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
     ],
     targets: [
         // Debian's libargon2 (the reference implementation of Argon2), bound as a system library.
@@ -96,6 +98,7 @@ let package = Package(
             dependencies: [
                 "UsherServer",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ]
         ),
     ],

@@ -31,15 +31,15 @@ struct AccountPageRoutes: RouteCollection {
     enum Notice: String, CaseIterable {
         case profileSaved, passwordChanged, emailChangeSent, verificationSent, sessionEnded, otherSessionsEnded, identityUnlinked
 
-        var text: String {
+        func text(_ t: PageStrings) -> String {
             switch self {
-            case .profileSaved: "Your profile is saved."
-            case .passwordChanged: "Your password is changed. Your other devices are signed out."
-            case .emailChangeSent: "We sent a link to the new address. Your email changes when you open it and confirm."
-            case .verificationSent: "We sent you a verification link."
-            case .sessionEnded: "That browser is signed out."
-            case .otherSessionsEnded: "Every other browser and application is signed out."
-            case .identityUnlinked: "That sign-in provider is unlinked."
+            case .profileSaved: t.account.profileSaved
+            case .passwordChanged: t.account.passwordChanged
+            case .emailChangeSent: t.account.emailChangeSent
+            case .verificationSent: t.account.verificationSent
+            case .sessionEnded: t.account.sessionEnded
+            case .otherSessionsEnded: t.account.otherSessionsEnded
+            case .identityUnlinked: t.account.identityUnlinked
             }
         }
     }
@@ -107,7 +107,11 @@ struct AccountPageRoutes: RouteCollection {
             return try await render(req, session: session, error: error)
         }
         req.logger.info("Account deleted by its owner", metadata: ["account": .string(account.id!.idString)])
-        let response = Pages.render("page/account-deleted", AccountDeletedPage(), request: req)
+        req.choosePageLanguage(account.locale)
+        let strings = req.pageLanguage.strings
+        let response = Pages.render(
+            "page/account-deleted", AccountDeletedPage(title: strings.account.deletedTitle, lang: req.pageLanguage.rawValue, t: strings),
+            request: req)
         response.cookies[BrowserCookies.session] = BrowserCookies.cookie("", request: req, maxAge: 0)
         return response
     }
@@ -151,7 +155,10 @@ struct AccountPageRoutes: RouteCollection {
             account: account, session: session, csrf: BrowserCookies.csrfToken(req, flowId: Self.csrfPurpose(session)), on: req.db,
             now: Date())
         var page = view
-        page.notice = notice?.text
+        // The account's language, else the browser's (issue 23: the pages in the customer's language).
+        req.choosePageLanguage(account.locale)
+        page.localize(req.pageLanguage)
+        page.notice = notice?.text(req.pageLanguage.strings)
         if let error {
             page.formError = ([error.detail] + error.fieldErrors.map { "\(AccountPageView.label($0.field)) \($0.message)." })
                 .joined(separator: " ")
@@ -165,6 +172,7 @@ struct AccountPageRoutes: RouteCollection {
 
 /// `page/account-deleted`.
 struct AccountDeletedPage: PageContext {
-    var title = "Your account is deleted"
-    var lang = "en"
+    var title: String
+    var lang: String
+    var t: PageStrings
 }

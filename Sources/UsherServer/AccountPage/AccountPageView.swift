@@ -22,6 +22,8 @@ struct AccountPageView: PageContext {
         var provider: String
         var email: String?
         var linked: String
+        /// "Unlink …" in the page's language.
+        var unlinkLabel = ""
     }
 
     struct Session {
@@ -31,8 +33,10 @@ struct AccountPageView: PageContext {
         var other: Bool
     }
 
-    var title = "Your account"
-    var lang = "en"
+    var title = PageStrings.english.account.title
+    var lang = PageLanguage.english.rawValue
+    /// The page's words (PageStrings); `localize` sets them and the sentences built from them.
+    var t = PageStrings.english
     var csrf: String
     var store: String
     var email: String?
@@ -52,6 +56,28 @@ struct AccountPageView: PageContext {
     var deleteConfirmation = AccountSelfService.deleteConfirmation
     var notice: String?
     var formError: String?
+    var pendingEmailText: String?
+    var deleteConfirmationLabel = ""
+
+    /// The page in `language`: its words, and the sentences with a name, date or address in them.
+    mutating func localize(_ language: PageLanguage) {
+        let t = language.strings
+        self.t = t
+        lang = language.rawValue
+        title = t.account.title
+        pendingEmailText = pendingEmail.map { PageStrings.fill(t.account.pendingEmail, ["email": $0]) }
+        deleteConfirmationLabel = PageStrings.fill(t.account.typeToConfirm, ["word": deleteConfirmation])
+        for i in fields.indices {
+            if let attribute = ProfileAttribute(rawValue: fields[i].name) { fields[i].label = t.label(attribute) }
+        }
+        for i in identities.indices {
+            identities[i].unlinkLabel = PageStrings.fill(t.account.unlink, ["provider": identities[i].provider])
+            identities[i].linked = PageStrings.fill(t.account.linkedOn, ["date": identities[i].linked])
+        }
+        for i in sessions.indices {
+            sessions[i].started = PageStrings.fill(t.account.signedInOn, ["date": sessions[i].started])
+        }
+    }
 
     static func build(account: AccountModel, session: CustomerSession, csrf: String, on db: any Database, now: Date) async throws
         -> AccountPageView

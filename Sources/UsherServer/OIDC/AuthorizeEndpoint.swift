@@ -29,10 +29,15 @@ struct AuthorizeEndpoint: RouteCollection {
 
         // An invitation link: show the sign-up form, whatever session the browser has.
         if let hint = request.loginHint, hint.hasPrefix(InvitationService.tokenPrefix) {
+            // A dead link's page names the application and offers its sign-in (issue 22 item 7).
+            req.pageApplication = .init(name: request.application.name, loginURL: request.client.loginURL)
             let invitation: InvitationModel
             do {
                 invitation = try await InvitationLink.usableInvitation(token: hint, clientId: request.client.id!, on: req.db)
-            } catch let error as UsherError where error.errorKey == .invitationExpired {
+            } catch let error as UsherError where InvitationLinkRefusal(errorKey: error.errorKey) != nil {
+                // The refusal speaks the invitation's language while the invitation is still there.
+                req.choosePageLanguage(try await InvitationService.find(token: hint, on: req.db)?.language)
+                guard error.errorKey == .invitationExpired else { throw error }
                 // An expired link offers "Ask for a new invitation" (SPEC: Lifecycle).
                 guard let expired = try await InvitationService(db: req.db, context: req.usher).expiredInvitation(token: hint) else {
                     throw error

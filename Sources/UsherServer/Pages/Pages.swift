@@ -51,8 +51,17 @@ enum Pages {
     }
 
     /// A readable page for a person who hit an error: what happened and what to do, never a trace.
+    /// An invitation link's dead end speaks the page's language and offers a way on; any other
+    /// error is shown as it is, in English, and says so in `lang`.
     static func errorPage(_ error: UsherError, request: Request) -> Response {
-        let context = ErrorPage(error)
+        var context = ErrorPage(error)
+        if let refusal = InvitationLinkRefusal(errorKey: error.errorKey) {
+            let language = request.pageLanguage
+            (context.title, context.detail) = language.strings.refusal(refusal)
+            context.lang = language.rawValue
+            context.wayOn = ErrorPageWayOn.forRefusal(
+                refusal, application: request.pageApplication, issuer: request.usher.config.issuer, strings: language.strings)
+        }
         let response = render("page/error", context, request: request, status: HTTPResponseStatus(statusCode: error.status))
         if let retryAfter = error.retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
         return response
@@ -67,11 +76,12 @@ struct ErrorPage: PageContext {
     }
 
     var title: String
-    var lang = "en"
+    var lang = PageLanguage.english.rawValue
     var detail: String
     var status: Int
     /// Nil when no field was at fault, so `{{#fieldErrors}}` shows nothing.
     var fieldErrors: [FieldMessage]?
+    var wayOn: ErrorPageWayOn?
 
     init(_ error: UsherError) {
         title = error.title

@@ -31,6 +31,10 @@ struct PasswordResetPages: RouteCollection {
             let app = try await ApplicationModel.find(client.applicationId, on: req.db),
             let store = try await IdentityStoreModel.find(app.store, on: req.db)
         {
+            // Asked from a sign-up form: the page speaks the invitation's language.
+            if let invitationId = flow.invitationId, let invitation = try await InvitationModel.find(invitationId, on: req.db) {
+                req.choosePageLanguage(invitation.language)
+            }
             return Place(flow: flow, store: store, applicationName: app.name, clientId: client.id)
         }
         let store = try await IdentityStoreService(db: req.db).require(storeName.flatMap { $0.isEmpty ? nil : $0 } ?? "default")
@@ -51,7 +55,7 @@ struct PasswordResetPages: RouteCollection {
         try BrowserCookies.checkCSRF(req, flowId: place.csrfPurpose, presented: posted["csrf"])
         let identifier = String((posted["email"] ?? "").trimmingCharacters(in: .whitespaces).prefix(EmailAddress.maxLength))
         guard !identifier.isEmpty else {
-            return render(req, place: place, email: "", error: "Enter the email address of your account.", status: .badRequest)
+            return render(req, place: place, email: "", error: req.pageLanguage.strings.passwordReset.enterEmail, status: .badRequest)
         }
         let limiter = req.usher.rateLimiter
         // Security: one client address may ask only so often (429, which says nothing about accounts).
@@ -69,18 +73,27 @@ struct PasswordResetPages: RouteCollection {
         } catch let error as UsherError where error.status == 429 {
             req.logger.info("Password reset emails to one address are limited; none sent")
         }
+        let minutes = Int(req.usher.config.passwordResetLifetime / 60)
+        let language = req.pageLanguage
         let context = PasswordForgotSentPage(
-            applicationName: place.applicationName, signInLink: place.flow.map { "/signin?flow=" + $0.id! },
-            minutes: Int(req.usher.config.passwordResetLifetime / 60))
+            title: language.strings.passwordReset.sentTitle, lang: language.rawValue, t: language.strings,
+            lead: PageStrings.fill(
+                language.strings.passwordReset.sentLead, ["app": place.applicationName, "minutes": String(minutes)]),
+            applicationName: place.applicationName, signInLink: place.flow.map { "/signin?flow=" + $0.id! }, minutes: minutes)
         return Pages.render("page/password-forgot-sent", context, request: req)
     }
 
     private func render(_ req: Request, place: Place, email: String, error: String? = nil, status: HTTPResponseStatus = .ok) -> Response {
-        let identifier = SignInPages.identifierField(place.store)
+        let language = req.pageLanguage
+        let t = language.strings
+        let identifier = SignInPages.identifierField(place.store, strings: t)
         let context = PasswordForgotPage(
+            title: t.passwordReset.forgotTitle, lang: language.rawValue, t: t,
+            lead: PageStrings.fill(t.passwordReset.forgotLead, ["identifier": identifier.label, "app": place.applicationName]),
             applicationName: place.applicationName, flow: place.flow?.id ?? "", store: place.flow == nil ? place.store.id! : "",
             csrf: BrowserCookies.csrfToken(req, flowId: place.csrfPurpose), email: email, identifierLabel: identifier.label,
-            identifierType: identifier.type, signInLink: place.flow.map { "/signin?flow=" + $0.id! }, formError: error)
+            identifierType: identifier.type, identifierAutocomplete: identifier.autocomplete,
+            signInLink: place.flow.map { "/signin?flow=" + $0.id! }, formError: error)
         return Pages.render("page/password-forgot", context, request: req, status: status)
     }
 
@@ -102,11 +115,13 @@ struct PasswordResetPages: RouteCollection {
         try BrowserCookies.checkCSRF(req, flowId: Self.csrfPurpose(token), presented: posted["csrf"])
         let link = try await PasswordReset.usable(token: token, on: req.db, now: Date())
         let account = try await AccountModel.find(link.account_id, on: req.db)
+        req.choosePageLanguage(account?.locale)
         let password = posted["password"] ?? ""
-        if let problem = PasswordPolicy().problem(
+        if let problem = PasswordPolicy().check(
             password: password, confirmation: posted["passwordConfirmation"] ?? "", email: account?.email)
         {
-            return try await renderReset(req, token: token, link: link, error: "The password " + problem + ".", status: .badRequest)
+            let error = req.pageLanguage.strings.passwordProblem(problem)
+            return try await renderReset(req, token: token, link: link, error: error, status: .badRequest)
         }
         let hash = try await req.usher.passwords.hash(password)
         // The sign-in flow the customer asked from, if it is still open in this browser: the reset ends there.
@@ -120,9 +135,13 @@ struct PasswordResetPages: RouteCollection {
         } else {
             let client: OIDCClientModel? = if let id = link.client_id { try await OIDCClientModel.find(id, on: req.db) } else { nil }
             let name = try await PasswordReset.applicationName(clientId: link.client_id, store: link.store, on: req.db)
+            let language = req.pageLanguage
             response = Pages.render(
                 "page/password-reset-done",
-                PasswordResetDonePage(applicationName: name, applicationLink: client?.loginURL), request: req)
+                PasswordResetDonePage(
+                    title: language.strings.passwordReset.doneTitle, lang: language.rawValue, t: language.strings,
+                    continueLabel: PageStrings.fill(language.strings.common.continueTo, ["app": name]), applicationName: name,
+                    applicationLink: client?.loginURL), request: req)
         }
         CustomerSession.setCookie(outcome.sessionToken, request: req, response: response)
         return response
@@ -132,8 +151,12 @@ struct PasswordResetPages: RouteCollection {
         async throws -> Response
     {
         let account = try await AccountModel.find(link.account_id, on: req.db)
+        req.choosePageLanguage(account?.locale)
+        let language = req.pageLanguage
         let flow: LoginFlowModel? = if let id = link.flow_id { try? await LoginFlows.find(id, request: req) } else { nil }
         let context = PasswordResetPage(
+            title: language.strings.passwordReset.resetTitle, lang: language.rawValue, t: language.strings,
+            lead: PageStrings.fill(language.strings.passwordReset.resetLead, ["account": account?.email ?? account?.username ?? ""]),
             token: token, csrf: BrowserCookies.csrfToken(req, flowId: Self.csrfPurpose(token)),
             account: account?.email ?? account?.username ?? "", formError: error)
         // The form's answer may redirect to the application (the flow's redirect URI).
@@ -146,8 +169,10 @@ struct PasswordResetPages: RouteCollection {
 
 /// `page/password-forgot`: the customer names their account.
 struct PasswordForgotPage: PageContext {
-    var title = "Reset your password"
-    var lang = "en"
+    var title: String
+    var lang: String
+    var t: PageStrings
+    var lead: String
     var applicationName: String
     /// The sign-in flow the page was opened from ("" when none).
     var flow: String
@@ -157,14 +182,17 @@ struct PasswordForgotPage: PageContext {
     var email: String
     var identifierLabel: String
     var identifierType: String
+    var identifierAutocomplete: String
     var signInLink: String?
     var formError: String?
 }
 
 /// `page/password-forgot-sent`: the one answer, whatever the address.
 struct PasswordForgotSentPage: PageContext {
-    var title = "Check your email"
-    var lang = "en"
+    var title: String
+    var lang: String
+    var t: PageStrings
+    var lead: String
     var applicationName: String
     var signInLink: String?
     var minutes: Int
@@ -172,8 +200,10 @@ struct PasswordForgotSentPage: PageContext {
 
 /// `page/password-reset`: the emailed link's form.
 struct PasswordResetPage: PageContext {
-    var title = "Choose a new password"
-    var lang = "en"
+    var title: String
+    var lang: String
+    var t: PageStrings
+    var lead: String
     var token: String
     var csrf: String
     /// The account's email or username, so the customer knows which account this is.
@@ -183,8 +213,10 @@ struct PasswordResetPage: PageContext {
 
 /// `page/password-reset-done`: the password is changed and the customer signed in.
 struct PasswordResetDonePage: PageContext {
-    var title = "Your password is changed"
-    var lang = "en"
+    var title: String
+    var lang: String
+    var t: PageStrings
+    var continueLabel: String
     var applicationName: String
     /// The application's login URL, when the reset was asked from one that has it.
     var applicationLink: String?

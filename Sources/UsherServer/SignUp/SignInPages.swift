@@ -51,7 +51,7 @@ struct SignInPages: RouteCollection {
         }
         guard valid, let account else {
             return try await render(
-                req, flow: flow, email: email, error: "The email address or password is not right.", status: .unauthorized)
+                req, flow: flow, email: email, error: req.pageLanguage.strings.signIn.wrongCredentials, status: .unauthorized)
         }
         try await SignInAttempts.release(limiter, reservations, on: req.db)
         try await EmailVerificationGate.check(clientId: flow.clientId, accountId: account.id!, on: req.db)
@@ -87,11 +87,14 @@ struct SignInPages: RouteCollection {
     }
 
     /// What the identifier field asks for, as the store identifies accounts.
-    static func identifierField(_ store: IdentityStoreModel?) -> (label: String, type: String) {
+    /// `autocomplete` fits the input's type (axe: an email input takes `email`, not `username`).
+    static func identifierField(_ store: IdentityStoreModel?, strings: PageStrings = .english) -> (
+        label: String, type: String, autocomplete: String
+    ) {
         switch (store?.supportsEmail ?? true, store?.supportsUsername ?? false) {
-        case (true, false): ("Email", "email")
-        case (false, true): ("Username", "text")
-        default: ("Email or username", "text")
+        case (true, false): (strings.common.email, "email", "email")
+        case (false, true): (strings.common.username, "text", "username")
+        default: (strings.common.emailOrUsername, "text", "username")
         }
     }
 
@@ -100,13 +103,20 @@ struct SignInPages: RouteCollection {
     {
         let client = try await OIDCClientModel.find(flow.clientId, on: req.db)
         let app: ApplicationModel? = if let client { try await ApplicationModel.find(client.applicationId, on: req.db) } else { nil }
-        let identifier = Self.identifierField(app == nil ? nil : try await IdentityStoreModel.find(app!.store, on: req.db))
+        let language = req.pageLanguage
+        let t = language.strings
+        let identifier = Self.identifierField(app == nil ? nil : try await IdentityStoreModel.find(app!.store, on: req.db), strings: t)
         let providers = app == nil ? [] : try await ExternalLoginProviderService.enabled(for: app!.id!, on: req.db)
+        let applicationName = app?.name ?? t.common.theApplication
         let context = SignInPage(
-            applicationName: app?.name ?? "the application", flow: flow.id!, csrf: BrowserCookies.csrfToken(req, flowId: flow.id!),
+            title: t.signIn.title, lang: language.rawValue, t: t, lead: PageStrings.fill(t.signIn.lead, ["app": applicationName]),
+            applicationName: applicationName, flow: flow.id!, csrf: BrowserCookies.csrfToken(req, flowId: flow.id!),
             email: email,
-            identifierLabel: identifier.label, identifierType: identifier.type,
-            providers: providers.map { .init(id: $0.id!.idString, name: $0.name) }, hasProviders: !providers.isEmpty, formError: error)
+            identifierLabel: identifier.label, identifierType: identifier.type, identifierAutocomplete: identifier.autocomplete,
+            providers: providers.map {
+                .init(id: $0.id!.idString, name: $0.name, label: PageStrings.fill(t.common.continueWith, ["provider": $0.name]))
+            },
+            hasProviders: !providers.isEmpty, formError: error)
         return Pages.render("page/signin", context, request: req, status: status, formTargets: flow.formTargets(providers))
     }
 }
@@ -117,10 +127,16 @@ struct SignInPage: PageContext {
     struct Provider {
         var id: String
         var name: String
+        /// "Continue with …" in the page's language.
+        var label: String
     }
 
-    var title = "Sign in"
-    var lang = "en"
+    var title: String
+    var lang: String
+    /// The page's words (PageStrings).
+    var t: PageStrings
+    /// "to continue to …", with the application's name.
+    var lead: String
     var applicationName: String
     /// The login flow the form belongs to.
     var flow: String
@@ -129,6 +145,7 @@ struct SignInPage: PageContext {
     /// "Email", "Username" or "Email or username", per the store's identifiers.
     var identifierLabel: String
     var identifierType: String
+    var identifierAutocomplete: String
     var providers: [Provider]
     var hasProviders: Bool
     var formError: String?

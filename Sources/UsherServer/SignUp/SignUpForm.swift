@@ -20,10 +20,15 @@ struct SignUpForm: Sendable {
     }
 
     /// Reads the posted form. Read-only and hidden fields come from the invitation, whatever
-    /// was posted: the form cannot be used to change what the administrator fixed.
-    func read(_ posted: [String: String], passwordPolicy: PasswordPolicy = PasswordPolicy()) throws -> Submission {
+    /// was posted: the form cannot be used to change what the administrator fixed. Each refusal
+    /// is a sentence in `strings`' language, shown under its field.
+    func read(_ posted: [String: String], passwordPolicy: PasswordPolicy = PasswordPolicy(), strings: PageStrings = .english) throws
+        -> Submission
+    {
         var validator = Validator()
-        let profile = fields.submitted(posted, keeping: prefill, into: &validator)
+        var missing = Validator()
+        let profile = fields.submitted(posted, keeping: prefill, into: &missing)
+        for error in missing.errors { validator.add(error.field, strings.fieldErrors.required) }
         profile.validate(into: &validator)
 
         var email = invitedEmail
@@ -35,19 +40,19 @@ struct SignUpForm: Sendable {
                 email = accepted.email
                 verified = accepted.verified
             } else {
-                validator.add("email", "is not a valid email address")
+                validator.add("email", strings.fieldErrors.invalidEmail)
             }
         }
 
         var password: String?
         if passwordAllowed {
             let p = posted["password"] ?? ""
-            if let problem = passwordPolicy.problem(password: p, confirmation: posted["passwordConfirmation"] ?? "", email: email.value) {
-                validator.add("password", "Password \(problem)")
+            if let problem = passwordPolicy.check(password: p, confirmation: posted["passwordConfirmation"] ?? "", email: email.value) {
+                validator.add("password", strings.passwordProblem(problem))
             }
             password = p
         } else {
-            validator.add("password", "This application asks you to sign up with an external identity provider")
+            validator.add("password", strings.fieldErrors.externalOnly)
         }
         try validator.finish()
         return Submission(email: email, emailVerified: verified, profile: profile.normalized, password: password)

@@ -21,6 +21,15 @@ struct SignUpPages: RouteCollection {
 
     static func load(_ req: Request, flowId: String?) async throws -> Context {
         let flow = try await LoginFlows.find(flowId, request: req)
+        if let client = try await OIDCClientModel.find(flow.clientId, on: req.db),
+            let application = try await ApplicationModel.find(client.applicationId, on: req.db)
+        {
+            // A refusal below names the application and offers its sign-in (issue 22 item 7).
+            req.pageApplication = .init(name: application.name, loginURL: client.loginURL)
+        }
+        if let invitationId = flow.invitationId, let invitation = try await InvitationModel.find(invitationId, on: req.db) {
+            req.choosePageLanguage(invitation.language)
+        }
         // The invitation may have been used, resent, revoked or expired since the form was opened.
         let invitation = try await InvitationLink.usableInvitation(for: flow, on: req.db)
         guard let application = try await ApplicationModel.find(invitation.applicationId, on: req.db),
@@ -38,23 +47,56 @@ struct SignUpPages: RouteCollection {
     }
 
     func show(_ req: Request) async throws -> Response {
-        let context = try await Self.load(req, flowId: req.query[String.self, at: "flow"])
+        let flowId = req.query[String.self, at: "flow"]
+        let context: Context
+        do {
+            context = try await Self.load(req, flowId: flowId)
+        } catch let error as UsherError where error.errorKey == .flowExpired {
+            // Back after the sign-up: the flow is gone, the invitation accepted (issue 22 item 11).
+            guard let flowId, let outcome = try await SignUpSubmissions.outcome(req, flowId: flowId) else { throw error }
+            return SignUpSubmissions.acceptedPage(req, outcome)
+        }
         try await InvitationService(db: req.db, context: req.usher).markOpened(context.invitation)
         return render(req, context, posted: [:], errors: [], message: nil)
     }
 
     func submit(_ req: Request) async throws -> Response {
         let posted = (try? req.content.decode([String: String].self, as: .urlEncodedForm)) ?? [:]
+        let flowId = posted["flow"] ?? ""
+        // The CSRF token is bound to the browser and the flow id, so it is checked before the flow is read.
+        try BrowserCookies.checkCSRF(req, flowId: flowId, presented: posted["csrf"])
+        switch try await SignUpSubmissions.claim(req, flowId: flowId) {
+        case .accepted(let outcome):
+            return try await SignUpSubmissions.answer(req, outcome)
+        case .first, nil:
+            break
+        }
+        do {
+            let (response, outcome) = try await accept(req, posted: posted)
+            if let outcome {
+                try await SignUpSubmissions.complete(req, flowId: flowId, outcome: outcome)
+            } else {
+                await SignUpSubmissions.release(req, flowId: flowId)
+            }
+            return response
+        } catch {
+            await SignUpSubmissions.release(req, flowId: flowId)
+            throw error
+        }
+    }
+
+    /// The submission, first of its form: the form again with its refusals (and no outcome), or
+    /// the redirect to the application with what a repeat needs to land there too.
+    private func accept(_ req: Request, posted: [String: String]) async throws -> (Response, SignUpSubmissions.Outcome?) {
         let context = try await Self.load(req, flowId: posted["flow"])
-        try BrowserCookies.checkCSRF(req, flowId: context.flow.id!, presented: posted["csrf"])
         try await req.usher.rateLimiter.hit(RateLimiter.signUpPerIP, key: req.remoteAddress?.ipAddress ?? "unknown", on: req.db)
         try await req.usher.rateLimiter.hit(RateLimiter.signUpPerInvitation, key: context.invitation.id!.idString, on: req.db)
 
         let submission: SignUpForm.Submission
         do {
-            submission = try context.form.read(posted)
+            submission = try context.form.read(posted, strings: req.pageLanguage.strings)
         } catch let error as UsherError where !error.fieldErrors.isEmpty {
-            return render(req, context, posted: posted, errors: error.fieldErrors, message: nil, status: .unprocessableEntity)
+            return (render(req, context, posted: posted, errors: error.fieldErrors, message: nil, status: .unprocessableEntity), nil)
         }
         let hash: String? = if let password = submission.password { try await req.usher.passwords.hash(password) } else { nil }
         let accepted: SignUpService.Accepted
@@ -67,23 +109,37 @@ struct SignUpPages: RouteCollection {
                 flow: context.flow, invitation: context.invitation, submission: submission,
                 passwordHash: hash, verification: verification)
         } catch let error as UsherError where error.errorKey == .accountEmailExists {
-            return render(req, context, posted: posted, errors: error.fieldErrors, message: nil, status: .conflict)
+            let errors = [FieldError("email", req.pageLanguage.strings.fieldErrors.emailUnusable)]
+            return (render(req, context, posted: posted, errors: errors, message: nil, status: .conflict), nil)
         }
         req.usher.mailWakeUp()
         req.logger.info(
             "Invitation accepted",
             metadata: ["invitation": .string(context.invitation.id!.idString), "account": .string(accepted.accountId.idString)])
+        let flow = context.flow
+        let outcome = SignUpSubmissions.Outcome(
+            accountId: accepted.accountId, clientId: flow.clientId, redirectURI: flow.redirectURI, scope: flow.scope, state: flow.state,
+            nonce: flow.nonce, codeChallenge: flow.codeChallenge, organizationId: flow.organizationId,
+            applicationName: context.application.name, loginURL: req.pageApplication?.loginURL, language: req.pageLanguage.rawValue,
+            acceptedAt: Date())
         // The account exists and its verification email is queued; the application waits for it.
-        try await EmailVerificationGate.check(clientId: context.flow.clientId, accountId: accepted.accountId, on: req.db)
+        do {
+            try await EmailVerificationGate.check(clientId: flow.clientId, accountId: accepted.accountId, on: req.db)
+        } catch {
+            try await SignUpSubmissions.complete(req, flowId: flow.id!, outcome: outcome)
+            throw error
+        }
         let response = AuthorizationCodes.redirect(
-            code: accepted.code, redirectURI: context.flow.redirectURI, state: context.flow.state, issuer: req.usher.config.issuer)
+            code: accepted.code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
         CustomerSession.setCookie(accepted.sessionToken, request: req, response: response)
-        return response
+        return (response, outcome)
     }
 
     private func render(
         _ req: Request, _ c: Context, posted: [String: String], errors: [FieldError], message: String?, status: HTTPResponseStatus = .ok
     ) -> Response {
+        let language = req.pageLanguage
+        let t = language.strings
         func error(_ field: String) -> String? { errors.first { $0.field == field }?.message }
         var fields: [SignUpPage.Field] = []
         for attribute in ProfileAttribute.allCases where c.form.fields[attribute].isShown {
@@ -92,19 +148,23 @@ struct SignUpPages: RouteCollection {
                 mode.acceptsInput ? (posted[attribute.rawValue] ?? c.form.prefill[attribute] ?? "") : (c.form.prefill[attribute] ?? "")
             fields.append(
                 SignUpPage.Field(
-                    name: attribute.rawValue, label: attribute.label, value: value,
+                    name: attribute.rawValue, label: t.label(attribute), value: value,
                     readonly: mode == .readOnly, required: mode == .required,
                     type: attribute == .phoneNumber ? "tel" : "text",
                     autocomplete: Self.autocomplete[attribute] ?? "off", error: error(attribute.rawValue)))
         }
         let context = SignUpPage(
-            lang: c.invitation.language, applicationName: c.application.name, flow: c.flow.id!,
+            title: t.signUp.title, lang: language.rawValue, t: t,
+            lead: PageStrings.fill(t.signUp.lead, ["app": c.application.name]), applicationName: c.application.name, flow: c.flow.id!,
             csrf: BrowserCookies.csrfToken(req, flowId: c.flow.id!),
             email: c.form.emailEditable ? (posted["email"] ?? c.invitation.email) : c.invitation.email,
             emailReadonly: !c.form.emailEditable, fields: fields, passwordAllowed: c.form.passwordAllowed,
-            providers: c.providers.map { .init(id: $0.id!.idString, name: $0.name) }, hasProviders: !c.providers.isEmpty,
+            providers: c.providers.map {
+                .init(id: $0.id!.idString, name: $0.name, label: PageStrings.fill(t.common.continueWith, ["provider": $0.name]))
+            },
+            hasProviders: !c.providers.isEmpty,
             emailError: error("email"), passwordError: error("password"),
-            formError: message ?? (errors.isEmpty ? nil : "Please correct the fields marked below."))
+            formError: message ?? (errors.isEmpty ? nil : t.common.fixFields))
         return Pages.render("page/signup", context, request: req, status: status, formTargets: c.flow.formTargets(c.providers))
     }
 
@@ -132,10 +192,16 @@ struct SignUpPage: PageContext {
     struct Provider {
         var id: String
         var name: String
+        /// "Continue with …" in the page's language.
+        var label: String
     }
 
-    var title = "Create your account"
+    var title: String
     var lang: String
+    /// The page's words (PageStrings), as `{{t.signUp.createAccount}}`.
+    var t: PageStrings
+    /// "You were invited to …", with the application's name.
+    var lead: String
     var applicationName: String
     /// The login flow the form belongs to.
     var flow: String

@@ -1,55 +1,67 @@
 /// The customer-facing page templates (sign-up, sign-in, signed out).
 enum SignUpTemplates {
+    /// Each field's refusal is tied to it (`aria-describedby`, `aria-invalid`) and shown under
+    /// it; the password's under Password (issue 22 item 8). The words come from `t` (PageStrings).
     static let signup = """
         {{<page_layout}}{{$body}}
-        <h1>Create your account</h1>
-        <p class="lead">You were invited to <strong>{{applicationName}}</strong>. Check your details and choose a password.</p>
-        {{#formError}}<div class="alert" role="alert">{{formError}}</div>{{/formError}}
+        <h1>{{title}}</h1>
+        <p class="lead">{{lead}}</p>
+        {{#formError}}<div class="alert" role="alert" id="form-error">{{formError}}</div>{{/formError}}
         <form method="post" action="/signup" novalidate>
         <input type="hidden" name="flow" value="{{flow}}">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        <label for="email">Email</label>
-        <input id="email" name="email" type="email" value="{{email}}" autocomplete="email" {{#emailReadonly}}readonly aria-readonly="true"{{/emailReadonly}} required>
-        {{#emailError}}<div class="field-error" id="email-error">{{emailError}}</div>{{/emailError}}
+        <label for="email">{{t.common.email}}</label>
+        <input id="email" name="email" type="email" value="{{email}}" autocomplete="email" {{#emailReadonly}}readonly aria-readonly="true"{{/emailReadonly}} required{{#emailError}} aria-invalid="true" aria-describedby="email-error"{{/emailError}}>
+        {{#emailError}}<p class="field-error" id="email-error">{{emailError}}</p>{{/emailError}}
         {{#fields}}
-        <label for="{{name}}">{{label}}{{#required}} *{{/required}}</label>
-        <input id="{{name}}" name="{{name}}" type="{{type}}" value="{{value}}" autocomplete="{{autocomplete}}" {{#readonly}}readonly aria-readonly="true"{{/readonly}} {{#required}}required{{/required}}>
-        {{#error}}<div class="field-error" id="{{name}}-error">{{error}}</div>{{/error}}
+        <label for="{{name}}">{{label}}{{#required}} <span aria-hidden="true">*</span>{{/required}}</label>
+        <input id="{{name}}" name="{{name}}" type="{{type}}" value="{{value}}" autocomplete="{{autocomplete}}" {{#readonly}}readonly aria-readonly="true"{{/readonly}} {{#required}}required{{/required}}{{#error}} aria-invalid="true" aria-describedby="{{name}}-error"{{/error}}>
+        {{#error}}<p class="field-error" id="{{name}}-error">{{error}}</p>{{/error}}
         {{/fields}}
         {{#passwordAllowed}}
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="new-password" minlength="10" required>
-        <label for="passwordConfirmation">Confirm password</label>
+        <label for="password">{{t.common.password}}</label>
+        <input id="password" name="password" type="password" autocomplete="new-password" minlength="10" required aria-describedby="{{#passwordError}}password-error {{/passwordError}}password-hint"{{#passwordError}} aria-invalid="true"{{/passwordError}}>
+        {{#passwordError}}<p class="field-error" id="password-error">{{passwordError}}</p>{{/passwordError}}
+        <p class="field-hint" id="password-hint">{{t.common.passwordHint}}</p>
+        <label for="passwordConfirmation">{{t.signUp.confirmPassword}}</label>
         <input id="passwordConfirmation" name="passwordConfirmation" type="password" autocomplete="new-password" required>
-        {{#passwordError}}<div class="field-error" id="password-error">{{passwordError}}</div>{{/passwordError}}
-        <p class="muted">At least 10 characters. A few unrelated words make a strong password.</p>
-        <button type="submit" id="create-account">Create account</button>
+        <button type="submit" id="create-account">{{t.signUp.createAccount}}</button>
         {{/passwordAllowed}}
+        {{^passwordAllowed}}{{#passwordError}}<p class="field-error" id="password-error" role="alert">{{passwordError}}</p>{{/passwordError}}{{/passwordAllowed}}
         </form>
-        <p class="muted" style="margin-top:16px">Already have an account? <a href="/password/forgot?flow={{flow}}" id="forgot-password">Forgot password?</a></p>
+        <p class="muted" style="margin-top:16px">{{t.signUp.alreadyHaveAccount}} <a href="/password/forgot?flow={{flow}}" id="forgot-password">{{t.common.forgotPassword}}</a></p>
         {{#hasProviders}}<div class="providers" style="margin-top:24px;border-top:1px solid var(--line);padding-top:8px">
-        {{#providers}}<form method="post" action="/federation/start"><input type="hidden" name="flow" value="{{flow}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="provider" value="{{id}}"><button class="secondary" id="continue-with-{{id}}" style="width:100%">Continue with {{name}}</button></form>{{/providers}}
+        {{#providers}}<form method="post" action="/federation/start"><input type="hidden" name="flow" value="{{flow}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="provider" value="{{id}}"><button class="secondary" id="continue-with-{{id}}" style="width:100%">{{label}}</button></form>{{/providers}}
         </div>{{/hasProviders}}
+        {{/body}}{{/page_layout}}
+        """
+
+    static let signupAccepted = """
+        {{<page_layout}}{{$body}}
+        <h1>{{title}}</h1>
+        <p class="lead" id="signup-accepted">{{lead}}</p>
+        {{#continueURL}}<p><a class="button" href="{{continueURL}}" id="continue">{{continueLabel}}</a></p>{{/continueURL}}
+        <p><a href="/account" id="manage-account">{{t.passwordReset.manageAccount}}</a></p>
         {{/body}}{{/page_layout}}
         """
 
     static let signin = """
         {{<page_layout}}{{$body}}
-        <h1>Sign in</h1>
-        <p class="lead">to continue to <strong>{{applicationName}}</strong></p>
-        {{#formError}}<div class="alert" role="alert">{{formError}}</div>{{/formError}}
+        <h1>{{title}}</h1>
+        <p class="lead">{{lead}}</p>
+        {{#formError}}<div class="alert" role="alert" id="form-error">{{formError}}</div>{{/formError}}
         <form method="post" action="/signin">
         <input type="hidden" name="flow" value="{{flow}}">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="email">{{identifierLabel}}</label>
-        <input id="email" name="email" type="{{identifierType}}" value="{{email}}" autocomplete="username" required>
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required>
-        <button type="submit" id="sign-in">Sign in</button>
+        <input id="email" name="email" type="{{identifierType}}" value="{{email}}" autocomplete="{{identifierAutocomplete}}" required{{#formError}} aria-invalid="true" aria-describedby="form-error"{{/formError}}>
+        <label for="password">{{t.common.password}}</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required{{#formError}} aria-invalid="true" aria-describedby="form-error"{{/formError}}>
+        <button type="submit" id="sign-in">{{t.signIn.signIn}}</button>
         </form>
-        <p class="muted" style="margin-top:16px"><a href="/password/forgot?flow={{flow}}" id="forgot-password">Forgot password?</a></p>
+        <p class="muted" style="margin-top:16px"><a href="/password/forgot?flow={{flow}}" id="forgot-password">{{t.common.forgotPassword}}</a></p>
         {{#hasProviders}}<div class="providers" style="margin-top:24px;border-top:1px solid var(--line);padding-top:8px">
-        {{#providers}}<form method="post" action="/federation/start"><input type="hidden" name="flow" value="{{flow}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="provider" value="{{id}}"><button class="secondary" id="continue-with-{{id}}" style="width:100%">Continue with {{name}}</button></form>{{/providers}}
+        {{#providers}}<form method="post" action="/federation/start"><input type="hidden" name="flow" value="{{flow}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="provider" value="{{id}}"><button class="secondary" id="continue-with-{{id}}" style="width:100%">{{label}}</button></form>{{/providers}}
         </div>{{/hasProviders}}
         {{/body}}{{/page_layout}}
         """
@@ -62,6 +74,9 @@ enum SignUpTemplates {
         """
 
     static var all: [String: String] {
-        ["page/signup": signup, "page/signin": signin, "page/signed-out": signedOut, "page/demo": DemoRoutes.template]
+        [
+            "page/signup": signup, "page/signup-accepted": signupAccepted, "page/signin": signin, "page/signed-out": signedOut,
+            "page/demo": DemoRoutes.template,
+        ]
     }
 }
