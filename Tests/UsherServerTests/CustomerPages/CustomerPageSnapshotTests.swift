@@ -165,6 +165,29 @@ import UsherCore
         }
     }
 
+    @Test func accountPage() {
+        snapshot("page/account") { language, _ in
+            var page = AccountPageView(
+                csrf: "csrf-token", store: "default", email: "jane@example.com", username: nil, emailUnverified: true,
+                pendingEmail: "new@example.com",
+                fields: [
+                    .init(
+                        name: "givenName", label: "", value: "Jane", type: "text", autocomplete: "given-name", readOnly: false,
+                        required: true)
+                ],
+                hasFields: true, hasEditableFields: true, hasPassword: true,
+                identities: [.init(id: "i1", canUnlink: true, provider: "Google", email: "jane@gmail.example", linked: "1 Dec 2026")],
+                sessions: [
+                    .init(id: "s1", started: "1 Dec 2026, 14:02", current: true, other: false),
+                    .init(id: "s2", started: "30 Nov 2026, 09:15", current: false, other: true),
+                ],
+                hasOtherSessions: true, canDelete: true, notice: nil, formError: nil)
+            page.localize(language)
+            page.notice = AccountPageRoutes.Notice.profileSaved.text(language.strings)
+            return page
+        }
+    }
+
     /// The emails of the journey in each language: subject, text and HTML of each.
     @Test func selfServiceEmails() {
         for base in ["email/email-verification", "email/password-reset", "email/email-change-notice"] {
