@@ -75,8 +75,13 @@ import Vapor
             let view = try await t.send(.GET, "/admin/api/v1/identityStores/default/organizations/\(orgId)", token: token)
             #expect(view["displayName"] as? String == "Acme" && (view["domains"] as? [String]) == [])
 
-            let removed = try await t.send(
+            // Removing asks first: without the confirmation nothing is removed.
+            let asked = try await t.send(
                 .POST, path + "/members/\(account)/delete", headers: console.cookieHeader, form: form([("csrf", csrf)]))
+            #expect(asked.status == .ok && asked.body.contains(#"id="confirm-action""#))
+            #expect(try await console.get(path).body.contains("No members yet.") == false)
+            let removed = try await t.send(
+                .POST, path + "/members/\(account)/delete", headers: console.cookieHeader, form: form([("csrf", csrf), ("confirm", "yes")]))
             #expect(removed.status == .seeOther)
             #expect(try await console.get(path).body.contains("No members yet."))
             #expect(

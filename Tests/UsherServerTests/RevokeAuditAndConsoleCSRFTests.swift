@@ -76,7 +76,11 @@ import Vapor
             #expect(try await t.count("groups") == 0)
 
             // With the token: it works, and the audit log names the administrator who did it.
-            let revoked = try await t.send(.POST, revokePath, headers: console.cookieHeader, form: "csrf=\(encoded(good))")
+            // Without the confirmation the console asks first and revokes nothing.
+            let asked = try await t.send(.POST, revokePath, headers: console.cookieHeader, form: "csrf=\(encoded(good))")
+            #expect(asked.status == .ok && asked.body.contains(#"id="confirm-action""#), "\(asked.body)")
+            #expect(try await t.send(.GET, "/admin/api/v1/identityStores/default/invite/\(id)", token: token).status == .ok)
+            let revoked = try await t.send(.POST, revokePath, headers: console.cookieHeader, form: "csrf=\(encoded(good))&confirm=yes")
             #expect(revoked.status == .seeOther, "\(revoked.body)")
             #expect(try await t.send(.GET, "/admin/api/v1/identityStores/default/invite/\(id)", token: token).status == .notFound)
             struct Admin: Decodable { var id: UUID }

@@ -74,12 +74,21 @@ import Vapor
             #expect(retried.status == .seeOther)
 
             // Rotate: a new secret shown once on the page.
-            let rotated = try await t.send(
+            // Rotate and delete ask first; only the confirmed post acts.
+            let asked = try await t.send(
                 .POST, "/admin/webhooks/\(id)/rotateSecret", headers: console.cookieHeader, form: "csrf=\(token)")
+            #expect(asked.status == .ok && asked.body.contains(#"id="confirm-action""#) && !asked.body.contains("whsec_"))
+            let rotated = try await t.send(
+                .POST, "/admin/webhooks/\(id)/rotateSecret", headers: console.cookieHeader, form: "csrf=\(token)&confirm=yes")
             #expect(rotated.status == .ok && rotated.body.contains("whsec_"))
             #expect(
                 try await t.send(.POST, "/admin/webhooks/\(id)/delete", headers: console.cookieHeader, form: "csrf=\(token)").status
-                    == .seeOther)
+                    == .ok)
+            #expect(try await t.count("webhook_endpoints") == 1)
+            #expect(
+                try await t.send(
+                    .POST, "/admin/webhooks/\(id)/delete", headers: console.cookieHeader, form: "csrf=\(token)&confirm=yes"
+                ).status == .seeOther)
             #expect(try await t.count("webhook_endpoints") == 0)
         }
     }

@@ -3,7 +3,8 @@ import Foundation
 import UsherCore
 import Vapor
 
-/// The console's application pages: the list with its create form, and one application.
+/// The console's application pages: the list with its create form (one application and its
+/// Edit form are in ApplicationEditConsolePage.swift).
 extension ConsoleRoutes {
     func applications(_ req: Request) async throws -> Response {
         try await renderApplications(req, values: [:], error: nil)
@@ -27,8 +28,8 @@ extension ConsoleRoutes {
             name: values["name"] ?? "", redirectUri: values["redirectUri"] ?? "", loginUrl: values["loginUrl"] ?? "",
             oidcSelected: values["protocol"] != "saml2", samlSelected: values["protocol"] == "saml2", formError: error,
             createdClient: created.map { view in
-                view.clients.first.map { .init(clientId: $0.clientId, clientSecret: $0.clientSecret ?? "(public client: no secret)") }
-                    ?? .init()
+                // A SAML2 application has no OIDC client: nothing to show but that it was created.
+                .init(application: view.name, clientId: view.clients.first?.clientId, clientSecret: view.clients.first?.clientSecret)
             })
         return page(req, "console/applications", "Applications", c, section: "applications", status: status)
     }
@@ -57,20 +58,6 @@ extension ConsoleRoutes {
             return try await renderApplications(req, values: form, error: detail, status: HTTPResponseStatus(statusCode: error.status))
         }
     }
-
-    func application(_ req: Request) async throws -> Response {
-        let service = ApplicationService(db: req.db)
-        let a = try await service.view(try await service.require(try req.uuidParameter("id").idString))
-        let policy = try await SelfServicePolicyService(db: req.db).require(a.selfServicePolicyId)
-        let c = ApplicationConsolePage(
-            id: a.id, name: a.name, store: a.store, protocol: a.protocol, description: a.description,
-            selfServicePolicyId: a.selfServicePolicyId,
-            groups: a.groups, externalLoginProviders: a.externalLoginProviders, clients: a.clients,
-            created: ISO8601DateFormatter().string(from: a.created),
-            protocolLabel: a.protocol.uppercased(), policyName: policy.name, groupNames: a.groups.map(\.name).joined(separator: ", "),
-            isSaml: a.protocol == "saml2")
-        return page(req, "console/application", a.name, c, section: "applications")
-    }
 }
 
 /// `console/applications`: every application, and the create form (kept as typed when refused).
@@ -90,8 +77,10 @@ struct ApplicationsConsolePage {
         var selected: Bool
     }
 
-    /// The client just created: its secret is shown on this answer only.
+    /// The application just created and its first client: the secret is shown on this answer
+    /// only. No client for a SAML2 application; no secret for a public client.
     struct CreatedClient {
+        var application: String
         var clientId: String?
         var clientSecret: String?
     }
@@ -106,24 +95,4 @@ struct ApplicationsConsolePage {
     var samlSelected: Bool
     var formError: String?
     var createdClient: CreatedClient?
-}
-
-/// `console/application`: one application. It carries every field of `ApplicationView` under
-/// the API's names (`created` as ISO 8601), as the page did when it was fed the view's JSON, so
-/// operators' templates that show more than the built-in one keep working.
-struct ApplicationConsolePage {
-    var id: String
-    var name: String
-    var store: String
-    var `protocol`: String
-    var description: String?
-    var selfServicePolicyId: String
-    var groups: [IdName]
-    var externalLoginProviders: [IdName]
-    var clients: [ClientView]
-    var created: String
-    var protocolLabel: String
-    var policyName: String
-    var groupNames: String
-    var isSaml: Bool
 }

@@ -14,7 +14,8 @@ extension ConsoleRoutes {
             messages: items.map { m in
                 .init(
                     id: m.id!.idString, to: m.recipient, subject: m.subject, status: m.status, attempts: m.attempts,
-                    lastError: m.lastError ?? "", created: Self.date(m.createdAt), transport: m.transport ?? "—")
+                    lastError: m.lastError.flatMap { $0.isEmpty ? nil : $0 }, created: Self.date(m.createdAt), transport: m.transport ?? "—"
+                )
             },
             pager: Self.pager(req, page: page, listing: Listing<IdOnly>(items: [], total: total)),
             localMailbox: req.usher.config.smtpURL == nil)
@@ -28,8 +29,10 @@ extension ConsoleRoutes {
         let bodies = try await LocalMailboxReading.bodies(
             of: m, localMailbox: req.usher.config.smtpURL == nil, secrets: req.usher.secrets, on: req.db)
         let c = MailConsolePage(
-            to: m.recipient, subject: bodies.subject, text: bodies.text, status: m.status, lastError: m.lastError ?? "",
-            created: Self.date(m.createdAt), sentAt: Self.date(m.sentAt), attempts: m.attempts, html: bodies.html)
+            to: m.recipient, subject: bodies.subject, text: bodies.text, status: m.status,
+            lastError: m.lastError.flatMap { $0.isEmpty ? nil : $0 },
+            created: Self.date(m.createdAt), sentAt: m.sentAt.map(Self.date), attempts: m.attempts,
+            html: MailboxRendering.linksOpenInNewTab(bodies.html), textParts: MailboxRendering.textParts(bodies.text))
         return page(req, "console/mail", bodies.subject, c, section: "mailbox")
     }
 }
@@ -42,7 +45,8 @@ struct MailboxConsolePage {
         var subject: String
         var status: String
         var attempts: Int
-        var lastError: String
+        /// Nil when there is none: a template section shows for any string, even an empty one.
+        var lastError: String?
         var created: String
         var transport: String
     }
@@ -59,9 +63,47 @@ struct MailConsolePage {
     var subject: String
     var text: String
     var status: String
-    var lastError: String
+    var lastError: String?
     var created: String
-    var sentAt: String
+    /// Nil while the email has not been sent.
+    var sentAt: String?
     var attempts: Int
+    /// The HTML body, its links made to open a new tab (see `MailboxRendering`).
     var html: String
+    /// The plain text cut into text and web addresses, so the template makes the addresses
+    /// links and escapes all of it itself.
+    var textParts: [MailboxRendering.TextPart]
+}
+
+/// How the mailbox shows an email so that its links work. The HTML body sits in a sandboxed
+/// frame, where an application's page refuses to load (`frame-ancestors`): its links must open
+/// a new tab instead. The plain text's addresses become links the template writes.
+enum MailboxRendering {
+    struct TextPart {
+        var text: String
+        /// Set when this part is an http(s) address.
+        var url: String?
+    }
+
+    /// Every `<a` of the email's own markup gets `target="_blank"` first; a browser keeps the
+    /// first of two same-named attributes, so an anchor's own target cannot win.
+    static func linksOpenInNewTab(_ html: String) -> String {
+        html.replacing(/(?i)<a(?=[\s>\/])/) { _ in #"<a target="_blank" rel="noopener noreferrer""# }
+    }
+
+    /// The text cut at each http(s) address. Closing punctuation after an address ("…/login.")
+    /// stays text.
+    static func textParts(_ text: String) -> [TextPart] {
+        var parts: [TextPart] = []
+        var rest = text[...]
+        while let match = rest.firstMatch(of: /https?:\/\/[^\s<>"]+/) {
+            var url = match.output[...]
+            while let last = url.last, ".,;:!?)]'".contains(last) { url = url.dropLast() }
+            if match.range.lowerBound > rest.startIndex { parts.append(TextPart(text: String(rest[..<match.range.lowerBound]))) }
+            parts.append(TextPart(text: String(url), url: String(url)))
+            rest = rest[url.endIndex...]
+        }
+        if !rest.isEmpty { parts.append(TextPart(text: String(rest))) }
+        return parts
+    }
 }

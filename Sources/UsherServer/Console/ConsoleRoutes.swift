@@ -32,6 +32,7 @@ struct ConsoleRoutes: RouteCollection {
         console.get("applications", use: applications)
         console.post("applications", use: createApplication)
         console.get("applications", ":id", use: application)
+        console.post("applications", ":id", use: updateApplication)
         console.get("policies", use: policies)
         console.post("policies", use: savePolicy)
         console.get("mailbox", use: mailbox)
@@ -56,6 +57,7 @@ struct ConsoleRoutes: RouteCollection {
         "invited": "Invitation sent.", "resent": "Invitation sent again with a new link.", "revoked": "Invitation revoked.",
         "edited": "Invitation updated.",
         "groupCreated": "Group created.", "groupDeleted": "Group deleted.", "applicationCreated": "Application created.",
+        "applicationSaved": "Application saved.",
         "policySaved": "Policy saved.",
         "organizationCreated": "Organization created.", "organizationSaved": "Organization saved.", "memberSaved": "Member saved.",
         "memberRemoved": "Member removed.", "roleCreated": "Role created.", "roleDeleted": "Role deleted.",

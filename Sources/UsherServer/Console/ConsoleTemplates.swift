@@ -2,6 +2,24 @@
 enum ConsoleTemplates {
     static let layout = """
         {{<page_layout}}
+        {{$head}}<style>
+        nav.top { flex-wrap:wrap; gap:4px 18px; padding:8px 16px; }
+        nav.top a { padding:6px 0; }
+        nav.top a[aria-current="page"] { text-decoration:underline; text-decoration-thickness:2px; text-underline-offset:6px; }
+        nav.top a:focus-visible, nav.top button:focus-visible { outline:2px solid #fff; outline-offset:2px; }
+        nav.top .who { margin-left:auto; display:flex; gap:12px; align-items:center; flex-wrap:wrap; }
+        nav.top .admin-email { color:#d9e2ec; font-size:.9rem; overflow-wrap:anywhere; }
+        nav.top .who form { margin:0; }
+        nav.top .who button { margin:0; padding:4px 10px; }
+        main.wide { overflow-x:auto; overflow-wrap:break-word; position:relative; }
+        textarea { width:100%; padding:10px 12px; border:1px solid #bcccdc; border-radius:6px; font:inherit; }
+        fieldset { border:1px solid var(--line); border-radius:8px; margin:16px 0 0; padding:4px 16px 12px; }
+        .visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
+        @media (max-width: 720px) {
+          main, main.wide { margin:0; border-radius:0; border-left:0; border-right:0; padding:16px; }
+          nav.top .who { margin-left:0; }
+        }
+        </style>{{/head}}
         {{$nav}}
         <nav class="top" aria-label="Main">
         <strong>Usher</strong>
@@ -15,8 +33,8 @@ enum ConsoleTemplates {
         <a href="/admin/mailbox" {{#nav_mailbox}}aria-current="page"{{/nav_mailbox}}>Mailbox</a>
         <a href="/admin/audit" {{#nav_audit}}aria-current="page"{{/nav_audit}}>Audit log</a>
         <a href="/admin/webhooks" {{#nav_webhooks}}aria-current="page"{{/nav_webhooks}}>Webhooks</a>
-        <span style="margin-left:auto" class="muted">{{adminEmail}}</span>
-        <form method="post" action="/admin/signout" style="margin:0"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" style="margin:0;padding:4px 10px">Sign out</button></form>
+        <span class="who"><span class="admin-email" id="admin-email">{{adminEmail}}</span>
+        <form method="post" action="/admin/signout"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary">Sign out</button></form></span>
         </nav>
         {{/nav}}
         {{$mainClass}}wide{{/mainClass}}
@@ -33,7 +51,7 @@ enum ConsoleTemplates {
         {{#formError}}<div class="alert" role="alert">{{formError}}</div>{{/formError}}
         <form method="post" action="/admin/signin">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="next" value="{{next}}">
-        <label for="email">Email</label><input id="email" name="email" type="email" value="{{email}}" autocomplete="username" required>
+        <label for="email">Email</label><input id="email" name="email" type="text" inputmode="email" value="{{email}}" autocomplete="username" required>
         <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
         <button type="submit" id="sign-in">Sign in</button>
         </form>
@@ -107,7 +125,7 @@ enum ConsoleTemplates {
         <p><a href="/admin/accounts?store={{store}}&amp;tab=invitations">← Invitations</a></p>
         <h1>Invite Customer</h1>
         <p class="lead">Identity store <strong>{{store}}</strong></p>
-        {{#formError}}<div class="alert" role="alert" id="form-error">{{formError}}</div>{{/formError}}
+        {{#formError}}<div class="alert" role="alert" id="form-error">{{formError}}{{#existingInvitation}} <a href="{{existingInvitation}}" id="existing-invitation">Open the pending invitation</a>{{/existingInvitation}}</div>{{/formError}}
         <form method="post" action="/admin/invite" id="invite-form">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="store" value="{{store}}"><input type="hidden" name="idempotencyKey" value="{{idempotencyKey}}">
         <h2>Application</h2>
@@ -151,8 +169,8 @@ enum ConsoleTemplates {
         <h1>Groups</h1>
         <form method="get" action="/admin/groups" style="display:flex;gap:12px;align-items:end"><div><label for="store">Identity store</label>
         <select id="store" name="store">{{#stores}}<option value="{{name}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/stores}}</select></div><button class="secondary" style="margin-top:0">Show</button></form>
-        <table id="groups-table"><thead><tr><th>Name</th><th>Description</th><th>Members</th><th></th></tr></thead><tbody>
-        {{#groups}}<tr><td>{{name}}</td><td>{{description}}</td><td>{{members}}</td><td><form method="post" action="/admin/groups/{{store}}/{{id}}/delete"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" style="margin:0">Delete</button></form></td></tr>{{/groups}}
+        <table id="groups-table"><thead><tr><th>Name</th><th>Description</th><th>Members</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
+        {{#groups}}<tr><td>{{name}}</td><td>{{description}}</td><td>{{members}}</td><td><form method="post" action="/admin/groups/{{store}}/{{id}}/delete"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" style="margin:0">Delete<span class="visually-hidden"> {{name}}</span>…</button></form></td></tr>{{/groups}}
         </tbody></table>
         <h2>New group</h2>
         {{#formError}}<div class="alert" role="alert">{{formError}}</div>{{/formError}}
@@ -166,7 +184,7 @@ enum ConsoleTemplates {
     static let applications = """
         {{<console_layout}}{{$content}}
         <h1>Applications</h1>
-        {{#createdClient}}<div class="notice" role="status">Application created. Client id <code>{{clientId}}</code>, secret <code id="client-secret">{{clientSecret}}</code> — copy the secret now; it is not shown again.</div>{{/createdClient}}
+        {{#createdClient}}<div class="notice" role="status" id="application-created">Application {{application}} created.{{#clientId}} Client id <code>{{clientId}}</code>{{#clientSecret}}, secret <code id="client-secret">{{clientSecret}}</code> — copy the secret now; it is not shown again.{{/clientSecret}}{{^clientSecret}} (a public client: it has no secret).{{/clientSecret}}{{/clientId}}{{^clientId}} A SAML2 application has no OIDC client or secret.{{/clientId}}</div>{{/createdClient}}
         <table id="applications-table"><thead><tr><th>Name</th><th>Store</th><th>Protocol</th><th>Client</th><th>Login URL</th></tr></thead><tbody>
         {{#applications}}<tr><td><a href="/admin/applications/{{id}}">{{name}}</a></td><td>{{store}}</td><td>{{protocol}}</td><td>{{clients}}</td><td>{{loginUrl}}</td></tr>{{/applications}}
         </tbody></table>
@@ -187,12 +205,40 @@ enum ConsoleTemplates {
         {{<console_layout}}{{$content}}
         <p><a href="/admin/applications">← Applications</a></p>
         <h1>{{name}}</h1>
-        <table><tbody>
-        <tr><th>Protocol</th><td>{{protocolLabel}}{{#isSaml}} — SAML2 applications do not support customer invitation{{/isSaml}}</td></tr>
-        <tr><th>Identity store</th><td>{{store}}</td></tr><tr><th>Policy</th><td>{{policyName}}</td></tr>
-        <tr><th>Assigned groups</th><td>{{groupNames}}</td></tr>
-        {{#clients}}<tr><th>Client {{clientId}}</th><td>{{#public}}public (PKCE){{/public}}{{^public}}confidential{{/public}}<br>Redirect URIs: {{#redirectUris}}{{.}} {{/redirectUris}}<br>Login URL: {{loginUrl}}</td></tr>{{/clients}}
+        <table id="application-detail"><tbody>
+        <tr><th scope="row">Protocol</th><td>{{protocolLabel}}{{#isSaml}} — SAML2 applications do not support customer invitation{{/isSaml}}</td></tr>
+        <tr><th scope="row">Identity store</th><td>{{store}}</td></tr><tr><th scope="row">Policy</th><td>{{policyName}}</td></tr>
+        <tr><th scope="row">Assigned groups</th><td>{{groupNames}}{{^groups}}none{{/groups}}</td></tr>
+        <tr><th scope="row">External login providers</th><td>{{providerNames}}{{^externalLoginProviders}}none{{/externalLoginProviders}}</td></tr>
+        {{#clients}}<tr><th scope="row">Client {{clientId}}</th><td>{{#public}}public (PKCE){{/public}}{{^public}}confidential{{/public}}<br>Redirect URIs: {{#redirectUris}}{{.}} {{/redirectUris}}<br>Login URL: {{#loginUrl}}{{loginUrl}}{{/loginUrl}}{{^loginUrl}}none — invitations need one{{/loginUrl}}</td></tr>{{/clients}}
         </tbody></table>
+        {{#edit}}
+        <h2 id="edit">Edit</h2>
+        {{#formError}}<div class="alert" role="alert" id="form-error">{{formError}}</div>{{/formError}}
+        <form method="post" action="/admin/applications/{{id}}" id="application-form">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="name">Name</label><input id="name" name="name" value="{{name}}" required{{#nameError}} aria-invalid="true" aria-describedby="name-error"{{/nameError}}>
+        {{#nameError}}<div class="field-error" id="name-error">{{nameError}}</div>{{/nameError}}
+        <label for="policy">Self-service policy</label><select id="policy" name="policy">{{#policies}}<option value="{{id}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/policies}}</select>
+        <fieldset id="application-groups"><legend>Assigned groups <span class="muted">(every account that signs up joins them)</span></legend>
+        {{#groups}}<label style="font-weight:normal"><input type="checkbox" name="group[]" value="{{id}}" {{#checked}}checked{{/checked}} style="width:auto"> {{name}}</label>{{/groups}}
+        {{^groups}}<p class="muted">This identity store has no groups.</p>{{/groups}}
+        {{#groupsError}}<div class="field-error">{{groupsError}}</div>{{/groupsError}}</fieldset>
+        {{#clients}}<fieldset class="client"><legend>Client {{clientId}}</legend>
+        <input type="hidden" name="clientId{{index}}" value="{{clientId}}">
+        <label for="redirectUris{{index}}">Redirect URIs <span class="muted">(one per line, exact)</span></label>
+        <textarea id="redirectUris{{index}}" name="redirectUris{{index}}" rows="3"{{#error}} aria-describedby="client-error{{index}}"{{/error}}>{{redirectUris}}</textarea>
+        <label for="loginUrl{{index}}">Login URL <span class="muted">(where invitation links go)</span></label>
+        <input id="loginUrl{{index}}" name="loginUrl{{index}}" value="{{loginUrl}}"{{#error}} aria-describedby="client-error{{index}}"{{/error}}>
+        {{#error}}<div class="field-error" id="client-error{{index}}">{{error}}</div>{{/error}}
+        </fieldset>{{/clients}}
+        <fieldset id="application-providers"><legend>External login providers <span class="muted">(customers may sign up with them)</span></legend>
+        {{#providers}}<label style="font-weight:normal"><input type="checkbox" name="provider[]" value="{{id}}" {{#checked}}checked{{/checked}} style="width:auto"> {{name}}</label>{{/providers}}
+        {{^providers}}<p class="muted">No external login provider is configured.</p>{{/providers}}
+        {{#providersError}}<div class="field-error">{{providersError}}</div>{{/providersError}}</fieldset>
+        <button type="submit" id="save-application">Save changes</button>
+        </form>
+        {{/edit}}
         {{/content}}{{/console_layout}}
         """
 
@@ -203,13 +249,15 @@ enum ConsoleTemplates {
         <form method="post" action="/admin/policies" class="policy" style="border:1px solid var(--line);border-radius:8px;padding:16px;margin-top:16px">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
         <h2 style="margin-top:0">{{name}}</h2>
+        <fieldset><legend>Invitation and sign-in</legend>
         <label style="font-weight:normal"><input type="checkbox" name="enabled" style="width:auto" {{#enabled}}checked{{/enabled}}> Customer invitation enabled</label>
         <label style="font-weight:normal"><input type="checkbox" name="allowEmailMismatch" style="width:auto" {{#allowEmailMismatch}}checked{{/allowEmailMismatch}}> Allow another email address at sign-up (invite method editable)</label>
         <label style="font-weight:normal"><input type="checkbox" name="forceUsingExternalLogin" style="width:auto" {{#forceUsingExternalLogin}}checked{{/forceUsingExternalLogin}}> Force sign-up with an external identity</label>
-        <label>Link valid for (hours, 1–720)</label><input name="linkMaxAgeHours" type="number" min="1" max="720" value="{{linkMaxAgeHours}}">
+        <label for="link-max-age-{{id}}">Link valid for (hours, 1–720)</label><input id="link-max-age-{{id}}" name="linkMaxAgeHours" type="number" min="1" max="720" value="{{linkMaxAgeHours}}">
         <label style="font-weight:normal"><input type="checkbox" name="requireVerifiedEmail" id="require-verified-email-{{id}}" style="width:auto" {{#requireVerifiedEmail}}checked{{/requireVerifiedEmail}}> Require a verified email address to sign in (unverified accounts are asked to confirm their address first)</label>
+        </fieldset>
         <table><thead><tr><th>Sign-up field</th><th>Mode</th></tr></thead><tbody>
-        {{#fields}}<tr><td>{{label}}</td><td><select name="field_{{name}}">{{#modes}}<option value="{{mode}}" {{#selected}}selected{{/selected}}>{{mode}}</option>{{/modes}}</select></td></tr>{{/fields}}
+        {{#fields}}<tr><td><label for="field-{{id}}-{{name}}" style="font-weight:normal;margin:0">{{label}}</label></td><td><select id="field-{{id}}-{{name}}" name="field_{{name}}">{{#modes}}<option value="{{mode}}" {{#selected}}selected{{/selected}}>{{mode}}</option>{{/modes}}</select></td></tr>{{/fields}}
         </tbody></table>
         <button>Save</button>
         </form>
@@ -232,9 +280,10 @@ enum ConsoleTemplates {
         {{<console_layout}}{{$content}}
         <p><a href="/admin/mailbox">← Mailbox</a></p>
         <h1>{{subject}}</h1>
-        <p class="lead">To {{to}} · {{status}}{{#lastError}} — {{lastError}}{{/lastError}} · created {{created}} · sent {{sentAt}}</p>
-        <iframe sandbox title="Email" srcdoc="{{html}}" style="width:100%;height:520px;border:1px solid var(--line);border-radius:8px"></iframe>
-        <h2>Plain text</h2><pre style="white-space:pre-wrap" id="mail-text">{{text}}</pre>
+        <p class="lead">To {{to}} · {{status}}{{#lastError}} — {{lastError}}{{/lastError}} · created {{created}}{{#sentAt}} · sent {{sentAt}}{{/sentAt}}{{^sentAt}} · not sent yet{{/sentAt}}</p>
+        <p class="muted">The email's links open in a new tab.</p>
+        <iframe sandbox="allow-popups allow-popups-to-escape-sandbox" title="Email: {{subject}}" id="mail-html" srcdoc="{{html}}" style="width:100%;height:520px;border:1px solid var(--line);border-radius:8px"></iframe>
+        <h2>Plain text</h2><pre style="white-space:pre-wrap;overflow-wrap:anywhere" id="mail-text">{{#textParts}}{{#url}}<a href="{{url}}" target="_blank" rel="noopener noreferrer">{{text}}</a>{{/url}}{{^url}}{{text}}{{/url}}{{/textParts}}</pre>
         {{/content}}{{/console_layout}}
         """
 
@@ -255,6 +304,7 @@ enum ConsoleTemplates {
             "console/groups": groups, "console/applications": applications,
             "console/application": application,
             "console/policies": policies, "console/mailbox": mailbox, "console/mail": mail, "console/audit": audit,
+            "console/confirm": ConsoleConfirmation.template,
         ]
     }
 }

@@ -39,7 +39,21 @@ extension ConsoleRoutes {
 
     func deleteGroup(_ req: Request) async throws -> Response {
         let store = try req.storeName()
-        try await GroupService(db: req.db).delete(store: store, id: try req.uuidParameter("id").idString, by: req.adminUser!.actor)
+        let id = try req.uuidParameter("id").idString
+        let service = GroupService(db: req.db)
+        guard ConsoleConfirmation.isConfirmed(req) else {
+            let group = try await service.get(store: store, id: id)
+            let members = group.memberCount ?? 0
+            return ConsoleConfirmation.ask(
+                req,
+                .init(
+                    question: "Delete the group \(group.name)?",
+                    consequence: "Its \(members == 1 ? "1 member leaves" : "\(members) members leave") it, and applications no longer "
+                        + "assign it at sign-up. Accounts stay. This cannot be undone.",
+                    button: "Delete \(group.name)", cancel: "/admin/groups?store=\(store)"),
+                section: "groups")
+        }
+        try await service.delete(store: store, id: id, by: req.adminUser!.actor)
         return Response.seeOther("/admin/groups?store=\(store)&notice=groupDeleted")
     }
 }

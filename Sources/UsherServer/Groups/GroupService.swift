@@ -28,7 +28,8 @@ struct GroupService {
         if let name { query.filter(\.$name == name) }
         let total = try await query.count()
         let groups = try await query.sort(\.$name).range(page.offset..<(page.offset + page.size)).all()
-        return Listing(items: groups.map { Self.view($0) }, total: total)
+        let counts = try await memberCounts(groups.compactMap(\.id))
+        return Listing(items: groups.map { Self.view($0, memberCount: counts[$0.id!] ?? 0) }, total: total)
     }
 
     func require(store: String, id: String) async throws -> GroupModel {

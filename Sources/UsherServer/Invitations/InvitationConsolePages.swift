@@ -12,19 +12,29 @@ extension ConsoleRoutes {
         let i = try await service.get(store: store, id: try req.uuidParameter("id").idString)
         let groupIds = i.groups.compactMap { UUID(uuidString: $0.id) }
         let groups = groupIds.isEmpty ? [] : try await GroupModel.query(on: req.db).filter(\.$id ~~ groupIds).sort(\.$name).all()
+        let account: AccountView? =
+            if let accountId = i.accountId { try? await AccountService(db: req.db, passwords: nil).get(store: store, id: accountId) } else {
+                nil
+            }
         let c = InvitationConsolePage(
             id: i.id, store: store, email: i.email, status: InvitationStatus(rawValue: i.status)?.label ?? i.status,
             statusClass: i.status.lowercased(), application: i.applicationName ?? "", clientId: i.clientId, language: i.language,
+            languageName: Self.languages.first { $0.0 == i.language }.map { "\($0.1) (\(i.language))" } ?? i.language,
             sent: Self.date(i.sent), validUntil: Self.date(i.validUntil), created: Self.date(i.created), createdBy: i.createdBy,
-            sendCount: i.sendCount, groups: groups.map(\.name), accountId: i.accountId ?? "", done: i.status == "DONE",
+            inviter: try await InvitationLifecycle.inviterName(i.createdBy, on: req.db),
+            timesSent: i.sendCount == 1 ? "sent once" : "sent \(i.sendCount) times",
+            acceptedAt: i.acceptedAt.map { Self.date($0) },
+            sendCount: i.sendCount, groups: groups.map(\.name), accountId: i.accountId,
+            accountLabel: i.accountId.map { id in account.map { $0.email ?? $0.username ?? id } ?? "\(id) (deleted)" },
+            done: i.status == "DONE",
             metadata: i.metadata.keys.sorted().map { k in
                 let v: String = if case .string(let s) = i.metadata[k]! { s } else { JSONText.encode(i.metadata[k]!) }
                 return .init(key: ProfileAttribute(rawValue: k)?.label ?? k, value: v)
             },
             delivery: i.delivery.map { d in
                 .init(
-                    status: d.status, attempts: d.attempts, lastError: d.lastError ?? "", sentAt: Self.date(d.sentAt),
-                    transport: d.transport ?? "", emailId: d.emailId)
+                    status: d.status, attempts: d.attempts, lastError: d.lastError.flatMap { $0.isEmpty ? nil : $0 },
+                    sentAt: d.sentAt.map { Self.date($0) }, transport: d.transport, emailId: d.emailId)
             },
             formError: req.query[String.self, at: "error"],
             renewalRequested: i.renewalRequestedAt.map { Self.date($0) }, openedAt: i.openedAt.map { Self.date($0) },
@@ -49,6 +59,16 @@ extension ConsoleRoutes {
     func revoke(_ req: Request) async throws -> Response {
         let store = try req.storeName()
         let id = try req.uuidParameter("id").idString
+        guard ConsoleConfirmation.isConfirmed(req) else {
+            let invitation = try await InvitationService(db: req.db, context: req.usher).get(store: store, id: id)
+            return ConsoleConfirmation.ask(
+                req,
+                .init(
+                    question: "Revoke the invitation for \(invitation.email)?",
+                    consequence: "Its link stops working at once and the invitation goes from every list. An account it created stays.",
+                    button: "Revoke", cancel: "/admin/invitations/\(store)/\(id)"),
+                section: "accounts")
+        }
         do {
             try await InvitationService(db: req.db, context: req.usher).revoke(store: store, id: id, by: req.adminUser!.actor)
             return Response.seeOther("/admin/accounts?store=\(store)&tab=invitations&notice=revoked")
@@ -129,13 +149,14 @@ struct InvitationConsolePage {
         var value: String
     }
 
-    /// The state of the invitation's latest email.
+    /// The state of the invitation's latest email. Absent parts are nil, not empty: a template
+    /// section shows for any string, even an empty one.
     struct Delivery {
         var status: String
         var attempts: Int
-        var lastError: String
-        var sentAt: String
-        var transport: String
+        var lastError: String?
+        var sentAt: String?
+        var transport: String?
         var emailId: String
     }
 
@@ -147,13 +168,22 @@ struct InvitationConsolePage {
     var application: String
     var clientId: String
     var language: String
+    /// "Deutsch (de-DE)".
+    var languageName: String
     var sent: String
     var validUntil: String
     var created: String
+    /// The actor as stored ("administrator:<id>"); `inviter` is who that is, as a person reads it.
     var createdBy: String
+    var inviter: String
+    /// "sent once", "sent 3 times".
+    var timesSent: String
+    var acceptedAt: String?
     var sendCount: Int
     var groups: [String]
-    var accountId: String
+    var accountId: String?
+    /// The account the invitation created, by its email (or username).
+    var accountLabel: String?
     var done: Bool
     var metadata: [MetadataEntry]
     var delivery: Delivery?

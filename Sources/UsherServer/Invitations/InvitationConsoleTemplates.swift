@@ -4,20 +4,21 @@ enum InvitationConsoleTemplates {
         {{<console_layout}}{{$content}}
         <p><a href="/admin/accounts?store={{store}}&amp;tab=invitations">← Invitations</a></p>
         <h1>Invitation for {{email}}</h1>
+        <p class="lead" id="invited-by">Invited by {{inviter}} on {{created}}</p>
         {{#formError}}<div class="alert" role="alert">{{formError}}</div>{{/formError}}
         <table id="invitation-detail"><tbody>
-        <tr><th>Status</th><td id="invitation-status">{{status}}</td></tr>
-        <tr><th>Application</th><td>{{application}} <span class="muted">({{clientId}})</span></td></tr>
-        <tr><th>Groups</th><td>{{#groups}}{{.}}<br>{{/groups}}{{^groups}}none{{/groups}}</td></tr>
-        {{#metadata}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/metadata}}
-        <tr><th>Language</th><td>{{language}}</td></tr>
-        <tr><th>Sent</th><td>{{sent}} (times sent: {{sendCount}})</td></tr>
-        <tr><th>Valid until</th><td>{{validUntil}}</td></tr>
-        <tr><th>Created</th><td>{{created}} by {{createdBy}}</td></tr>
-        <tr><th>Opened</th><td id="invitation-opened">{{#openedAt}}{{openedAt}}{{/openedAt}}{{^openedAt}}not yet{{/openedAt}} <span class="muted">(reminders sent: {{remindersSent}})</span></td></tr>
-        {{#renewalRequested}}<tr><th>Renewal</th><td id="renewal-requested"><span class="chip renewal">Renewal requested</span> {{renewalRequested}} — Resend sends a new link and clears it.</td></tr>{{/renewalRequested}}
-        {{#accountId}}<tr><th>Account</th><td><a href="/admin/accounts/{{store}}/{{accountId}}">{{accountId}}</a></td></tr>{{/accountId}}
-        {{#delivery}}<tr><th>Email</th><td id="delivery-status">{{status}}{{#lastError}} — {{lastError}}{{/lastError}} <span class="muted">(attempts: {{attempts}}, via {{transport}})</span> <a href="/admin/mailbox/{{emailId}}">view</a></td></tr>{{/delivery}}
+        <tr><th scope="row">Status</th><td id="invitation-status">{{status}}</td></tr>
+        {{#acceptedAt}}<tr><th scope="row">Accepted</th><td>{{acceptedAt}}</td></tr>{{/acceptedAt}}
+        {{#accountId}}<tr><th scope="row">Account</th><td><a href="/admin/accounts/{{store}}/{{accountId}}" id="invitation-account">{{accountLabel}}</a></td></tr>{{/accountId}}
+        <tr><th scope="row">Application</th><td>{{application}} <span class="muted">(client {{clientId}})</span></td></tr>
+        <tr><th scope="row">Groups</th><td>{{#groups}}{{.}}<br>{{/groups}}{{^groups}}none{{/groups}}</td></tr>
+        {{#metadata}}<tr><th scope="row">{{key}}</th><td>{{value}}</td></tr>{{/metadata}}
+        <tr><th scope="row">Language</th><td>{{languageName}}</td></tr>
+        <tr><th scope="row">Last sent</th><td id="invitation-sent">{{sent}} <span class="muted">({{timesSent}})</span></td></tr>
+        <tr><th scope="row">Valid until</th><td>{{validUntil}}</td></tr>
+        <tr><th scope="row">Opened</th><td id="invitation-opened">{{#openedAt}}{{openedAt}}{{/openedAt}}{{^openedAt}}not yet{{/openedAt}} <span class="muted">(reminders sent: {{remindersSent}})</span></td></tr>
+        {{#renewalRequested}}<tr><th scope="row">Renewal</th><td id="renewal-requested"><span class="chip renewal">Renewal requested</span> {{renewalRequested}} — Resend sends a new link and clears it.</td></tr>{{/renewalRequested}}
+        {{#delivery}}<tr><th scope="row">Email</th><td id="delivery-status">{{status}}{{#sentAt}} on {{sentAt}}{{/sentAt}}{{#lastError}} — {{lastError}}{{/lastError}} <span class="muted">(attempts: {{attempts}}{{#transport}}, via {{transport}}{{/transport}})</span> <a href="/admin/mailbox/{{emailId}}">View the email</a></td></tr>{{/delivery}}
         </tbody></table>
         {{^done}}
         <div style="display:flex;gap:12px">

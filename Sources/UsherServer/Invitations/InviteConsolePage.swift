@@ -12,7 +12,7 @@ extension ConsoleRoutes {
 
     func renderInviteForm(
         _ req: Request, store: String, values: [String: String], groupRows: [String], errors: [FieldError],
-        message: String?, status: HTTPResponseStatus = .ok
+        message: String?, conflictingInvitation: String? = nil, status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let storeModel = try await IdentityStoreService(db: req.db).require(store)
         let apps = try await ApplicationModel.query(on: req.db).filter(\.$store == store).sort(\.$name).all()
@@ -40,7 +40,9 @@ extension ConsoleRoutes {
             languages: Self.languages.map { .init(tag: $0.0, name: $0.1, selected: (values["language"] ?? "en-US") == $0.0) },
             emailError: error("email"), usernameError: error(InvitedUsername.field),
             applicationError: error("clientId") ?? error("applicationId"), groupsError: error("groups"), languageError: error("language"),
-            formError: message, idempotencyKey: SecretToken.generate(prefix: "console_"),
+            formError: message,
+            existingInvitation: conflictingInvitation.flatMap(UUID.init(uuidString:)).map { "/admin/invitations/\(store)/\($0.idString)" },
+            idempotencyKey: SecretToken.generate(prefix: "console_"),
             organizations: organizationPicker.organizations, organizationChosen: organizationPicker.chosen,
             roles: organizationPicker.roles, organizationError: error("organization"), rolesError: error("roles"))
         return page(req, "console/invite", "Invite Customer", context, section: "accounts", status: status)
@@ -95,7 +97,8 @@ extension ConsoleRoutes {
             let errors = error.fieldErrors.isEmpty ? [] : error.fieldErrors
             return try await renderInviteForm(
                 req, store: store, values: form, groupRows: rows.isEmpty ? [""] : rows, errors: errors,
-                message: error.detail, status: HTTPResponseStatus(statusCode: error.status))
+                message: error.detail, conflictingInvitation: error.errorKey == .invitationPendingExists ? error.conflictingId : nil,
+                status: HTTPResponseStatus(statusCode: error.status))
         }
     }
 }
@@ -156,6 +159,8 @@ struct InviteConsolePage {
     var groupsError: String?
     var languageError: String?
     var formError: String?
+    /// The pending invitation a refused duplicate would have repeated (SPEC rule 7), to open it.
+    var existingInvitation: String?
     /// Sent back with the form: one invitation however many times it is submitted.
     var idempotencyKey: String
     /// The Organization picker, and the Roles one once an organization is chosen (issue 16).

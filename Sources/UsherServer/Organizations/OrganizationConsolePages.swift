@@ -81,7 +81,18 @@ extension ConsoleRoutes {
 
     func deleteRole(_ req: Request) async throws -> Response {
         let store = try req.storeName()
-        try await RoleService(db: req.db).delete(store: store, id: try req.uuidParameter("id").idString, by: req.adminUser!.actor)
+        let id = try req.uuidParameter("id").idString
+        guard ConsoleConfirmation.isConfirmed(req) else {
+            let role = try await RoleService(db: req.db).get(store: store, id: id)
+            return ConsoleConfirmation.ask(
+                req,
+                .init(
+                    question: "Delete the role \(role.name)?",
+                    consequence: "Every member who has it in an organization loses it. This cannot be undone.",
+                    button: "Delete \(role.name)", cancel: "/admin/organizations?store=\(store)"),
+                section: "organizations")
+        }
+        try await RoleService(db: req.db).delete(store: store, id: id, by: req.adminUser!.actor)
         return Response.seeOther("/admin/organizations?store=\(store)&notice=roleDeleted")
     }
 
@@ -154,8 +165,21 @@ extension ConsoleRoutes {
     func removeMember(_ req: Request) async throws -> Response {
         let store = try req.storeName()
         let id = try req.uuidParameter("id").idString
-        try await OrganizationService(db: req.db).removeMember(
-            store: store, id: id, accountId: try req.uuidParameter("accountId").idString, by: req.adminUser!.actor)
+        let accountId = try req.uuidParameter("accountId").idString
+        guard ConsoleConfirmation.isConfirmed(req) else {
+            let organization = try await OrganizationService(db: req.db).get(store: store, id: id)
+            let account = try await AccountService(db: req.db, passwords: nil).get(store: store, id: accountId)
+            let who = account.email ?? account.username ?? accountId
+            let name = organization.displayName ?? organization.name
+            return ConsoleConfirmation.ask(
+                req,
+                .init(
+                    question: "Remove \(who) from \(name)?",
+                    consequence: "The account loses its roles in this organization. The account itself stays.",
+                    button: "Remove \(who)", cancel: "/admin/organizations/\(store)/\(id)"),
+                section: "organizations")
+        }
+        try await OrganizationService(db: req.db).removeMember(store: store, id: id, accountId: accountId, by: req.adminUser!.actor)
         return Response.seeOther("/admin/organizations/\(store)/\(id)?notice=memberRemoved")
     }
 }

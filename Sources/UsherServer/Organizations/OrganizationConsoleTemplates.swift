@@ -20,7 +20,7 @@ enum OrganizationConsoleTemplates {
         <h2>Roles</h2>
         <p class="muted">Roles are defined for the whole store and held by members in each organization.</p>
         <table id="roles-table"><thead><tr><th>Name</th><th>Description</th><th></th></tr></thead><tbody>
-        {{#roles}}<tr><td>{{name}}</td><td>{{description}}</td><td><form method="post" action="/admin/roles/{{store}}/{{id}}/delete"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" style="margin:0">Delete</button></form></td></tr>{{/roles}}
+        {{#roles}}<tr><td>{{name}}</td><td>{{description}}</td><td><form method="post" action="/admin/roles/{{store}}/{{id}}/delete"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" style="margin:0">Delete<span class="visually-hidden"> {{name}}</span>…</button></form></td></tr>{{/roles}}
         </tbody></table>
         {{#roleError}}<div class="alert" role="alert">{{roleError}}</div>{{/roleError}}
         <form method="post" action="/admin/roles"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="store" value="{{store}}">
@@ -43,7 +43,7 @@ enum OrganizationConsoleTemplates {
         <h2>Members</h2>
         <table id="members-table"><thead><tr><th>Account</th><th>Roles</th><th>Joined</th><th></th></tr></thead><tbody>
         {{#members}}<tr><td><a href="/admin/accounts/{{store}}/{{accountId}}">{{label}}</a></td><td>{{#roles}}<span class="chip">{{.}}</span> {{/roles}}{{^roles}}<span class="muted">none</span>{{/roles}}</td><td>{{joined}}</td>
-        <td><form method="post" action="/admin/organizations/{{store}}/{{id}}/members/{{accountId}}/delete"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" style="margin:0" aria-label="Remove {{label}}">Remove</button></form></td></tr>{{/members}}
+        <td><form method="post" action="/admin/organizations/{{store}}/{{id}}/members/{{accountId}}/delete"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" style="margin:0">Remove<span class="visually-hidden"> {{label}}</span>…</button></form></td></tr>{{/members}}
         {{^members}}<tr><td colspan="4" class="muted">No members yet.</td></tr>{{/members}}
         </tbody></table>
         <h2>Add a member or change a member's roles</h2>

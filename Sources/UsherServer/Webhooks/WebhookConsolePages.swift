@@ -114,12 +114,34 @@ struct WebhookConsolePages: RouteCollection {
     }
 
     func rotate(_ req: Request) async throws -> Response {
-        let view = try await req.webhookService.rotateSecret(try req.uuidParameter("id").idString, by: req.adminUser!.actor)
+        let id = try req.uuidParameter("id").idString
+        guard ConsoleConfirmation.isConfirmed(req) else {
+            let endpoint = try await req.webhookService.get(id)
+            return ConsoleConfirmation.ask(
+                req,
+                .init(
+                    question: "Rotate the signing secret of the webhook to \(endpoint.url)?",
+                    consequence: "The old secret stops signing at once: the receiver rejects deliveries until it has the new one.",
+                    button: "Rotate secret", cancel: "/admin/webhooks/\(id)"),
+                section: "webhooks")
+        }
+        let view = try await req.webhookService.rotateSecret(id, by: req.adminUser!.actor)
         return try await renderDetail(req, secret: view.secret, error: nil)
     }
 
     func delete(_ req: Request) async throws -> Response {
-        try await req.webhookService.delete(try req.uuidParameter("id").idString, by: req.adminUser!.actor)
+        let id = try req.uuidParameter("id").idString
+        guard ConsoleConfirmation.isConfirmed(req) else {
+            let endpoint = try await req.webhookService.get(id)
+            return ConsoleConfirmation.ask(
+                req,
+                .init(
+                    question: "Delete the webhook to \(endpoint.url)?",
+                    consequence: "Events are no longer sent to it and its delivery history goes. This cannot be undone.",
+                    button: "Delete webhook", cancel: "/admin/webhooks/\(id)"),
+                section: "webhooks")
+        }
+        try await req.webhookService.delete(id, by: req.adminUser!.actor)
         return Response.seeOther("/admin/webhooks?notice=deleted")
     }
 

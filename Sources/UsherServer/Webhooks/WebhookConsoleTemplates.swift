@@ -36,8 +36,8 @@ enum WebhookConsoleTemplates {
         <button id="save-webhook">Save</button></form>
         <div style="display:flex;gap:8px">
         <form method="post" action="/admin/webhooks/{{id}}"><input type="hidden" name="csrf" value="{{csrf}}">{{#enabled}}<input type="hidden" name="setEnabled" value="false"><button class="secondary" id="disable-webhook">Disable</button>{{/enabled}}{{^enabled}}<input type="hidden" name="setEnabled" value="true"><button class="secondary" id="enable-webhook">Enable</button>{{/enabled}}</form>
-        <form method="post" action="/admin/webhooks/{{id}}/rotateSecret"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" id="rotate-secret">Rotate secret</button></form>
-        <form method="post" action="/admin/webhooks/{{id}}/delete"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" id="delete-webhook">Delete</button></form>
+        <form method="post" action="/admin/webhooks/{{id}}/rotateSecret"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" id="rotate-secret">Rotate secret…</button></form>
+        <form method="post" action="/admin/webhooks/{{id}}/delete"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" id="delete-webhook">Delete…</button></form>
         </div>
         <h2>Recent deliveries</h2>
         <table id="deliveries-table"><thead><tr><th>Event</th><th>Status</th><th>Attempts (status code, duration, error)</th><th></th></tr></thead><tbody>
