@@ -180,3 +180,26 @@ def test_unlink_an_external_identity_on_the_account_page(browser, world):
     follow(browser, browser.find_element(By.XPATH, "//button[contains(., 'Continue with Upstream ID')]"))
     assert "signed-in" not in browser.page_source
     assert "No account for this Upstream ID identity" in browser.page_source
+
+
+def test_the_identity_stores_page_switches_account_deletion(browser, world):
+    """The console's Identity stores page (selfService.accountDeletion) in the browser, and axe-core on it."""
+    from accessibility import assert_accessible
+
+    usher, _, _ = world
+    browser.delete_all_cookies()
+    browser.get(f"{usher.base}/admin/signin")
+    browser.find_element(By.ID, "email").send_keys("admin@example.com")
+    browser.find_element(By.ID, "password").send_keys("admin-password-123")
+    follow(browser, browser.find_element(By.ID, "sign-in"))
+    follow(browser, browser.find_element(By.LINK_TEXT, "Identity stores"))
+    box = browser.find_element(By.ID, "account-deletion-default")
+    assert box.is_selected()
+    assert_accessible(browser, "the Identity stores page")
+    box.click()
+    follow(browser, browser.find_element(By.ID, "save-store-default"))
+    assert "Identity store saved." in browser.find_element(By.ID, "notice").text
+    assert not browser.find_element(By.ID, "account-deletion-default").is_selected()
+    store = usher.api("GET", "/identityStores/default").json()
+    assert store["selfService"] == {"accountDeletion": False}
+    usher.api("PATCH", "/identityStores/default", json={"selfService": {"accountDeletion": True}}).raise_for_status()
