@@ -119,10 +119,15 @@ struct BulkInvitationWorker: Sendable {
         let service = InvitationService(db: db, context: context)
         var drafts: [(row: PendingRow, draft: InvitationService.Draft)] = []
         var refused: [(row: PendingRow, error: UsherError)] = []
+        var lookups = InvitationService.DraftLookups()
         for row in rows {
             do {
+                let request = try Self.request(row)
                 drafts.append(
-                    (row, try await service.draft(store: job.store, Self.request(row), by: actor, emailDue: emailDue(row, job: job))))
+                    (
+                        row,
+                        try await service.draft(store: job.store, request, by: actor, emailDue: emailDue(row, job: job), lookups: &lookups)
+                    ))
             } catch let error as UsherError {
                 refused.append((row, error))
             } catch {

@@ -56,8 +56,37 @@ struct InvitationService {
     /// organization) and builds the invitation and its email. `emailDue`: when its email may
     /// go out at the earliest (a bulk job paces its emails, docs/email.md); now when nil.
     func draft(store storeName: String, _ request: InvitationRequest, by actor: Actor, emailDue: Date? = nil) async throws -> Draft {
-        let store = try await IdentityStoreService(db: db).require(storeName)
-        let (applicationId, target) = try await resolveTarget(request)
+        var lookups = DraftLookups()
+        return try await draft(store: storeName, request, by: actor, emailDue: emailDue, lookups: &lookups)
+    }
+
+    /// What the drafts of a bulk job's batch read once, not per row: the store and the
+    /// application (the same for every row of a job).
+    struct DraftLookups: Sendable {
+        var store: IdentityStoreModel?
+        var targets: [String: Target] = [:]
+    }
+
+    typealias Target = (applicationId: UUID, target: InvitationTarget)
+
+    func draft(
+        store storeName: String, _ request: InvitationRequest, by actor: Actor, emailDue: Date? = nil, lookups: inout DraftLookups
+    ) async throws -> Draft {
+        let store: IdentityStoreModel
+        if let known = lookups.store, known.id == storeName {
+            store = known
+        } else {
+            store = try await IdentityStoreService(db: db).require(storeName)
+            lookups.store = store
+        }
+        let targetKey = request.clientId.map { "client:" + $0 } ?? "application:" + (request.applicationId ?? "")
+        let (applicationId, target): Target
+        if let known = lookups.targets[targetKey] {
+            (applicationId, target) = known
+        } else {
+            (applicationId, target) = try await resolveTarget(request)
+            lookups.targets[targetKey] = (applicationId, target)
+        }
         let options = target.options
         // SPEC rules 1, 2, 3.
         try InvitationRules.checkInvitable(target, store: storeName)
