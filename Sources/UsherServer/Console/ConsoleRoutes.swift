@@ -13,6 +13,7 @@ struct ConsoleRoutes: RouteCollection {
         console.get("accounts", ":store", ":id", use: account)
         console.get("invite", use: inviteForm)
         console.post("invite", use: invite)
+        bootBulkImport(console)
         console.get("invitations", ":store", ":id", use: invitation)
         console.post("invitations", ":store", ":id", "resend", use: resend)
         console.post("invitations", ":store", ":id", "revoke", use: revoke)

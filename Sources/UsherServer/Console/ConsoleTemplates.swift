@@ -69,6 +69,7 @@ enum ConsoleTemplates {
         <button class="secondary" id="choose-store" style="margin-top:0">Show</button>
         </form>
         <a class="button" id="invite-customer" href="/admin/invite?store={{store}}" style="margin-top:0">Invite Customer</a>
+        {{#tab_invitations}}<a class="button secondary" id="import-csv" href="/admin/invite/bulk?store={{store}}" style="margin-top:0">Import CSV</a>{{/tab_invitations}}
         </div>
         <nav class="tabs" role="tablist" style="display:flex;gap:8px;margin-top:24px;border-bottom:1px solid var(--line)">
         <a role="tab" id="tab-accounts" href="/admin/accounts?store={{store}}&amp;tab=accounts" style="padding:8px 14px;{{#tab_accounts}}border-bottom:3px solid var(--accent);font-weight:600{{/tab_accounts}}" {{#tab_accounts}}aria-selected="true"{{/tab_accounts}}>Accounts</a>

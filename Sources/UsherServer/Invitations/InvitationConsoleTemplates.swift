@@ -82,5 +82,7 @@ enum InvitationConsoleTemplates {
         {{/content}}{{/console_layout}}
         """
 
-    static var all: [String: String] { ["console/invitation": invitation, "console/insights": insights] }
+    static var all: [String: String] {
+        ["console/invitation": invitation, "console/insights": insights].merging(BulkImportConsoleTemplates.all) { a, _ in a }
+    }
 }
