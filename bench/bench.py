@@ -284,12 +284,50 @@ def signups(cores, hash_setting, n):
     return usher, client, secret, codes
 
 
+def bulk_figure(label, database_url, sink_port, maildir, rows):
+    """A CSV bulk job of `rows` rows (issue 17): rows/s until the job is DONE, and until its last
+    email reached the SMTP sink; beside the single-invitation rate of the same server in the
+    same run (wrk, 32 connections). The send cap is set far above what the sink takes, so that
+    the job's emails are not paced (docs/email.md)."""
+    usher = Usher(database_url, USHER_SMTP_URL=f"smtp://127.0.0.1:{sink_port}?tls=none", USHER_SMTP_MAX_PER_SECOND="100000")
+    _, client, _ = application(usher)
+    already = len(list(pathlib.Path(maildir).glob("*.eml")))
+    csv = "email,givenName,familyName\n" + "".join(f"bulk{i}@bench.example,Bulk,Person {i}\n" for i in range(rows))
+    start = time.perf_counter()
+    r = requests.post(f"{usher.base}/admin/api/v1/identityStores/default/invite/bulk?clientId={client}", data=csv.encode(),
+                      headers={**usher.headers, "Content-Type": "text/csv"})
+    r.raise_for_status()
+    location = r.headers["Location"].replace("/admin/api/v1", "")
+    deadline = start + DELIVERY_DEADLINE
+    job = r.json()
+    while job["status"] != "DONE":
+        if time.perf_counter() > deadline:
+            usher.stop()
+            raise RuntimeError(f"the bulk job did not finish within {DELIVERY_DEADLINE} s: {job}")
+        time.sleep(0.05)
+        job = usher.api("GET", location).json()
+    done = time.perf_counter() - start
+    if job["created"] != rows:
+        FAILURES.append(f"bulk job {label}: {job['created']} of {rows} rows created ({job['errors']} errors)")
+    while len(list(pathlib.Path(maildir).glob("*.eml"))) - already < rows:
+        if time.perf_counter() > deadline:
+            usher.stop()
+            raise RuntimeError(f"the bulk job's emails did not all arrive within {DELIVERY_DEADLINE} s")
+        time.sleep(0.1)
+    delivered = time.perf_counter() - start
+    lua = INVITE_LUA % {"client": client, "token": usher.token, "run": uuid.uuid4().hex[:6]}
+    single, *_ = wrk(usher.base, lua, 32, ARGS.duration)
+    usher.stop()
+    row(f"bulk CSV job of {rows:,} rows, {label}: rows/s to DONE", rows / done, single, "≥ 1000 rows/s; bound: single invitations/s", "/s")
+    row(f"  same job, rows/s until its last email reached the sink", rows / delivered, single, "", "/s")
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
     ap.add_argument("--smoke", action="store_true")
-    ap.add_argument("--only", default="invitations,signups,oauth,list,email",
-                    help="comma-separated figures to run: invitations, signups, oauth, list, email")
+    ap.add_argument("--only", default="invitations,signups,oauth,list,email,bulk",
+                    help="comma-separated figures to run: invitations, signups, oauth, list, email, bulk")
     ARGS = ap.parse_args()
     ARGS.duration = 2 if ARGS.smoke else 10
     assert BIN.exists(), f"{BIN} is missing: bench/run builds it (swift build -c release)"
@@ -400,6 +438,19 @@ def main():
         row("emails delivered/s to a local SMTP sink", rate, sink_rate, "≥ 500 and ≥ 0.5 of the sink", "/s")
         usher.stop()
         sink.kill()
+
+    # 6. A 10,000-row CSV bulk job with its emails to the local SMTP sink, on both databases.
+    if want("bulk"):
+        maildir = tempfile.mkdtemp()
+        sink = subprocess.Popen([sys.executable, str(ROOT / "e2e" / "smtp_server.py"), "--port", "0", "--maildir", maildir, "--lifetime", "1200"], stdout=subprocess.PIPE, text=True)
+        sink_port = int(sink.stdout.readline().split()[1])
+        n = 300 if ARGS.smoke else 10_000
+        try:
+            bulk_figure("SQLite", f"sqlite://{tempfile.mkdtemp(prefix='usher-bench-db-')}/bulk.sqlite", sink_port, maildir, n)
+            if PG:
+                bulk_figure("PostgreSQL", PG + ("&" if "?" in PG else "?") + f"schema=bench_{uuid.uuid4().hex[:8]}", sink_port, maildir, n)
+        finally:
+            sink.kill()
 
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
