@@ -78,7 +78,7 @@ enum IdentityStoreConsoleTemplates {
         <h2 style="margin-top:0">{{name}}</h2>
         <p class="muted">Accounts identified by {{identifiers}} · created {{created}}</p>
         <label for="description-{{name}}">Description</label><input id="description-{{name}}" name="description" value="{{description}}">
-        <label style="font-weight:normal"><input type="checkbox" id="account-deletion-{{name}}" name="accountDeletion" style="width:auto" {{#accountDeletion}}checked{{/accountDeletion}}> Customers may delete their own account on their account page</label>
+        <fieldset><legend>Self-service</legend><label style="font-weight:normal"><input type="checkbox" id="account-deletion-{{name}}" name="accountDeletion" style="width:auto" {{#accountDeletion}}checked{{/accountDeletion}}> Customers may delete their own account on their account page</label></fieldset>
         <button id="save-store-{{name}}">Save</button>
         </form>
         {{/stores}}
