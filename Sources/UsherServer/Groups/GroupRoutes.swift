@@ -2,8 +2,8 @@ import UsherCore
 import Vapor
 
 /// `/identityStores/{store}/groups`: groups of accounts and their members (`*:account`).
-struct GroupRoutes: ResourceRoutes {
-    static let path: [PathComponent] = ["identityStores", ":store", "groups"]
+struct GroupRoutes: StoreResourceRoutes {
+    static let collection = "groups"
     static let readScope = AdminScope.readAccount
     static let writeScope = AdminScope.writeAccount
 
@@ -13,34 +13,7 @@ struct GroupRoutes: ResourceRoutes {
         write.delete(":id", "members", ":accountId", use: removeMember)
     }
 
-    private func service(_ req: Request) -> GroupService { GroupService(db: req.db) }
-
-    func list(req: Request) async throws -> Response {
-        let page = try PageRequest.from(req)
-        return try await service(req).list(store: try req.storeName(), page: page, name: req.query[String.self, at: "name"])
-            .response(for: req, page: page)
-    }
-
-    func get(req: Request) async throws -> GroupView {
-        try await service(req).get(store: try req.storeName(), id: try req.uuidParameter("id").idString)
-    }
-
-    func create(req: Request) async throws -> Response {
-        let store = try req.storeName()
-        let view = try await service(req).create(store: store, reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
-        return try Response.created(view, location: "/admin/api/v1/identityStores/\(store)/groups/\(view.id)")
-    }
-
-    func update(req: Request) async throws -> GroupView {
-        try await service(req).update(
-            store: try req.storeName(), id: try req.uuidParameter("id").idString,
-            reader: try JSONObjectReader.body(of: req), by: try req.apiActor)
-    }
-
-    func delete(req: Request) async throws -> HTTPStatus {
-        try await service(req).delete(store: try req.storeName(), id: try req.uuidParameter("id").idString, by: try req.apiActor)
-        return .noContent
-    }
+    func service(_ req: Request) -> GroupService { GroupService(db: req.db) }
 
     func members(req: Request) async throws -> Response {
         let page = try PageRequest.from(req)

@@ -13,7 +13,7 @@ struct GroupView: Content, Equatable {
 }
 
 /// Groups of accounts within a store, and their members.
-struct GroupService {
+struct GroupService: NamedStoreResourceService {
     let db: any Database
 
     static func view(_ g: GroupModel, memberCount: Int? = nil) -> GroupView {
@@ -23,21 +23,12 @@ struct GroupService {
     }
 
     func list(store: String, page: PageRequest, name: String?) async throws -> Listing<GroupView> {
-        _ = try await IdentityStoreService(db: db).require(store)
-        let query = GroupModel.query(on: db).filter(\.$store == store)
-        if let name { query.filter(\.$name == name) }
-        let total = try await query.count()
-        let groups = try await query.sort(\.$name).range(page.offset..<(page.offset + page.size)).all()
+        let (groups, total) = try await GroupModel.page(in: store, named: name, page: page, on: db)
         let counts = try await memberCounts(groups.compactMap(\.id))
         return Listing(items: groups.map { Self.view($0, memberCount: counts[$0.id!] ?? 0) }, total: total)
     }
 
-    func require(store: String, id: String) async throws -> GroupModel {
-        guard let uuid = UUID(uuidString: id), let group = try await GroupModel.find(uuid, on: db), group.store == store else {
-            throw UsherError.notFound("group", id)
-        }
-        return group
-    }
+    func require(store: String, id: String) async throws -> GroupModel { try await GroupModel.require(id, in: store, on: db) }
 
     func get(store: String, id: String) async throws -> GroupView {
         let group = try await require(store: store, id: id)
@@ -87,16 +78,7 @@ struct GroupService {
         let description = r.string("description", max: 1000, allowEmpty: true)
         try r.validate()
         let group = GroupModel(store: store, name: name!, description: description?.isEmpty == true ? nil : description, createdAt: Date())
-        do {
-            try await db.write { tx in
-                try await group.create(on: tx)
-                try await Audit.record(
-                    on: tx, actor: actor, action: .groupCreated, store: store, targetType: "group",
-                    targetId: group.id!.uuidString.lowercased(), details: ["name": group.name])
-            }
-        } catch let error where error.isConstraintViolation {
-            throw UsherError.conflict(.groupExists, "A group named '\(name!)' already exists in the identity store '\(store)'.")
-        }
+        try await group.save(auditing: .groupCreated, by: actor, on: db)
         return Self.view(group, memberCount: 0)
     }
 
@@ -107,14 +89,7 @@ struct GroupService {
         try r.validate()
         if let name { group.name = name }
         if r.has("description") { group.groupDescription = description?.isEmpty == true ? nil : description }
-        do {
-            try await db.write { tx in
-                try await group.save(on: tx)
-                try await Audit.record(on: tx, actor: actor, action: .groupUpdated, store: store, targetType: "group", targetId: id)
-            }
-        } catch let error where error.isConstraintViolation {
-            throw UsherError.conflict(.groupExists, "A group named '\(group.name)' already exists in the identity store '\(store)'.")
-        }
+        try await group.save(auditing: .groupUpdated, details: [:], by: actor, on: db)
         return try await get(store: store, id: id)
     }
 
@@ -165,4 +140,13 @@ struct GroupService {
                 details: ["accountId": accountId])
         }
     }
+}
+
+extension GroupView: Identifiable {}
+
+extension GroupModel: StoreNamedModel {
+    static let noun = "group"
+    static var storeField: KeyPath<GroupModel, FieldProperty<GroupModel, String>> { \.$store }
+    static var nameField: KeyPath<GroupModel, FieldProperty<GroupModel, String>> { \.$name }
+    var nameTaken: UsherError { .conflict(.groupExists, "A group named '\(name)' already exists in the identity store '\(store)'.") }
 }
