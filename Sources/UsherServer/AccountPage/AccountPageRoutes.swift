@@ -107,7 +107,7 @@ struct AccountPageRoutes: RouteCollection {
             return try await render(req, session: session, error: error)
         }
         req.logger.info("Account deleted by its owner", metadata: ["account": .string(account.id!.idString)])
-        req.choosePageLanguage(account.locale)
+        req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
         let strings = req.pageLanguage.strings
         let response = Pages.render(
             "page/account-deleted", AccountDeletedPage(title: strings.account.deletedTitle, lang: req.pageLanguage.rawValue, t: strings),
@@ -156,7 +156,7 @@ struct AccountPageRoutes: RouteCollection {
             now: Date())
         var page = view
         // The account's language, else the browser's (issue 23: the pages in the customer's language).
-        req.choosePageLanguage(account.locale)
+        req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
         page.localize(req.pageLanguage)
         page.notice = notice?.text(req.pageLanguage.strings)
         if let error {

@@ -111,13 +111,14 @@ struct AccountSelfService {
         try await context.rateLimiter.hit(RateLimiter.accountEmailsPerAccount, key: account.id!.idString, on: db, now: now)
         let applicationName = account.store
         let old = account.email
+        let language = try await PageLanguage.tag(of: account, on: db) ?? LanguageTag.defaultTag
         try await db.write { tx in
-            let verification = EmailVerification(context: context, applicationName: applicationName, language: account.locale ?? "en-US")
+            let verification = EmailVerification(context: context, applicationName: applicationName, language: language)
             try await verification.afterSignUp(.pending(email), accountId: account.id!, store: account.store, on: tx, now: now)
             if let old {
                 let mail = CustomerEmail(context: context)
                 let values = CustomerEmailContext(applicationName: applicationName, email: old, newEmail: email.value)
-                let notice = try mail.compose("email/email-change-notice", to: old, language: account.locale ?? "en-US", values: values)
+                let notice = try mail.compose("email/email-change-notice", to: old, language: language, values: values)
                 try await mail.queue(notice, kind: "email_change_notice", linkToken: nil, store: account.store, on: tx, now: now)
             }
             try await Audit.record(
@@ -138,8 +139,9 @@ struct AccountSelfService {
             return
         }
         try await context.rateLimiter.hit(RateLimiter.accountEmailsPerAccount, key: account.id!.idString, on: db, now: now)
+        let language = try await PageLanguage.tag(of: account, on: db) ?? LanguageTag.defaultTag
         try await db.write { tx in
-            let verification = EmailVerification(context: context, applicationName: account.store, language: account.locale ?? "en-US")
+            let verification = EmailVerification(context: context, applicationName: account.store, language: language)
             try await verification.afterSignUp(address, accountId: account.id!, store: account.store, on: tx, now: now)
         }
         context.mailWakeUp()

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import UsherCore
 import Vapor
@@ -70,5 +71,16 @@ extension Request {
             return
         }
         pageLanguage = language
+    }
+}
+
+extension PageLanguage {
+    /// The language an account's pages and emails speak: its profile's `locale`, else the
+    /// language of the invitation it accepted; nil when neither says (then the browser's, or
+    /// English for an email).
+    static func tag(of account: AccountModel, on db: any Database) async throws -> String? {
+        if let locale = account.locale, !locale.isEmpty { return locale }
+        guard let invitationId = account.invitationId else { return nil }
+        return try await InvitationModel.find(invitationId, on: db)?.language
     }
 }

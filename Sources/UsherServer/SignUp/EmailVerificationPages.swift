@@ -14,7 +14,9 @@ struct EmailVerificationPages: RouteCollection {
     func show(_ req: Request) async throws -> Response {
         let token = req.query[String.self, at: "token"] ?? ""
         let link = try await EmailVerification.usable(token: token, on: req.db, now: Date())
-        req.choosePageLanguage(try await AccountModel.find(link.account_id, on: req.db)?.locale)
+        if let account = try await AccountModel.find(link.account_id, on: req.db) {
+            req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
+        }
         // The link may be opened in a browser that has never been here: give it the cookie the CSRF token is bound to.
         let browser = BrowserCookies.browserToken(req)
         let t = req.pageLanguage.strings
@@ -34,7 +36,9 @@ struct EmailVerificationPages: RouteCollection {
         try BrowserCookies.checkCSRF(req, flowId: Self.csrfPurpose(token), presented: posted["csrf"])
         let link = try await EmailVerification.verify(token: token, on: req.db, now: Date())
         req.logger.info("Email verified", metadata: ["account": .string(link.account_id.idString)])
-        req.choosePageLanguage(try await AccountModel.find(link.account_id, on: req.db)?.locale)
+        if let account = try await AccountModel.find(link.account_id, on: req.db) {
+            req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
+        }
         let t = req.pageLanguage.strings
         return Pages.render(
             "page/email-verified",

@@ -43,7 +43,7 @@ struct PasswordReset: Sendable {
     func send(to account: AccountModel, origin: Origin, by actor: Actor, on tx: any Database, now: Date) async throws -> Bool {
         guard let address = account.email.flatMap(EmailAddress.init) else { return false }
         let accountId = account.id!
-        let language = account.locale ?? "en-US"
+        let language = try await PageLanguage.tag(of: account, on: tx) ?? LanguageTag.defaultTag
         let applicationName = try await Self.applicationName(clientId: origin.clientId, store: account.store, on: tx)
         let mail = CustomerEmail(context: context)
         var values = CustomerEmailContext(applicationName: applicationName, email: address.value)

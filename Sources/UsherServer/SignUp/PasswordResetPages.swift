@@ -115,7 +115,7 @@ struct PasswordResetPages: RouteCollection {
         try BrowserCookies.checkCSRF(req, flowId: Self.csrfPurpose(token), presented: posted["csrf"])
         let link = try await PasswordReset.usable(token: token, on: req.db, now: Date())
         let account = try await AccountModel.find(link.account_id, on: req.db)
-        req.choosePageLanguage(account?.locale)
+        if let account { req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db)) }
         let password = posted["password"] ?? ""
         if let problem = PasswordPolicy().check(
             password: password, confirmation: posted["passwordConfirmation"] ?? "", email: account?.email)
@@ -151,7 +151,7 @@ struct PasswordResetPages: RouteCollection {
         async throws -> Response
     {
         let account = try await AccountModel.find(link.account_id, on: req.db)
-        req.choosePageLanguage(account?.locale)
+        if let account { req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db)) }
         let language = req.pageLanguage
         let flow: LoginFlowModel? = if let id = link.flow_id { try? await LoginFlows.find(id, request: req) } else { nil }
         let context = PasswordResetPage(

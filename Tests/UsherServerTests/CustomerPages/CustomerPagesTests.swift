@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Testing
 import Vapor
@@ -121,6 +122,31 @@ import Vapor
             #expect(PageLanguage.preferred(acceptLanguage: "de;q=0.5, hu-HU") == .hungarian)
             #expect(PageLanguage.preferred(acceptLanguage: "*, it") == nil)
             #expect(PageLanguage.forTag("es-MX") == .spanish && PageLanguage.forTag("pt-BR") == .english)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anAccountFromAGermanInvitationGetsItsEmailsAndPagesInGerman(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let (f, _) = try await InviteeJourney.application(t, token: token)
+            let invitation = try await t.invite(f, email: "dora@example.com", extra: #","language":"de-DE""#)
+            var invitee = try await InviteeJourney.open(t, f, invitation: invitation)
+            #expect(try await invitee.submit(t, []).status == .seeOther)
+            let done = try await t.send(.GET, "/admin/api/v1/identityStores/default/invite/\(invitation["id"] as! String)", token: token)
+            let accountId = try #require(done["accountId"] as? String)
+
+            // The administrator's reset email: the account has no locale, its invitation was German.
+            let reset = try await t.send(.POST, "/admin/api/v1/identityStores/default/accounts/\(accountId)/passwordReset", token: token)
+            #expect(reset.status.code < 300, "\(reset.body)")
+            let email = try #require(
+                try await OutboxMessageModel.query(on: t.app.db).filter(\.$recipient == "dora@example.com").all().first {
+                    $0.subject.contains("Passwort")
+                })
+            #expect(
+                email.language == "de-DE" && email.subject.hasPrefix("Passwort für ") && email.subject.hasSuffix(" zurücksetzen"),
+                "\(email.subject)")
+            #expect(email.textBody.contains("Der Link funktioniert einmal"))
         }
     }
 
