@@ -50,14 +50,20 @@ def wait_id(browser, element_id):
 
 
 def fits(browser, width):
-    """Nothing scrolls sideways, and every visible input ends inside the window."""
-    browser.set_window_size(width, 900)
-    scroll = browser.execute_script("return document.documentElement.scrollWidth")
-    inner = browser.execute_script("return window.innerWidth")
-    assert scroll <= inner, f"{browser.current_url}: {scroll} px wide in a {inner} px window"
-    for element in browser.find_elements(By.CSS_SELECTOR, "input:not([type=hidden]), button"):
-        right = browser.execute_script("return arguments[0].getBoundingClientRect().right", element)
-        assert right <= inner + 0.5, f"{element.get_attribute('id')} ends at {right} px"
+    """At `width` CSS pixels (emulated as a phone, so the window's own minimum does not hide a
+    problem), nothing scrolls sideways and every visible input and button ends inside the page."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.refresh()
+        inner = browser.execute_script("return window.innerWidth")
+        assert inner == width, inner
+        scroll = browser.execute_script("return document.documentElement.scrollWidth")
+        assert scroll <= width, f"{browser.current_url}: {scroll} px wide at {width} px"
+        for element in browser.find_elements(By.CSS_SELECTOR, "input:not([type=hidden]), button"):
+            right = browser.execute_script("return arguments[0].getBoundingClientRect().right", element)
+            assert right <= width + 0.5, f"{element.get_attribute('id')} ends at {right} px"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_every_page_of_the_journey_passes_axe(browser, world):
@@ -193,3 +199,25 @@ def test_a_double_click_on_create_account_lands_in_the_application(browser, worl
     accounts = usher.api("GET", "/identityStores/default/accounts", params={"email": "dora@example.com"})
     assert accounts.status_code == 200, accounts.text
     assert accounts.text.count("dora@example.com") >= 1
+
+
+def test_email_verification_pages_pass_axe(browser, world):
+    usher, smtp = world
+    r = usher.api("POST", "/identityStores/default/accounts", json={"email": "vera@example.com", "password": PASSWORD})
+    assert r.status_code == 201, r.text
+    browser.delete_all_cookies()
+    browser.get(f"{usher.base}/demo/login")
+    browser.find_element(By.ID, "email").send_keys("vera@example.com")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    follow(browser, browser.find_element(By.ID, "sign-in"))
+    wait_id(browser, "signed-in")
+    browser.get(f"{usher.base}/account")
+    follow(browser, wait_id(browser, "resend-verification"))
+    assert_accessible(browser, "the account page with its notice")
+    [message] = wait_for(lambda: smtp.to("vera@example.com"))
+    link = re.search(r"https?://\S+/email/verify\?token=\S+", text_of(message)).group(0)
+    browser.get(link)
+    assert_accessible(browser, "the email confirmation page")
+    follow(browser, wait_id(browser, "confirm-email"))
+    wait_id(browser, "verified-detail")
+    assert_accessible(browser, "the email is confirmed")
