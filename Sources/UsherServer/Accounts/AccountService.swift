@@ -52,9 +52,8 @@ struct AccountService: StoreResourceService {
     let passwords: PasswordHashing?
 
     func require(store: String, id: String) async throws -> AccountModel {
-        guard let uuid = UUID(uuidString: id), let account = try await AccountModel.find(uuid, on: db), account.store == store else {
-            throw UsherError.notFound("account", id)
-        }
+        let account = try await AccountModel.require(id, noun: "account", on: db)
+        guard account.store == store else { throw UsherError.notFound("account", id) }
         return account
     }
 

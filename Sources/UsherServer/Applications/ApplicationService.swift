@@ -30,12 +30,7 @@ struct ApplicationView: Content, Equatable {
 struct ApplicationService {
     let db: any Database
 
-    func require(_ id: String) async throws -> ApplicationModel {
-        guard let uuid = UUID(uuidString: id), let app = try await ApplicationModel.find(uuid, on: db) else {
-            throw UsherError.notFound("application", id)
-        }
-        return app
-    }
+    func require(_ id: String) async throws -> ApplicationModel { try await ApplicationModel.require(id, noun: "application", on: db) }
 
     func clients(of appId: UUID) async throws -> [OIDCClientModel] {
         try await OIDCClientModel.query(on: db).filter(\.$applicationId == appId).sort(\.$position).all()

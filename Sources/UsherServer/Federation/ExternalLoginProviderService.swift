@@ -31,10 +31,7 @@ struct ExternalLoginProviderService: ServerResourceService {
     }
 
     func require(_ id: String) async throws -> ExternalLoginProviderModel {
-        guard let uuid = UUID(uuidString: id), let p = try await ExternalLoginProviderModel.find(uuid, on: db) else {
-            throw UsherError.notFound("externalLoginProvider", id)
-        }
-        return p
+        try await ExternalLoginProviderModel.require(id, noun: "externalLoginProvider", on: db)
     }
 
     func list(page: PageRequest) async throws -> Listing<ExternalLoginProviderView> {

@@ -38,9 +38,8 @@ extension StoreNamedModel {
 
     /// The row `id` names in `store`; 404 for an id that is not one of that store's.
     static func require(_ id: String, in store: String, on db: any Database) async throws -> Self {
-        guard let uuid = UUID(uuidString: id), let row = try await Self.find(uuid, on: db), row.store == store else {
-            throw UsherError.notFound(noun, id)
-        }
+        let row = try await require(id, noun: noun, on: db)
+        guard row.store == store else { throw UsherError.notFound(noun, id) }
         return row
     }
 

@@ -65,10 +65,7 @@ struct SelfServicePolicyService: ServerResourceService {
     }
 
     func require(_ id: String) async throws -> SelfServicePolicyModel {
-        guard let uuid = UUID(uuidString: id), let p = try await SelfServicePolicyModel.find(uuid, on: db) else {
-            throw UsherError.notFound("selfServicePolicy", id)
-        }
-        return p
+        try await SelfServicePolicyModel.require(id, noun: "selfServicePolicy", on: db)
     }
 
     func list(page: PageRequest) async throws -> Listing<SelfServicePolicyView> {
