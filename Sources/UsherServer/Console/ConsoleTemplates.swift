@@ -17,6 +17,8 @@ enum ConsoleTemplates {
         .visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
         @media (max-width: 720px) {
           main, main.wide { margin:0; border-radius:0; border-left:0; border-right:0; padding:16px; }
+          main.wide th, main.wide td { padding:6px; }
+          #invitations-table th, #invitations-table td { white-space:nowrap; }
           nav.top .who { margin-left:0; }
         }
         </style>{{/head}}
@@ -76,9 +78,9 @@ enum ConsoleTemplates {
         <a role="tab" id="tab-invitations" href="/admin/accounts?store={{store}}&amp;tab=invitations" style="padding:8px 14px;{{#tab_invitations}}border-bottom:3px solid var(--accent);font-weight:600{{/tab_invitations}}" {{#tab_invitations}}aria-selected="true"{{/tab_invitations}}>Invitations</a>
         </nav>
         {{#tab_accounts}}
-        <form method="get" action="/admin/accounts" style="display:flex;gap:8px;align-items:end;margin-top:12px">
+        <form method="get" action="/admin/accounts" style="display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin-top:12px">
         <input type="hidden" name="store" value="{{store}}"><input type="hidden" name="tab" value="accounts">
-        <div style="flex:1"><label for="q">Search</label><input id="q" name="q" value="{{q}}" placeholder="email or name"></div>
+        <div style="flex:1;min-width:12em"><label for="q">Search</label><input id="q" name="q" value="{{q}}" placeholder="email or name"></div>
         <button class="secondary" style="margin-top:0">Search</button></form>
         <table id="accounts-table"><thead><tr><th>Email</th><th>Name</th><th>Groups</th><th>Created</th></tr></thead><tbody>
         {{#accounts}}<tr><td><a href="/admin/accounts/{{store}}/{{id}}">{{email}}</a>{{#invited}} <span class="muted">(invited)</span>{{/invited}}</td><td>{{name}}</td><td>{{groups}}</td><td>{{created}}</td></tr>{{/accounts}}
@@ -86,14 +88,14 @@ enum ConsoleTemplates {
         {{#empty}}<p class="muted">No accounts yet.</p>{{/empty}}
         {{/tab_accounts}}
         {{#tab_invitations}}
-        <form method="get" action="/admin/accounts" style="display:flex;gap:8px;align-items:end;margin-top:12px">
+        <form method="get" action="/admin/accounts" style="display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin-top:12px">
         <input type="hidden" name="store" value="{{store}}"><input type="hidden" name="tab" value="invitations">
         <div><label for="status">Status</label><select id="status" name="status"><option value="">All</option>{{#statuses}}<option value="{{value}}" {{#selected}}selected{{/selected}}>{{label}}</option>{{/statuses}}</select></div>
         {{#hasOrganizations}}<div><label for="organization-filter">Organization</label><select id="organization-filter" name="organization"><option value="">All</option>{{#organizations}}<option value="{{value}}" {{#selected}}selected{{/selected}}>{{label}}</option>{{/organizations}}</select></div>{{/hasOrganizations}}
-        <div style="flex:1"><label for="q">Email</label><input id="q" name="q" value="{{q}}"></div>
+        <div style="flex:1;min-width:12em"><label for="q">Email</label><input id="q" name="q" value="{{q}}"></div>
         <button class="secondary" style="margin-top:0">Filter</button></form>
-        <table id="invitations-table"><thead><tr><th>Status</th><th>Email</th><th>Application</th><th>Organization</th><th>Sent</th><th>Valid until</th></tr></thead><tbody>
-        {{#invitations}}<tr data-email="{{email}}"><td><span class="status {{statusClass}}">{{status}}</span>{{#renewalRequested}} <span class="chip renewal">Renewal requested</span>{{/renewalRequested}}</td><td><a href="/admin/invitations/{{store}}/{{id}}">{{email}}</a></td><td>{{application}}</td><td>{{organization}}</td><td>{{sent}}</td><td>{{validUntil}}</td></tr>{{/invitations}}
+        <table id="invitations-table"><thead><tr><th>Status</th><th>Email</th><th>Application</th>{{#hasOrganizations}}<th>Organization</th>{{/hasOrganizations}}<th>Sent</th><th>Valid until</th></tr></thead><tbody>
+        {{#invitations}}<tr data-email="{{email}}"><td><span class="status {{statusClass}}">{{status}}</span>{{#renewalRequested}} <span class="chip renewal">Renewal requested</span>{{/renewalRequested}}</td><td><a href="/admin/invitations/{{store}}/{{id}}">{{email}}</a></td><td>{{application}}</td>{{#hasOrganizations}}<td>{{organization}}</td>{{/hasOrganizations}}<td>{{sent}}</td><td>{{validUntil}}</td></tr>{{/invitations}}
         </tbody></table>
         {{#empty}}<p class="muted" id="no-invitations">No invitations.</p>{{/empty}}
         {{/tab_invitations}}
