@@ -151,12 +151,11 @@ struct AccountPageRoutes: RouteCollection {
     private func render(_ req: Request, session: CustomerSession, notice: Notice? = nil, error: UsherError? = nil) async throws -> Response
     {
         let account = try await AccountSelfService.account(of: session, on: req.db)
-        let view = try await AccountPageView.build(
-            account: account, session: session, csrf: BrowserCookies.csrfToken(req, flowId: Self.csrfPurpose(session)), on: req.db,
-            now: Date())
-        var page = view
         // The account's language, else the browser's (issue 23: the pages in the customer's language).
         req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
+        var page = try await AccountPageView.build(
+            account: account, session: session, csrf: BrowserCookies.csrfToken(req, flowId: Self.csrfPurpose(session)),
+            language: req.pageLanguage, on: req.db, now: Date())
         page.localize(req.pageLanguage)
         page.notice = notice?.text(req.pageLanguage.strings)
         if let error {

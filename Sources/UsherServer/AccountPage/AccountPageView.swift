@@ -79,9 +79,10 @@ struct AccountPageView: PageContext {
         }
     }
 
-    static func build(account: AccountModel, session: CustomerSession, csrf: String, on db: any Database, now: Date) async throws
-        -> AccountPageView
-    {
+    /// The page for `account`, its dates in `language` (its words come with `localize`).
+    static func build(
+        account: AccountModel, session: CustomerSession, csrf: String, language: PageLanguage = .english, on db: any Database, now: Date
+    ) async throws -> AccountPageView {
         let accountId = account.id!
         let identities = try await ExternalIdentityModel.query(on: db).filter(\.$accountId == accountId).all()
         let providers =
@@ -108,11 +109,13 @@ struct AccountPageView: PageContext {
             identities: identities.map {
                 Identity(
                     id: $0.id!.idString, canUnlink: account.passwordHash != nil || identities.count > 1,
-                    provider: names[$0.providerId] ?? $0.issuer, email: $0.email, linked: DateText.short($0.createdAt))
+                    provider: names[$0.providerId] ?? $0.issuer, email: $0.email,
+                    linked: DateText.medium($0.createdAt, language: language.rawValue))
             },
             sessions: sessions.map {
                 Session(
-                    id: $0.id_hash, started: DateText.short($0.auth_time), current: $0.id_hash == session.idHash,
+                    id: $0.id_hash, started: DateText.medium($0.auth_time, language: language.rawValue),
+                    current: $0.id_hash == session.idHash,
                     other: $0.id_hash != session.idHash)
             },
             hasOtherSessions: sessions.contains { $0.id_hash != session.idHash },

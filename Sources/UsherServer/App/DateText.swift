@@ -18,6 +18,16 @@ enum DateText {
         } + " UTC"
     }
 
+    /// "25 Nov 2026, 14:00 UTC" in the reader's language ("25.11.2026, 14:00 UTC"), for the
+    /// customer's pages.
+    static func medium(_ date: Date, language: String) -> String {
+        format(date, key: "medium|" + language) { f in
+            f.locale = Locale(identifier: language.replacingOccurrences(of: "-", with: "_"))
+            f.dateStyle = .medium
+            f.timeStyle = .short
+        } + " UTC"
+    }
+
     /// "25 Nov 2026, 14:00 UTC", for the console's tables.
     static func short(_ date: Date) -> String {
         format(date, key: "console") { f in
