@@ -12,6 +12,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from accessibility import assert_accessible
 from conftest import follow, start_usher
 from test_console import shot
 from test_mail import SMTPServer, wait_for
@@ -71,8 +72,10 @@ def test_an_expired_invitation_notifies_its_inviter_once_and_its_link_asks_for_a
     assert "This invitation has expired" in browser.find_element(By.TAG_NAME, "h1").text
     assert "expired on" in browser.find_element(By.ID, "expired-on").text
     shot(browser, "11-expired-link")
+    assert_accessible(browser, "the expired link")
     follow(browser, browser.find_element(By.ID, "ask-renewal"))
     assert "has been told" in browser.find_element(By.ID, "renewal-sent").text
+    assert_accessible(browser, "a new invitation is asked for")
     assert usher.api("GET", f"/identityStores/default/invite/{invitation_id}").json()["renewalRequestedAt"]
     # Still exactly one notice: the transition happened once, however many sweeps ran since.
     assert len([m for m in smtp.to("admin@example.com") if "expired unaccepted" in str(m["Subject"])]) == 1
