@@ -143,6 +143,9 @@ import Vapor
             // No empty error after the delivery state, no Account row before there is an account.
             #expect(!detail.body.contains("</td></tr> — ") && !detail.body.contains(#"id="delivery-status">queued — "#))
             #expect(!detail.body.contains(#"id="invitation-account""#))
+            // The audit log names people too, not raw ids.
+            let audit = try await console.get("/admin/audit")
+            #expect(audit.body.contains("admin@usher.test (administrator)") && !audit.body.contains("administrator:"), "\(audit.body)")
         }
     }
 
