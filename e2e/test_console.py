@@ -212,6 +212,29 @@ def test_a_duplicate_invitation_links_to_the_pending_one(signed_in, usher):
     assert "apiClient:" not in b.page_source and "administrator:" not in b.page_source
 
 
+def test_applications_are_created_and_edited_in_the_browser(signed_in, usher):
+    b = signed_in
+    b.get(f"{usher.base}/admin/applications")
+    b.find_element(By.ID, "name").send_keys("Old Portal")
+    Select(b.find_element(By.ID, "protocol")).select_by_value("saml2")
+    follow(b, b.find_element(By.ID, "create-application"))
+    created = b.find_element(By.ID, "application-created").text
+    assert created == "Application Old Portal created. A SAML2 application has no OIDC client or secret.", created
+    follow(b, b.find_element(By.LINK_TEXT, "Web Shop"))
+    redirects = b.find_element(By.ID, "redirectUris0")
+    redirects.send_keys("\nhttps://shop.example.com/cb2")
+    login = b.find_element(By.ID, "loginUrl0")
+    login.clear()
+    login.send_keys("https://shop.example.com/start")
+    b.find_element(By.XPATH, '//fieldset[@id="application-groups"]//label[normalize-space()="VIP"]/input').click()
+    follow(b, b.find_element(By.ID, "save-application"))
+    assert b.find_element(By.ID, "notice").text == "Application saved."
+    detail = b.find_element(By.ID, "application-detail").text
+    assert "https://shop.example.com/cb2" in detail and "https://shop.example.com/start" in detail and "VIP" in detail
+    app = next(a for a in usher.api("GET", "/applications").json() if a["name"] == "Web Shop")
+    assert app["clients"][0]["redirectUris"] == ["https://shop.example.com/cb", "https://shop.example.com/cb2"]
+
+
 def nav_links(b):
     return b.find_elements(By.CSS_SELECTOR, "nav.top a")
 
