@@ -288,7 +288,7 @@ def test_every_console_page_passes_axe(signed_in, usher):
     pages += [f"{usher.base}{p}" for p in (
         "/admin/accounts?store=default&tab=invitations", f"/admin/accounts/default/{account['id']}", "/admin/invite?store=default",
         f"/admin/invitations/default/{invited['id']}", f"/admin/organizations/default/{org['id']}",
-        f"/admin/applications/{saml['id']}")]
+        f"/admin/applications/{saml['id']}", "/admin/invite/bulk?store=default")]
     demo = next(a for a in usher.api("GET", "/applications").json() if a["name"] == "Usher Demo")
     pages.append(f"{usher.base}/admin/applications/{demo['id']}")
     if webhook.status_code == 201:
