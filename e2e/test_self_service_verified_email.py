@@ -2,8 +2,9 @@
 e2e/smtp_server.py) and a real upstream OpenID provider (Authlib, e2e/upstream_op.py):
 
 - the self-service policy's `registration.requireVerifiedEmail`: an invitee who signs up with
-  another address is asked to confirm it first; the verification email's link, clicked, lets
-  them into the application with `email_verified: true`;
+  another address is asked to confirm it first, and may have the link sent again; the
+  verification email's link, clicked, leads on to the application, which lets them in with
+  `email_verified: true`;
 - unlinking an external identity on /account: an account that signed up with the upstream
   provider cannot unlink its only way to sign in, sets a password, then unlinks.
 
@@ -101,20 +102,36 @@ def test_require_verified_email_from_sign_up_to_the_application(browser, world):
     assert "Confirm your email address first" in browser.page_source
     assert "signed-in" not in browser.page_source
     shot(browser, "26-confirm-email-first")
+
+    # The verification email, through the SMTP server.
+    [first] = wait_for(lambda: smtp.to("una.home@example.com"))
+    first_link = link_in(first, r"https?://\S+/email/verify\?token=\S+")
+
+    # "Send the link again" on that page: a second email with a new link; the page says so.
+    follow(browser, browser.find_element(By.ID, "resend-verification"))
+    assert "We sent you a new link" in browser.find_element(By.ID, "notice").text
+    messages = wait_for(lambda: smtp.to("una.home@example.com") if len(smtp.to("una.home@example.com")) >= 2 else None)
+    verify = link_in(messages[-1], r"https?://\S+/email/verify\?token=\S+")
+    assert verify != first_link
+    # A forged resend (no CSRF token) sends nothing.
+    forged = requests.post(f"{usher.base}/email/verify/resend", data={"account": "x", "client": "usher-demo", "until": "9999999999"})
+    assert forged.status_code == 403
+
     # The application has no session for the browser meanwhile.
     browser.get(f"{usher.base}/demo")
     assert "signed-in" not in browser.page_source
 
-    # The verification email, through the SMTP server; a mail scanner's GET changes nothing.
-    [message] = wait_for(lambda: smtp.to("una.home@example.com"))
-    verify = link_in(message, r"https?://\S+/email/verify\?token=\S+")
+    # A mail scanner's GET changes nothing; the newer link verifies, and the older one is then spent.
     assert requests.get(verify).status_code == 200
     browser.get(verify)
     follow(browser, browser.find_element(By.ID, "confirm-email"))
     assert "una.home@example.com" in browser.find_element(By.ID, "verified-detail").text
+    assert requests.get(first_link).status_code == 410
+    assert len(smtp.to("una.home@example.com")) == 2
 
-    # Back to the application: signed in, and the ID token says the address is verified.
-    browser.get(f"{usher.base}/demo/login")
+    # The verified page leads on to the application (its login URL); signed in there, the ID
+    # token says the address is verified.
+    follow(browser, browser.find_element(By.ID, "way-on"))
     browser.find_element(By.ID, "email").send_keys("una.home@example.com")
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     follow(browser, browser.find_element(By.ID, "sign-in"))

@@ -128,23 +128,9 @@ struct AccountSelfService {
         context.mailWakeUp()
     }
 
-    /// Sends the verification link again: to the pending address, or to the unverified email.
+    /// Sends the verification link again (EmailVerification.sendAgain).
     func resendVerification(_ account: AccountModel, now: Date) async throws {
-        let address: SignUpAddress
-        if let pending = try await Self.pendingEmail(account.id!, on: db).flatMap(EmailAddress.init) {
-            address = .pending(pending)
-        } else if let email = account.email.flatMap(EmailAddress.init), !account.emailVerified {
-            address = .identifier(email, verified: false)
-        } else {
-            return
-        }
-        try await context.rateLimiter.hit(RateLimiter.accountEmailsPerAccount, key: account.id!.idString, on: db, now: now)
-        let language = try await PageLanguage.tag(of: account, on: db) ?? LanguageTag.defaultTag
-        try await db.write { tx in
-            let verification = EmailVerification(context: context, applicationName: account.store, language: language)
-            try await verification.afterSignUp(address, accountId: account.id!, store: account.store, on: tx, now: now)
-        }
-        context.mailWakeUp()
+        try await EmailVerification.sendAgain(account, applicationName: account.store, context: context, on: db, now: now)
     }
 
     /// The address waiting for its verification link, if any (`accounts.pending_email`).

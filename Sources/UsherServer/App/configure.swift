@@ -179,6 +179,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SignUpPages())
     try app.register(collection: SignInPages())
     try app.register(collection: EmailVerificationPages())
+    try app.register(collection: EmailVerificationResend())
     try app.register(collection: InvitationRenewalPages())
     try app.register(collection: PasswordResetPages())
     try app.register(collection: AccountPageRoutes())

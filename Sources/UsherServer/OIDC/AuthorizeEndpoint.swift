@@ -99,7 +99,7 @@ struct AuthorizeEndpoint: RouteCollection {
             if let organizationId {
                 try await OrganizationClaims.requireMember(accountId: session.accountId, organizationId: organizationId, on: req.db)
             }
-            try await EmailVerificationGate.check(clientId: request.client.id!, accountId: session.accountId, on: req.db)
+            try await EmailVerificationGate.check(req, clientId: request.client.id!, accountId: session.accountId)
             return try await AuthorizationCodes.redirectWithCode(
                 request: request, accountId: session.accountId, authTime: session.authTime, sessionHash: session.idHash,
                 organizationId: organizationId, req: req)

@@ -112,6 +112,11 @@ struct PageStrings: Sendable {
         var confirmButton: String
         var verifiedTitle: String
         var verifiedLead: String  // {email}
+        var verifiedContinueLead: String  // {email} {app}
+        var firstTitle: String
+        var firstLead: String  // {app}
+        var resendButton: String
+        var resent: String
     }
 
     struct Account: Sendable {

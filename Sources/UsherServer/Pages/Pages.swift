@@ -54,6 +54,9 @@ enum Pages {
     /// An invitation link's dead end speaks the page's language and offers a way on; any other
     /// error is shown as it is, in English, and says so in `lang`.
     static func errorPage(_ error: UsherError, request: Request) -> Response {
+        if error.errorKey == .signInEmailNotVerified, let stopped = request.stoppedForVerification {
+            return EmailVerificationResend.page(request, stopped, resent: false)
+        }
         var context = ErrorPage(error)
         if let refusal = InvitationLinkRefusal(errorKey: error.errorKey) {
             let language = request.pageLanguage

@@ -69,6 +69,33 @@ struct EmailVerification: Sendable {
         }
     }
 
+    /// "Send the link again" (the confirm-first page and the account page): a new link to the
+    /// pending address, or to the unverified email; nothing when there is nothing to verify.
+    /// Earlier links keep working until one of them is used — emails arrive out of order, and
+    /// all of them went to the same mailbox — and using one retires the others (`verify`).
+    /// A pending address that another account took meanwhile gets its owner's notice instead,
+    /// as at sign-up, so the answer says nothing about it. Security: at most
+    /// `RateLimiter.accountEmailsPerAccount` per account (429 past it).
+    static func sendAgain(_ account: AccountModel, applicationName: String, context: UsherContext, on db: any Database, now: Date)
+        async throws
+    {
+        let address: SignUpAddress
+        if let pending = try await AccountSelfService.pendingEmail(account.id!, on: db).flatMap(EmailAddress.init) {
+            address = .pending(pending)
+        } else if let email = account.email.flatMap(EmailAddress.init), !account.emailVerified {
+            address = .identifier(email, verified: false)
+        } else {
+            return
+        }
+        try await context.rateLimiter.hit(RateLimiter.accountEmailsPerAccount, key: account.id!.idString, on: db, now: now)
+        let language = try await PageLanguage.tag(of: account, on: db) ?? LanguageTag.defaultTag
+        try await db.write { tx in
+            let verification = EmailVerification(context: context, applicationName: applicationName, language: language)
+            try await verification.afterSignUp(address, accountId: account.id!, store: account.store, on: tx, now: now)
+        }
+        context.mailWakeUp()
+    }
+
     private func sendLink(to email: EmailAddress, accountId: UUID, store: String, on tx: any Database, now: Date) async throws {
         let token = try await Self.links.issue(
             ["account_id": accountId, "store": store, "email": email.value, "email_key": email.normalized], lifetime: Self.lifetime,
@@ -110,6 +137,8 @@ struct EmailVerification: Sendable {
     static func verify(token: String, on db: any Database, now: Date) async throws -> Link {
         try await db.write { tx in
             let link = try await links.claim(token: token, on: tx, now: now, otherwise: superseded)
+            // The account's other links (sent again, or at sign-up) have nothing left to do.
+            try await links.retireAll(accountId: link.account_id, on: tx, now: now)
             struct Account: Decodable {
                 var email: String?
                 var pending_email: String?

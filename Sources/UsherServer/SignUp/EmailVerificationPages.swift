@@ -40,11 +40,32 @@ struct EmailVerificationPages: RouteCollection {
             req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
         }
         let t = req.pageLanguage.strings
-        return Pages.render(
-            "page/email-verified",
-            EmailVerificationPage(
-                title: t.verification.verifiedTitle, lang: req.pageLanguage.rawValue, t: t,
-                lead: PageStrings.fill(t.verification.verifiedLead, ["email": link.email]), email: link.email), request: req)
+        var page = EmailVerificationPage(
+            title: t.verification.verifiedTitle, lang: req.pageLanguage.rawValue, t: t,
+            lead: PageStrings.fill(t.verification.verifiedLead, ["email": link.email]), email: link.email)
+        if let next = try await Self.application(of: link.account_id, request: req) {
+            page.lead = PageStrings.fill(t.verification.verifiedContinueLead, ["email": link.email, "app": next.name])
+            page.continueLabel = PageStrings.fill(t.common.continueTo, ["app": next.name])
+            page.continueURL = RedirectURI.appending([("iss", req.usher.config.issuer)], to: next.loginURL)
+        }
+        return Pages.render("page/email-verified", page, request: req)
+    }
+
+    /// Where the customer goes on from a verified address: the application this browser is
+    /// signed in to (its session's client), else the one the account was invited to — through
+    /// its login URL, so the application starts its sign-in as it always does and, with this
+    /// browser's session, gets its code without asking again. Nil when it has no login URL.
+    static func application(of accountId: UUID, request req: Request) async throws -> (name: String, loginURL: String)? {
+        var clientId: String?
+        if let session = try await CustomerSession.current(req), session.accountId == accountId { clientId = session.clientId }
+        if clientId == nil, let account = try await AccountModel.find(accountId, on: req.db), let invitationId = account.invitationId {
+            clientId = try await InvitationModel.find(invitationId, on: req.db)?.clientId
+        }
+        guard let clientId, let client = try await OIDCClientModel.find(clientId, on: req.db),
+            let loginURL = client.loginURL, !loginURL.isEmpty,
+            let application = try await ApplicationModel.find(client.applicationId, on: req.db)
+        else { return nil }
+        return (application.name, loginURL)
     }
 
     /// Binds the form's CSRF token to this link as well as to the browser.
@@ -70,11 +91,12 @@ enum EmailVerificationTemplates {
         {{<page_layout}}{{$body}}
         <h1>{{title}}</h1>
         <p class="lead" id="verified-detail">{{lead}}</p>
+        {{#continueURL}}<p class="way-on"><a class="button" href="{{continueURL}}" id="way-on">{{continueLabel}}</a></p>{{/continueURL}}
         {{/body}}{{/page_layout}}
         """
 
     static var all: [String: String] {
-        ["page/email-verify": verifyPage, "page/email-verified": verifiedPage]
+        ["page/email-verify": verifyPage, "page/email-verified": verifiedPage, "page/email-confirm-first": confirmFirstPage]
     }
 }
 
@@ -88,4 +110,7 @@ struct EmailVerificationPage: PageContext {
     var email: String
     var token: String?
     var csrf: String?
+    /// The way on from a verified address: the application's login URL, and its label.
+    var continueURL: String?
+    var continueLabel: String?
 }

@@ -54,7 +54,7 @@ struct SignInPages: RouteCollection {
                 req, flow: flow, email: email, error: req.pageLanguage.strings.signIn.wrongCredentials, status: .unauthorized)
         }
         try await SignInAttempts.release(limiter, reservations, on: req.db)
-        try await EmailVerificationGate.check(clientId: flow.clientId, accountId: account.id!, on: req.db)
+        try await EmailVerificationGate.check(req, clientId: flow.clientId, accountId: account.id!)
         let now = Date()
         let newHash = rehash
         let (token, code) = try await req.db.write { tx in

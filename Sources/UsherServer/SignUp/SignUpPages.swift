@@ -124,7 +124,7 @@ struct SignUpPages: RouteCollection {
             acceptedAt: Date())
         // The account exists and its verification email is queued; the application waits for it.
         do {
-            try await EmailVerificationGate.check(clientId: flow.clientId, accountId: accepted.accountId, on: req.db)
+            try await EmailVerificationGate.check(req, clientId: flow.clientId, accountId: accepted.accountId)
         } catch {
             try await SignUpSubmissions.complete(req, flowId: flow.id!, outcome: outcome)
             throw error

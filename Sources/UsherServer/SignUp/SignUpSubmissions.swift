@@ -111,7 +111,7 @@ enum SignUpSubmissions {
             return acceptedPage(req, outcome)
         }
         // The same gate as the first submission: an address still to confirm gets its page again.
-        try await EmailVerificationGate.check(clientId: outcome.clientId, accountId: outcome.accountId, on: req.db)
+        try await EmailVerificationGate.check(req, clientId: outcome.clientId, accountId: outcome.accountId)
         // No new session: the first submission's may have reached the browser, and its token
         // is not kept anywhere to give again. The application is signed in either way.
         let code = try await req.db.write { tx in

@@ -65,7 +65,13 @@ extension PageStrings {
             confirmTitle: "Confirm your email address",
             confirmLead: "Confirm that {email} is your email address, to use it for your account.",
             confirmButton: "Confirm email address", verifiedTitle: "Your email address is verified",
-            verifiedLead: "{email} is now your account's email address. You can close this page."),
+            verifiedLead: "{email} is now your account's email address. You can close this page.",
+            verifiedContinueLead: "{email} is now your account's email address. You can go on to {app}.",
+            firstTitle: "Confirm your email address first",
+            firstLead:
+                "{app} needs a confirmed email address. We have sent a link to your address; open it, then sign in again. If you cannot find the email, check your spam folder.",
+            resendButton: "Send the link again",
+            resent: "We sent you a new link. An earlier one works too, until one of them is used."),
         account: Account(
             title: "Your account", notVerified: "not verified yet", profile: "Profile", saveProfile: "Save profile",
             emailHeading: "Email address", pendingEmail: "Waiting for you to confirm {email}: open the link we sent there.",

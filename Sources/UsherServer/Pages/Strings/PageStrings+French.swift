@@ -71,7 +71,13 @@ extension PageStrings {
             confirmTitle: "Confirmer votre adresse e-mail",
             confirmLead: "Confirmez que {email} est bien votre adresse e-mail, pour l’utiliser avec votre compte.",
             confirmButton: "Confirmer l’adresse e-mail", verifiedTitle: "Votre adresse e-mail est vérifiée",
-            verifiedLead: "{email} est désormais l’adresse e-mail de votre compte. Vous pouvez fermer cette page."),
+            verifiedLead: "{email} est désormais l’adresse e-mail de votre compte. Vous pouvez fermer cette page.",
+            verifiedContinueLead: "{email} est désormais l’adresse e-mail de votre compte. Vous pouvez continuer vers {app}.",
+            firstTitle: "Confirmez d’abord votre adresse e-mail",
+            firstLead:
+                "{app} a besoin d’une adresse e-mail confirmée. Nous vous avons envoyé un lien ; ouvrez-le, puis reconnectez-vous. Si vous ne trouvez pas l’e-mail, regardez dans vos courriers indésirables.",
+            resendButton: "Renvoyer le lien",
+            resent: "Nous vous avons envoyé un nouveau lien. Un lien précédent fonctionne aussi, jusqu’à ce que l’un d’eux soit utilisé."),
         account: Account(
             title: "Votre compte", notVerified: "pas encore vérifiée", profile: "Profil", saveProfile: "Enregistrer le profil",
             emailHeading: "Adresse e-mail",

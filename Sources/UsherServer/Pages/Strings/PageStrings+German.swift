@@ -66,7 +66,13 @@ extension PageStrings {
             confirmTitle: "E-Mail-Adresse bestätigen",
             confirmLead: "Bestätigen Sie, dass {email} Ihre E-Mail-Adresse ist, um sie für Ihr Konto zu verwenden.",
             confirmButton: "E-Mail-Adresse bestätigen", verifiedTitle: "Ihre E-Mail-Adresse ist bestätigt",
-            verifiedLead: "{email} ist jetzt die E-Mail-Adresse Ihres Kontos. Sie können diese Seite schließen."),
+            verifiedLead: "{email} ist jetzt die E-Mail-Adresse Ihres Kontos. Sie können diese Seite schließen.",
+            verifiedContinueLead: "{email} ist jetzt die E-Mail-Adresse Ihres Kontos. Sie können jetzt mit {app} fortfahren.",
+            firstTitle: "Bestätigen Sie zuerst Ihre E-Mail-Adresse",
+            firstLead:
+                "{app} braucht eine bestätigte E-Mail-Adresse. Wir haben Ihnen einen Link geschickt; öffnen Sie ihn und melden Sie sich dann erneut an. Wenn Sie die E-Mail nicht finden, sehen Sie im Spam-Ordner nach.",
+            resendButton: "Link erneut senden",
+            resent: "Wir haben Ihnen einen neuen Link geschickt. Ein früherer funktioniert ebenfalls, bis einer davon benutzt wurde."),
         account: Account(
             title: "Ihr Konto", notVerified: "noch nicht bestätigt", profile: "Profil", saveProfile: "Profil speichern",
             emailHeading: "E-Mail-Adresse",

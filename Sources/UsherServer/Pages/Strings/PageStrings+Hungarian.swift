@@ -63,7 +63,13 @@ extension PageStrings {
             confirmTitle: "E-mail-cím megerősítése",
             confirmLead: "Erősítse meg, hogy a(z) {email} az Ön e-mail-címe, hogy a fiókjához használhassa.",
             confirmButton: "E-mail-cím megerősítése", verifiedTitle: "Az e-mail-címe megerősítve",
-            verifiedLead: "A(z) {email} mostantól a fiókja e-mail-címe. Bezárhatja ezt az oldalt."),
+            verifiedLead: "A(z) {email} mostantól a fiókja e-mail-címe. Bezárhatja ezt az oldalt.",
+            verifiedContinueLead: "A(z) {email} mostantól a fiókja e-mail-címe. Továbbléphet ide: {app}.",
+            firstTitle: "Először erősítse meg az e-mail-címét",
+            firstLead:
+                "A(z) {app} megerősített e-mail-címet kér. Küldtünk Önnek egy hivatkozást; nyissa meg, majd jelentkezzen be újra. Ha nem találja az e-mailt, nézze meg a levélszemét mappát.",
+            resendButton: "Hivatkozás újraküldése",
+            resent: "Új hivatkozást küldtünk. A korábbi is működik, amíg valamelyiküket fel nem használják."),
         account: Account(
             title: "Az Ön fiókja", notVerified: "még nincs megerősítve", profile: "Profil", saveProfile: "Profil mentése",
             emailHeading: "E-mail-cím", pendingEmail: "Várjuk, hogy megerősítse ezt: {email}. Nyissa meg az oda küldött hivatkozást.",

@@ -68,7 +68,13 @@ extension PageStrings {
             confirmTitle: "Confirma tu dirección de correo",
             confirmLead: "Confirma que {email} es tu dirección de correo, para usarla en tu cuenta.",
             confirmButton: "Confirmar dirección de correo", verifiedTitle: "Tu dirección de correo está verificada",
-            verifiedLead: "{email} es ahora la dirección de correo de tu cuenta. Puedes cerrar esta página."),
+            verifiedLead: "{email} es ahora la dirección de correo de tu cuenta. Puedes cerrar esta página.",
+            verifiedContinueLead: "{email} es ahora la dirección de correo de tu cuenta. Puedes continuar a {app}.",
+            firstTitle: "Confirma primero tu dirección de correo",
+            firstLead:
+                "{app} necesita una dirección de correo confirmada. Te hemos enviado un enlace; ábrelo y vuelve a iniciar sesión. Si no encuentras el correo, revisa la carpeta de spam.",
+            resendButton: "Enviar el enlace de nuevo",
+            resent: "Te hemos enviado un enlace nuevo. Uno anterior también funciona, hasta que se use uno de ellos."),
         account: Account(
             title: "Tu cuenta", notVerified: "sin verificar", profile: "Perfil", saveProfile: "Guardar perfil",
             emailHeading: "Dirección de correo", pendingEmail: "Esperando a que confirmes {email}: abre el enlace que te enviamos allí.",
