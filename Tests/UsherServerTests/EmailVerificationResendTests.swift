@@ -164,4 +164,30 @@ import Vapor
             #expect(verified.body.contains("You can close this page") && !verified.body.contains(#"id="way-on""#))
         }
     }
+
+    /// A password reset asked from an application's sign-in does not slip past the gate: an
+    /// unverified account gets the done page (its link leads to the application's sign-in,
+    /// where the confirm-first page waits), not a code.
+    @Test(arguments: TestDatabase.available)
+    func aPasswordResetGetsNoCodeForAnUnverifiedAccount(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let c = try await SelfServiceCustomer.make(t)
+            try await t.app.db.sql.raw("UPDATE self_service_policies SET require_verified_email = \(bind: true)").run()
+            try await t.app.db.sql.raw("UPDATE accounts SET email_verified = \(bind: false)").run()
+            var browser = Browser()
+            let (flow, _) = try await c.openSignIn(&browser)
+            #expect(try await c.forgot(c.email, browser: &browser, flow: flow).status == .ok)
+            let token = try c.linkToken(try #require(try await c.emails().last), path: "/password/reset")
+            let page = try await t.send(.GET, "/password/reset?token=\(token)", headers: browser.header)
+            let password = "another long password 42"
+            let done = try await t.send(
+                .POST, "/password/reset", headers: browser.header,
+                form: flows.query([
+                    ("token", token), ("csrf", try c.csrf(page)), ("password", password), ("passwordConfirmation", password),
+                ]))
+            #expect(done.status == .ok, "\(done.status) \(done.body)")
+            #expect(flows.param(done, "code") == nil)
+            #expect(done.body.contains("Your password is changed"))
+        }
+    }
 }

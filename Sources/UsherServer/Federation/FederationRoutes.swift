@@ -153,6 +153,9 @@ struct FederationRoutes: RouteCollection {
                 status: 409, errorKey: .federationAlreadyLinked, title: "This \(provider.name) account is already in use",
                 detail: "Another account already signs in with this \(provider.name) identity.")
         }
+        // As after a password sign-up: an address the upstream provider did not vouch for waits
+        // for confirmation where the policy says so (EmailVerificationGate).
+        try await EmailVerificationGate.check(req, clientId: flow.clientId, accountId: accepted.accountId)
         let response = AuthorizationCodes.redirect(
             code: accepted.code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
         CustomerSession.setCookie(accepted.sessionToken, request: req, response: response)
@@ -173,6 +176,8 @@ struct FederationRoutes: RouteCollection {
                     "There is no account here that signs in with this \(provider.name) identity. If you were invited, open the link in your invitation email to create one."
             )
         }
+        // The same gate as a password sign-in (issue 23: requireVerifiedEmail).
+        try await EmailVerificationGate.check(req, clientId: flow.clientId, accountId: account.id!)
         let now = Date()
         let (token, code) = try await req.db.write { tx in
             let (token, session) = try await CustomerSession.start(

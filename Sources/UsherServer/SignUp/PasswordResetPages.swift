@@ -125,7 +125,13 @@ struct PasswordResetPages: RouteCollection {
         }
         let hash = try await req.usher.passwords.hash(password)
         // The sign-in flow the customer asked from, if it is still open in this browser: the reset ends there.
-        let flow: LoginFlowModel? = if let id = link.flow_id { try? await LoginFlows.find(id, request: req) } else { nil }
+        var flow: LoginFlowModel? = if let id = link.flow_id { try? await LoginFlows.find(id, request: req) } else { nil }
+        // An application that wants a verified address gets no code for an unverified one from a
+        // reset either: the done page's link leads to its sign-in, where the gate's page waits.
+        if let open = flow, (try? await EmailVerificationGate.check(clientId: open.clientId, accountId: link.account_id, on: req.db)) == nil
+        {
+            flow = nil
+        }
         let outcome = try await PasswordReset.reset(token: token, passwordHash: hash, flow: flow, on: req.db, now: Date())
         req.logger.info("Password reset", metadata: ["account": .string(link.account_id.idString)])
         let response: Response
