@@ -102,6 +102,15 @@ def test_require_verified_email_from_sign_up_to_the_application(browser, world):
     assert "Confirm your email address first" in browser.page_source
     assert "signed-in" not in browser.page_source
     shot(browser, "26-confirm-email-first")
+    from accessibility import assert_accessible
+    assert_accessible(browser, "the confirm-first page")
+    # At 320 px wide it fits without scrolling sideways (no reload: the page answered a POST).
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 320, "height": 900, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        assert browser.execute_script("return window.innerWidth") == 320
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 320
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
     # The verification email, through the SMTP server.
     [first] = wait_for(lambda: smtp.to("una.home@example.com"))
@@ -131,6 +140,7 @@ def test_require_verified_email_from_sign_up_to_the_application(browser, world):
 
     # The verified page leads on to the application (its login URL); signed in there, the ID
     # token says the address is verified.
+    assert_accessible(browser, "the verified page with its way on")
     follow(browser, browser.find_element(By.ID, "way-on"))
     browser.find_element(By.ID, "email").send_keys("una.home@example.com")
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
