@@ -190,4 +190,21 @@ import Vapor
             #expect(done.body.contains("Your password is changed"))
         }
     }
+
+    /// The page and the email speak the account's language.
+    @Test(arguments: TestDatabase.available)
+    func theResentLinkAndItsPageSpeakTheAccountsLanguage(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token, name: "Strict", policy: Self.strict)
+            let invitee = try await mismatch.signUp(t, f, invited: "dora@example.com", chosen: "dora.home@example.com")
+            try await t.app.db.sql.raw("UPDATE accounts SET locale = 'de-DE' WHERE pending_email = 'dora.home@example.com'").run()
+            let again = try await resend(t, invitee.browser, try Form(invitee.reply.body))
+            #expect(again.status == .ok)
+            #expect(again.body.contains(#"lang="de-DE""#) && again.body.contains("Link erneut senden"))
+            #expect(again.body.contains("Wir haben Ihnen einen neuen Link geschickt"))
+            let sent = try await mismatch.emails(t, to: "dora.home@example.com")
+            #expect(sent.last?.subject == "Bestätigen Sie Ihre E-Mail-Adresse für Strict")
+        }
+    }
 }
