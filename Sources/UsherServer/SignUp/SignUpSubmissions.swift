@@ -66,9 +66,13 @@ enum SignUpSubmissions {
             } catch let error as UsherError where error.errorKey == .idempotencyKeyReused || error.errorKey == .idempotencyInProgress {
                 // Another submission of this form (the same or, after Back, an edited one): once it
                 // is accepted, this one shows where it went.
-                if let outcome = try await outcome(req, flowId: flowId) { return .accepted(outcome) }
-                guard clock.now < deadline else { throw error }
-                try await Task.sleep(for: .milliseconds(100))
+                // The wait only reads, so it never queues for SQLite's one writer ahead of the
+                // submission it waits for.
+                repeat {
+                    if let outcome = try await outcome(req, flowId: flowId) { return .accepted(outcome) }
+                    guard clock.now < deadline else { throw error }
+                    try await Task.sleep(for: .milliseconds(100))
+                } while try await records.isRunning(scope: scope, key: key)
             }
         }
     }
