@@ -322,12 +322,32 @@ def bulk_figure(label, database_url, sink_port, maildir, rows):
     row(f"  same job, rows/s until its last email reached the sink", rows / delivered, single, "", "/s")
 
 
+def webhooks_figure(label, env, count):
+    """bench/webhooks.py on this run's binary: invitations created by 16 clients, each delivered
+    to a local receiver that verifies its signature; deliveries/s beside the invitation rate they
+    follow, and the delay from commit to delivery."""
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "webhooks.py"), "--count", str(count)], capture_output=True, text=True,
+                         env=dict(env, USHER_BENCH_BINARY=str(BIN)), timeout=DELIVERY_DEADLINE)
+    created = re.search(r"= (\d+)/s \(", out.stdout)
+    delivered = re.search(r"webhook deliveries: (\d+) verified.*= (\d+)/s; duplicates: (\d+)", out.stdout)
+    delay = re.search(r"p50 (\d+) ms, p99 (\d+) ms", out.stdout)
+    if out.returncode != 0 or not (created and delivered and delay):
+        FAILURES.append(f"webhooks {label}: bench/webhooks.py failed:\n{out.stdout}{out.stderr[-2000:]}")
+        return
+    if int(delivered.group(1)) != count or int(delivered.group(3)) != 0:
+        FAILURES.append(f"webhooks {label}: {delivered.group(1)} of {count} events delivered, {delivered.group(3)} twice")
+    row(f"webhook deliveries/s under invitation load, {label}", float(delivered.group(2)), float(created.group(1)),
+        "keeps up: ratio ≈ 1; bound: invitations/s of the same run", "/s")
+    row(f"  commit → delivery p50, {label}", float(delay.group(1)), None, "", "ms")
+    row(f"  commit → delivery p99, {label}", float(delay.group(2)), None, "", "ms")
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
     ap.add_argument("--smoke", action="store_true")
-    ap.add_argument("--only", default="invitations,signups,oauth,list,email,bulk",
-                    help="comma-separated figures to run: invitations, signups, oauth, list, email, bulk")
+    ap.add_argument("--only", default="invitations,signups,oauth,list,email,bulk,webhooks",
+                    help="comma-separated figures to run: invitations, signups, oauth, list, email, bulk, webhooks")
     ARGS = ap.parse_args()
     ARGS.duration = 2 if ARGS.smoke else 10
     assert BIN.exists(), f"{BIN} is missing: bench/run builds it (swift build -c release)"
@@ -451,6 +471,13 @@ def main():
                 bulk_figure("PostgreSQL", PG + ("&" if "?" in PG else "?") + f"schema=bench_{uuid.uuid4().hex[:8]}", sink_port, maildir, n)
         finally:
             sink.kill()
+
+    # 7. Webhook deliveries under invitation load, on both databases (bench/webhooks.py, issue 18).
+    if want("webhooks"):
+        n = 200 if ARGS.smoke else 3000
+        webhooks_figure("SQLite", {k: v for k, v in os.environ.items() if k != "USHER_TEST_POSTGRES_URL"}, n)
+        if PG:
+            webhooks_figure("PostgreSQL", dict(os.environ), n)
 
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
