@@ -88,4 +88,28 @@ import Vapor
             #expect(Set(rows.compactMap { $0["invitationId"] as? String }).count == 6)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func aRowRefusedAfterItWroteIsUndoneAloneInsideItsBatch(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let f = try await t.oidcApplication(token: token)
+            let emails = (1...5).map { "late\($0)@example.com" }
+            let jobId = try await submit(t, f, emails: emails)
+            var worker = BulkInvitationWorker(db: t.app.db, context: t.app.usher, batchSize: 5)
+            // Row 2 wrote its invitation, email, audit record and event, then a rule refuses it.
+            worker.afterWritingRow = { row in
+                if row == 2 { throw UsherError(status: 422, errorKey: .requestInvalid, title: "Refused late", detail: "test") }
+            }
+            try await worker.runOnce()
+            let job = try await t.send(.GET, "\(Self.bulk)/\(jobId)", token: token)
+            #expect(job["status"] as? String == "DONE")
+            #expect(job["created"] as? Int == 4 && job["errors"] as? Int == 1, "\(job.body)")
+            for (i, email) in emails.enumerated() { #expect(try await invitations(t, email: email) == (i == 1 ? 0 : 1)) }
+            #expect(try await t.count("outbox") == 4)
+            let created = try await t.app.db.sql.raw("SELECT COUNT(*) AS n FROM events WHERE type = 'invitation.created'").first()?
+                .decode(column: "n", as: Int.self)
+            #expect(created == 4)
+        }
+    }
 }

@@ -8,13 +8,15 @@ import UsherCore
 ///
 /// Rows go in batches of `batchSize`, one transaction per batch: each row is drafted first
 /// (`InvitationService.draft`, the reads and the rules that need no transaction), then the
-/// batch's transaction writes each row (`InvitationService.write`) with its result. A row the
-/// rules refuse throws before it writes anything, so its refusal is recorded and the others go
-/// on. A row's result is written only if it has none yet, in the transaction that creates its
-/// invitation: a row is never created twice, even by two workers on one job, and a job cut off
-/// mid-batch loses the whole batch's transaction and resumes where the last commit left it.
-/// Anything else (another worker on the same rows, an invitation created for the same email at
-/// the same moment, a lost connection) rolls the batch back and runs its rows one by one.
+/// batch's transaction writes each row (`InvitationService.write`) with its result, each row in
+/// its own savepoint: a row the rules refuse is rolled back to its savepoint, its refusal is
+/// recorded and the others go on. A row's result is written only if it has none yet, in the
+/// transaction that creates its invitation: a row is never created twice, even by two workers
+/// on one job, and a job cut off mid-batch loses the whole batch's transaction and resumes
+/// where the last commit left it.
+/// A row another worker finished meanwhile is left as that worker left it. Anything else (an
+/// invitation created for the same email at the same moment, a lost connection) rolls the
+/// batch back and runs its rows one by one.
 struct BulkInvitationWorker: Sendable {
     let db: any Database
     let context: UsherContext
@@ -32,6 +34,9 @@ struct BulkInvitationWorker: Sendable {
     static let defaultEmailPace: Double = 100
     /// Runs between drafting a batch and writing it: tests stand for another worker there.
     var beforeWritingBatch: (@Sendable () async throws -> Void)?
+    /// Runs inside a batch right after a row (its number) wrote its invitation: tests stand for
+    /// a rule that refuses it late there.
+    var afterWritingRow: (@Sendable (Int) async throws -> Void)?
 
     init(db: any Database, context: UsherContext, batchSize: Int = 100, now: @escaping @Sendable () -> Date = { Date() }) {
         self.db = db
@@ -140,15 +145,22 @@ struct BulkInvitationWorker: Sendable {
         do {
             try await db.write { tx in
                 for (row, error) in toRefuse { try await Self.recordRefusal(error, row: row.id, on: tx.sql, alreadyDone: true) }
+                // Each row in its own savepoint: whatever a refused row wrote is undone without
+                // touching the rows before it (SPEC: each row is its own transaction).
                 for (row, draft) in toWrite {
+                    try await tx.sql.raw("SAVEPOINT bulk_row").run()
                     do {
                         try await service.write(draft, on: tx)
+                        try await afterWritingRow?(row.row_no)
+                        try await Self.recordCreated(row.id, invitationId: draft.invitation.id!, on: tx.sql)
                     } catch let error as UsherError {
-                        // Thrown by a rule before the row wrote anything: the transaction goes on.
-                        try await Self.recordRefusal(error, row: row.id, on: tx.sql, alreadyDone: true)
-                        continue
+                        try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
+                        try await Self.recordRefusal(error, row: row.id, on: tx.sql, alreadyDone: false)
+                    } catch is AlreadyDone {
+                        // Another worker gave this row its result meanwhile: it stays as that one left it.
+                        try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
                     }
-                    try await Self.recordCreated(row.id, invitationId: draft.invitation.id!, on: tx.sql)
+                    try await tx.sql.raw("RELEASE SAVEPOINT bulk_row").run()
                 }
             }
             context.mailWakeUp()
