@@ -43,6 +43,9 @@ public struct UsherConfiguration: Sendable {
     public var smtpMaxPerSecond: Double?
     /// Whether `serve` runs the email worker (tests drive it by hand).
     public var runMailWorker = true
+    /// PostgreSQL connections per event loop (one loop per core). Tests, which run many servers
+    /// at once against one PostgreSQL, take fewer.
+    public var postgresConnectionsPerEventLoop = 8
     /// How often the invitation lifecycle sweep runs: reminders and expiry (USHER_LIFECYCLE_INTERVAL_SECONDS).
     public var lifecycleInterval: TimeInterval = 60
     /// How long a password reset link works (USHER_PASSWORD_RESET_MINUTES, 30 by default).

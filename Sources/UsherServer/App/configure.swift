@@ -34,8 +34,11 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
             throw UsherConfiguration.Error(variable: "USHER_DATABASE_URL", problem: "is not a PostgreSQL URL Usher can use: \(error)")
         }
         app.databases.use(
-            .postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(10))
-                .redactingBoundValues, as: .psql)
+            .postgres(
+                configuration: configuration, maxConnectionsPerEventLoop: config.postgresConnectionsPerEventLoop,
+                connectionPoolTimeout: .seconds(10)
+            )
+            .redactingBoundValues, as: .psql)
         if let schema {
             do {
                 try await app.db.sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()

@@ -59,6 +59,9 @@ final class TestApp: @unchecked Sendable {
         config.runMailWorker = false
         // Light Argon2id parameters: the tests check behaviour, not the cost.
         config.passwordHash = "m=1024,t=1,p=1"
+        // Dozens of these servers run at once against one PostgreSQL (max_connections in
+        // scripts/with-postgres): a small pool each keeps the sum under it.
+        config.postgresConnectionsPerEventLoop = 3
         adjust(&config)
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
