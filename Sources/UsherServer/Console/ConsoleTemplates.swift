@@ -12,6 +12,7 @@ enum ConsoleTemplates {
         nav.top .who form { margin:0; }
         nav.top .who button { margin:0; padding:4px 10px; }
         main.wide { overflow-x:auto; overflow-wrap:break-word; position:relative; }
+        th { overflow-wrap:normal; }
         textarea { width:100%; padding:10px 12px; border:1px solid #bcccdc; border-radius:6px; font:inherit; }
         fieldset { border:1px solid var(--line); border-radius:8px; margin:16px 0 0; padding:4px 16px 12px; }
         .visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
