@@ -66,15 +66,16 @@ struct AccountPageRoutes: RouteCollection {
     }
 
     func email(_ req: Request) async throws -> Response {
-        try await act(req, notice: .emailChangeSent) { service, account, _, form in
+        try await act(req, notice: .emailChangeSent) { service, account, session, form in
             try await service.requestEmailChange(
-                account, to: form["email"] ?? "", current: form["currentPassword"], clientAddress: req.clientAddress, now: Date())
+                account, session: session, to: form["email"] ?? "", current: form["currentPassword"], clientAddress: req.clientAddress,
+                now: Date())
         }
     }
 
     func verification(_ req: Request) async throws -> Response {
-        try await act(req, notice: .verificationSent) { service, account, _, _ in
-            try await service.resendVerification(account, now: Date())
+        try await act(req, notice: .verificationSent) { service, account, session, _ in
+            try await service.resendVerification(account, session: session, now: Date())
         }
     }
 

@@ -100,7 +100,9 @@ struct AccountSelfService {
     /// The new address becomes the account's email only when its owner follows the link sent to
     /// it (EmailVerification); the old address is told. Security: a taken address is handled as at
     /// sign-up — its owner is told instead — so the answer never says whether it has an account.
-    func requestEmailChange(_ account: AccountModel, to raw: String, current: String?, clientAddress: String, now: Date) async throws {
+    func requestEmailChange(
+        _ account: AccountModel, session: CustomerSession, to raw: String, current: String?, clientAddress: String, now: Date
+    ) async throws {
         guard let email = EmailAddress(raw.trimmingCharacters(in: .whitespaces)) else {
             throw UsherError.validation([FieldError("email", "is not a valid email address")])
         }
@@ -109,7 +111,7 @@ struct AccountSelfService {
         }
         try await confirmPassword(account, current, clientAddress: clientAddress)
         try await context.rateLimiter.hit(RateLimiter.accountEmailsPerAccount, key: account.id!.idString, on: db, now: now)
-        let applicationName = account.store
+        let applicationName = try await Self.applicationName(of: session, on: db)
         let old = account.email
         let language = try await PageLanguage.tag(of: account, on: db) ?? LanguageTag.defaultTag
         try await db.write { tx in
@@ -129,8 +131,17 @@ struct AccountSelfService {
     }
 
     /// Sends the verification link again (EmailVerification.sendAgain).
-    func resendVerification(_ account: AccountModel, now: Date) async throws {
-        try await EmailVerification.sendAgain(account, applicationName: account.store, context: context, on: db, now: now)
+    func resendVerification(_ account: AccountModel, session: CustomerSession, now: Date) async throws {
+        let applicationName = try await Self.applicationName(of: session, on: db)
+        try await EmailVerification.sendAgain(account, applicationName: applicationName, context: context, on: db, now: now)
+    }
+
+    /// The application the account page's emails name: the one the session was started for.
+    /// Nil when it was started for none — then the emails speak of "your account", because the
+    /// identity store's name is no application's.
+    static func applicationName(of session: CustomerSession, on db: any Database) async throws -> String? {
+        guard let clientId = session.clientId, let client = try await OIDCClientModel.find(clientId, on: db) else { return nil }
+        return try await ApplicationModel.find(client.applicationId, on: db)?.name
     }
 
     /// The address waiting for its verification link, if any (`accounts.pending_email`).

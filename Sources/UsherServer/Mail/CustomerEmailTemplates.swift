@@ -8,9 +8,9 @@ enum CustomerEmailTemplates {
     static let button =
         "background:#2457d6;color:#ffffff;text-decoration:none;padding:12px 24px;border-radius:6px;font-weight:600;display:inline-block;"
 
-    /// Plain text and subjects are not HTML: their variables go in unescaped (`{{{…}}}`).
+    /// Plain text and subjects are not HTML: their variables go in unescaped (`{{{…}}}`); sections stay.
     private static func text(_ s: String) -> String {
-        s.replacingOccurrences(of: "{{", with: "{{{").replacingOccurrences(of: "}}", with: "}}}")
+        s.replacing(/\{\{(\w+)\}\}/) { "{{{\($0.1)}}}" }
     }
 
     /// The words are ours, not a visitor's, but `<`, `&` and quotes are still escaped for HTML.
@@ -38,6 +38,13 @@ enum CustomerEmailTemplates {
         "<p style=\"font-size:\(size)px;color:\(size == 14 ? "#52606d" : "#7b8794");\">\(html(s))</p>\n"
     }
 
+    /// `named` when the email names an application, else `neutral` (an account page whose
+    /// session was started for no application: nothing to name, and the store's name is no
+    /// application's).
+    private static func either(_ named: String, _ neutral: String) -> String {
+        "{{#applicationName}}\(named){{/applicationName}}{{^applicationName}}\(neutral){{/applicationName}}"
+    }
+
     static func templates(_ language: PageLanguage) -> [String: String] {
         let e = language.strings.emails
         let tag = language.rawValue
@@ -45,22 +52,28 @@ enum CustomerEmailTemplates {
         var result: [String: String] = [:]
         result.merge(
             email(
-                "email/email-verification.\(tag)", subject: e.verificationSubject,
-                text: [e.greeting, text(e.verificationLead) + "\n{{{link}}}", e.verificationExpiry, e.verificationIgnore],
-                html: hello + "<p>\(html(e.verificationLead))</p>\n" + linkBlock(e, action: e.verificationAction)
+                "email/email-verification.\(tag)", subject: either(e.verificationSubject, e.verificationSubjectNeutral),
+                text: [
+                    e.greeting, either(text(e.verificationLead), e.verificationLeadNeutral) + "\n{{{link}}}", e.verificationExpiry,
+                    e.verificationIgnore,
+                ],
+                html: hello + "<p>\(either(html(e.verificationLead), html(e.verificationLeadNeutral)))</p>\n"
+                    + linkBlock(e, action: e.verificationAction)
                     + muted(e.verificationExpiry) + muted(e.verificationIgnore, size: 13))
         ) { a, _ in a }
         result.merge(
             email(
-                "email/account-exists.\(tag)", subject: e.accountExistsSubject,
-                text: [e.greeting, text(e.accountExistsLead), e.accountExistsFooter],
-                html: hello + "<p>\(html(e.accountExistsLead))</p>\n" + muted(e.accountExistsFooter, size: 13))
+                "email/account-exists.\(tag)", subject: either(e.accountExistsSubject, e.accountExistsSubjectNeutral),
+                text: [e.greeting, either(text(e.accountExistsLead), e.accountExistsLeadNeutral), e.accountExistsFooter],
+                html: hello + "<p>\(either(html(e.accountExistsLead), html(e.accountExistsLeadNeutral)))</p>\n"
+                    + muted(e.accountExistsFooter, size: 13))
         ) { a, _ in a }
         result.merge(
             email(
-                "email/email-change-notice.\(tag)", subject: e.emailChangeSubject,
-                text: [e.greeting, text(e.emailChangeLead), e.emailChangeFooter],
-                html: hello + "<p>\(html(e.emailChangeLead))</p>\n" + muted(e.emailChangeFooter, size: 13))
+                "email/email-change-notice.\(tag)", subject: either(e.emailChangeSubject, e.emailChangeSubjectNeutral),
+                text: [e.greeting, either(text(e.emailChangeLead), text(e.emailChangeLeadNeutral)), e.emailChangeFooter],
+                html: hello + "<p>\(either(html(e.emailChangeLead), html(e.emailChangeLeadNeutral)))</p>\n"
+                    + muted(e.emailChangeFooter, size: 13))
         ) { a, _ in a }
         result.merge(
             email(

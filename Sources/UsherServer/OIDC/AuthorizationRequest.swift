@@ -160,11 +160,7 @@ enum LoginFlows {
             let browser = request.cookies[BrowserCookies.browser]?.string,
             SecretToken.constantTimeEquals(flow.browserHash, SecretToken.hash(browser))
         else {
-            throw UsherError(
-                status: 400, errorKey: .flowExpired, title: "This page has expired",
-                detail:
-                    "This sign-in page is no longer valid (it was open too long, or was opened in another browser). Go back to the application and start again, or open the invitation link again."
-            )
+            throw PageRefusal.signInPageExpired.error
         }
         return flow
     }

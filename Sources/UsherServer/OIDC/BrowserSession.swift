@@ -36,13 +36,7 @@ enum BrowserCookies {
     static func checkCSRF(_ request: Request, flowId: String, presented: String?) throws {
         guard let presented, request.cookies[browser] != nil,
             request.usher.secrets.verify("csrf", flowId + "|" + (request.cookies[browser]?.string ?? ""), mac: presented)
-        else {
-            throw UsherError(
-                status: 403, errorKey: .csrfInvalid, title: "This form has expired",
-                detail:
-                    "The form could not be verified (it may have been open too long, or cookies are blocked). Go back to the application and start again."
-            )
-        }
+        else { throw PageRefusal.formExpired.error }
     }
 }
 

@@ -159,6 +159,36 @@ struct PageStrings: Sendable {
         var identityUnlinked: String
     }
 
+    /// The dead ends of the emailed links (password reset, email verification): the title says
+    /// which dead end, the detail what to do; each says nothing was changed (SPEC rule 12).
+    struct LinkRefusals: Sendable {
+        var unknownTitle: String
+        var usedTitle: String
+        var expiredTitle: String
+        var resetUnknown: String
+        var resetUsed: String
+        var resetExpired: String
+        var verificationUnknown: String
+        var verificationUsed: String
+        var verificationExpired: String
+        var supersededTitle: String
+        var superseded: String
+        var addressTakenTitle: String
+        var addressTaken: String
+    }
+
+    /// A form or page that waited too long, and a rate limit.
+    struct Interruptions: Sendable {
+        var formExpiredTitle: String
+        var formExpired: String
+        var pageExpiredTitle: String
+        var signInPageExpired: String
+        var confirmPageExpired: String
+        var tooManyTitle: String
+        var waitSeconds: String  // {n}
+        var waitMinutes: String  // {n}
+    }
+
     /// The self-service emails. Mustache variables: `{{applicationName}}`, `{{minutes}}`,
     /// `{{providers}}`, `{{email}}`, `{{newEmail}}`.
     struct Emails: Sendable {
@@ -175,6 +205,14 @@ struct PageStrings: Sendable {
         var emailChangeSubject: String
         var emailChangeLead: String
         var emailChangeFooter: String
+        /// The same emails for an account page without an application to name (its session was
+        /// started for none): they speak of "your account" instead.
+        var verificationSubjectNeutral: String
+        var verificationLeadNeutral: String
+        var accountExistsSubjectNeutral: String
+        var accountExistsLeadNeutral: String
+        var emailChangeSubjectNeutral: String
+        var emailChangeLeadNeutral: String
         var resetSubject: String
         var resetAsked: String
         var resetAction: String
@@ -195,6 +233,8 @@ struct PageStrings: Sendable {
     var passwordReset: PasswordReset
     var verification: Verification
     var account: Account
+    var linkRefusals: LinkRefusals
+    var interruptions: Interruptions
     var emails: Emails
 
     /// `text` with each `{name}` replaced by its value.

@@ -51,8 +51,9 @@ enum Pages {
     }
 
     /// A readable page for a person who hit an error: what happened and what to do, never a trace.
-    /// An invitation link's dead end speaks the page's language and offers a way on; any other
-    /// error is shown as it is, in English, and says so in `lang`.
+    /// An invitation link's dead end speaks the page's language and offers a way on; so do an
+    /// emailed link's dead end, an expired form or page and a rate limit (PageRefusal), except
+    /// in the console. Any other error is shown as it is, in English, and says so in `lang`.
     static func errorPage(_ error: UsherError, request: Request) -> Response {
         if error.errorKey == .signInEmailNotVerified, let stopped = request.stoppedForVerification {
             return EmailVerificationResend.page(request, stopped, resent: false)
@@ -64,6 +65,10 @@ enum Pages {
             context.lang = language.rawValue
             context.wayOn = ErrorPageWayOn.forRefusal(
                 refusal, application: request.pageApplication, issuer: request.usher.config.issuer, strings: language.strings)
+        } else if let refusal = PageRefusal(error), !request.isConsolePage {
+            let language = request.pageLanguage
+            (context.title, context.detail) = refusal.text(language.strings, retryAfter: error.retryAfter)
+            context.lang = language.rawValue
         }
         let response = render("page/error", context, request: request, status: HTTPResponseStatus(statusCode: error.status))
         if let retryAfter = error.retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }

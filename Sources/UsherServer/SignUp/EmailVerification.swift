@@ -42,7 +42,8 @@ struct EmailVerification: Sendable {
     static let noticeKind = "account_exists_notice"
 
     let context: UsherContext
-    let applicationName: String
+    /// Nil when there is none to name (an account page without one): the emails say "your account".
+    let applicationName: String?
     /// The invitation's language: the emails speak it when a template for it exists.
     let language: String
 
@@ -76,7 +77,7 @@ struct EmailVerification: Sendable {
     /// A pending address that another account took meanwhile gets its owner's notice instead,
     /// as at sign-up, so the answer says nothing about it. Security: at most
     /// `RateLimiter.accountEmailsPerAccount` per account (429 past it).
-    static func sendAgain(_ account: AccountModel, applicationName: String, context: UsherContext, on db: any Database, now: Date)
+    static func sendAgain(_ account: AccountModel, applicationName: String?, context: UsherContext, on db: any Database, now: Date)
         async throws
     {
         let address: SignUpAddress
@@ -189,21 +190,13 @@ struct EmailVerification: Sendable {
     /// (SPEC rule 12: clear, and nothing changed).
     static let links = LinkTokens<Link>(
         table: "email_verifications", prefix: tokenPrefix, columns: "account_id, store, email, email_key, expires_at, used_at",
-        unknown: (.emailVerificationUnknown, "Check that you opened the whole link from the email. Nothing was changed."),
-        used: (.emailVerificationUsed, "Each verification link works once, and this one was used already. Nothing was changed."),
-        expired: (.emailVerificationExpired, "Verification links work for 24 hours. Nothing was changed."))
+        unknown: .verificationLinkUnknown, used: .verificationLinkUsed, expired: .verificationLinkExpired)
 
     static var unknownLink: UsherError { links.unknown }
 
     static func refusal(_ link: Link, now: Date) -> UsherError? { links.refusal(link, now: now) }
 
-    static let addressTaken = UsherError(
-        status: 409, errorKey: .emailVerificationAddressTaken, title: "This address belongs to another account",
-        detail:
-            "Since you signed up, this email address became the address of another account, so it cannot become yours. Nothing was changed. Sign in with that account, or use another address."
-    )
+    static let addressTaken = PageRefusal.verificationAddressTaken.error
 
-    static let superseded = UsherError(
-        status: 410, errorKey: .emailVerificationSuperseded, title: "This link is no longer valid",
-        detail: "The account no longer uses this email address. Nothing was changed.")
+    static let superseded = PageRefusal.verificationSuperseded.error
 }

@@ -13,10 +13,8 @@ struct EmailVerificationPages: RouteCollection {
 
     func show(_ req: Request) async throws -> Response {
         let token = req.query[String.self, at: "token"] ?? ""
+        try await req.choosePageLanguage(forLink: token, in: EmailVerification.links)
         let link = try await EmailVerification.usable(token: token, on: req.db, now: Date())
-        if let account = try await AccountModel.find(link.account_id, on: req.db) {
-            req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
-        }
         // The link may be opened in a browser that has never been here: give it the cookie the CSRF token is bound to.
         let browser = BrowserCookies.browserToken(req)
         let t = req.pageLanguage.strings
@@ -33,6 +31,7 @@ struct EmailVerificationPages: RouteCollection {
     func confirm(_ req: Request) async throws -> Response {
         let posted = (try? req.content.decode([String: String].self, as: .urlEncodedForm)) ?? [:]
         let token = posted["token"] ?? ""
+        try await req.choosePageLanguage(forLink: token, in: EmailVerification.links)
         try BrowserCookies.checkCSRF(req, flowId: Self.csrfPurpose(token), presented: posted["csrf"])
         let link = try await EmailVerification.verify(token: token, on: req.db, now: Date())
         req.logger.info("Email verified", metadata: ["account": .string(link.account_id.idString)])

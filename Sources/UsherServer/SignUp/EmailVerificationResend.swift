@@ -42,10 +42,12 @@ struct EmailVerificationResend: RouteCollection {
         let (accountRaw, client, until) = (posted["account"] ?? "", posted["client"] ?? "", posted["until"] ?? "")
         try BrowserCookies.checkCSRF(req, flowId: Self.purpose(accountRaw, client, until), presented: posted["csrf"])
         let now = Date()
-        guard let expiry = Double(until), Date(timeIntervalSince1970: expiry) > now, let accountId = UUID(uuidString: accountRaw),
-            let account = try await AccountModel.find(accountId, on: req.db)
-        else { throw Self.expired }
-        req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
+        let account: AccountModel? = if let id = UUID(uuidString: accountRaw) { try await AccountModel.find(id, on: req.db) } else { nil }
+        // The form is the account's (its CSRF token says so): even its expiry speaks the account's language.
+        if let account { req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db)) }
+        guard let expiry = Double(until), Date(timeIntervalSince1970: expiry) > now, let account, let accountId = account.id else {
+            throw Self.expired
+        }
         let name = try await PasswordReset.applicationName(clientId: client, store: account.store, on: req.db)
         try await EmailVerification.sendAgain(account, applicationName: name, context: req.usher, on: req.db, now: now)
         req.logger.info("Verification link sent again", metadata: ["account": .string(accountId.idString)])
@@ -58,9 +60,7 @@ struct EmailVerificationResend: RouteCollection {
         "email-resend|" + account + "|" + client + "|" + until
     }
 
-    static let expired = UsherError(
-        status: 400, errorKey: .flowExpired, title: "This page has expired",
-        detail: "This page was open too long. Go back to the application and sign in again; the page you get then sends the link again.")
+    static let expired = PageRefusal.confirmPageExpired.error
 }
 
 /// `page/email-confirm-first`: the account must confirm its address before the application.

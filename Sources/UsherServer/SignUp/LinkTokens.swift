@@ -2,9 +2,11 @@ import Fluent
 import Foundation
 import SQLKit
 import UsherCore
+import Vapor
 
 /// What every emailed one-use link's row says besides what it is for.
 protocol LinkTokenRow: Decodable, Sendable {
+    var account_id: UUID { get }
     var expires_at: Date { get }
     var used_at: Date? { get }
 }
@@ -27,18 +29,14 @@ struct LinkTokens<Row: LinkTokenRow>: Sendable {
     let used: UsherError
     let expired: UsherError
 
-    /// Each kind of link words its refusals itself (`detail`); the status and title of each dead
-    /// end are the same for every kind: 404 for a link never issued, 410 for one that was.
-    init(
-        table: String, prefix: String, columns: String, unknown: (ErrorKey, detail: String), used: (ErrorKey, detail: String),
-        expired: (ErrorKey, detail: String)
-    ) {
+    /// Each kind of link has its own refusals (PageRefusal words them, in every language).
+    init(table: String, prefix: String, columns: String, unknown: PageRefusal, used: PageRefusal, expired: PageRefusal) {
         self.table = table
         self.prefix = prefix
         self.columns = columns
-        self.unknown = UsherError(status: 404, errorKey: unknown.0, title: "This link is not valid", detail: unknown.detail)
-        self.used = UsherError(status: 410, errorKey: used.0, title: "This link has already been used", detail: used.detail)
-        self.expired = UsherError(status: 410, errorKey: expired.0, title: "This link has expired", detail: expired.detail)
+        self.unknown = unknown.error
+        self.used = used.error
+        self.expired = expired.error
     }
 
     /// Writes a new link's row (`values`, the token's hash, when it was made and when it
@@ -98,10 +96,22 @@ struct LinkTokens<Row: LinkTokenRow>: Sendable {
         return SecretToken.hash(token)
     }
 
-    private func find(token: String, on db: any Database) async throws -> Row? {
+    /// The link's row whatever its state, nil for a token never issued. Reads only.
+    func find(token: String, on db: any Database) async throws -> Row? {
         guard let hash = hash(token) else { return nil }
         return try await db.sql.raw(
             "SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: table) WHERE token_hash = \(bind: hash)"
         ).first(decoding: Row.self)
+    }
+}
+
+extension Request {
+    /// Speaks the language of the account an emailed link belongs to (PageLanguage.tag), before
+    /// the link is checked, so that its refusal page (used, expired) speaks it too. A token never
+    /// issued leaves the browser's language.
+    func choosePageLanguage<Row>(forLink token: String, in links: LinkTokens<Row>) async throws {
+        guard let row = try await links.find(token: token, on: db), let account = try await AccountModel.find(row.account_id, on: db)
+        else { return }
+        choosePageLanguage(try await PageLanguage.tag(of: account, on: db))
     }
 }

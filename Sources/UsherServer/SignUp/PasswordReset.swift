@@ -146,15 +146,7 @@ struct PasswordReset: Sendable {
     /// (SPEC rule 12: clear, and nothing changed).
     static let links = LinkTokens<Link>(
         table: "password_resets", prefix: tokenPrefix, columns: "account_id, store, client_id, flow_id, expires_at, used_at",
-        unknown: (.passwordResetUnknown, "Check that you opened the whole link from the email, or ask for a new one. Nothing was changed."),
-        used: (
-            .passwordResetUsed,
-            "Each password reset link works once, and this one was used already (or a newer one was). Nothing was changed. Ask for a new link if you still need one."
-        ),
-        expired: (
-            .passwordResetExpired,
-            "Password reset links work only for a short time, and this one's time is up. Nothing was changed. Ask for a new link."
-        ))
+        unknown: .resetLinkUnknown, used: .resetLinkUsed, expired: .resetLinkExpired)
 
     static var unknownLink: UsherError { links.unknown }
 

@@ -42,7 +42,8 @@ struct CustomerEmail: Sendable {
 /// `email/password-reset-external.<lang>.*`, `email/email-change-notice.<lang>.*`,
 /// `email/email-verification.<lang>.*`, `email/account-exists.<lang>.*`).
 struct CustomerEmailContext {
-    var applicationName: String
+    /// Nil when there is no application to name: the emails that can say so speak of "your account".
+    var applicationName: String?
     var email: String
     /// Empty for a notice that carries no link.
     var link: String = ""

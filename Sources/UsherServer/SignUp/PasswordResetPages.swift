@@ -101,6 +101,7 @@ struct PasswordResetPages: RouteCollection {
 
     func showReset(_ req: Request) async throws -> Response {
         let token = req.query[String.self, at: "token"] ?? ""
+        try await req.choosePageLanguage(forLink: token, in: PasswordReset.links)
         let link = try await PasswordReset.usable(token: token, on: req.db, now: Date())
         // The link may be opened in a browser that has never been here: give it the cookie the CSRF token is bound to.
         let browser = BrowserCookies.browserToken(req)
@@ -112,6 +113,7 @@ struct PasswordResetPages: RouteCollection {
     func submitReset(_ req: Request) async throws -> Response {
         let posted = (try? req.content.decode([String: String].self, as: .urlEncodedForm)) ?? [:]
         let token = posted["token"] ?? ""
+        try await req.choosePageLanguage(forLink: token, in: PasswordReset.links)
         try BrowserCookies.checkCSRF(req, flowId: Self.csrfPurpose(token), presented: posted["csrf"])
         let link = try await PasswordReset.usable(token: token, on: req.db, now: Date())
         let account = try await AccountModel.find(link.account_id, on: req.db)

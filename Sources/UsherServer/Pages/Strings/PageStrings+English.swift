@@ -91,6 +91,33 @@ extension PageStrings {
             verificationSent: "We sent you a verification link.", sessionEnded: "That browser is signed out.",
             otherSessionsEnded: "Every other browser and application is signed out.", identityUnlinked: "That sign-in provider is unlinked."
         ),
+        linkRefusals: LinkRefusals(
+            unknownTitle: "This link is not valid", usedTitle: "This link has already been used", expiredTitle: "This link has expired",
+            resetUnknown: "Check that you opened the whole link from the email, or ask for a new one. Nothing was changed.",
+            resetUsed:
+                "Each password reset link works once, and this one was used already (or a newer one was). Nothing was changed. Ask for a new link if you still need one.",
+            resetExpired:
+                "Password reset links work only for a short time, and this one's time is up. Nothing was changed. Ask for a new link.",
+            verificationUnknown: "Check that you opened the whole link from the email. Nothing was changed.",
+            verificationUsed: "Each verification link works once, and this one was used already. Nothing was changed.",
+            verificationExpired: "Verification links work for 24 hours. Nothing was changed.",
+            supersededTitle: "This link is no longer valid",
+            superseded: "The account no longer uses this email address. Nothing was changed.",
+            addressTakenTitle: "This address belongs to another account",
+            addressTaken:
+                "Since you signed up, this email address became the address of another account, so it cannot become yours. Nothing was changed. Sign in with that account, or use another address."
+        ),
+        interruptions: Interruptions(
+            formExpiredTitle: "This form has expired",
+            formExpired:
+                "The form could not be verified (it may have been open too long, or cookies are blocked). Go back to the application and start again.",
+            pageExpiredTitle: "This page has expired",
+            signInPageExpired:
+                "This sign-in page is no longer valid (it was open too long, or was opened in another browser). Go back to the application and start again, or open the invitation link again.",
+            confirmPageExpired:
+                "This page was open too long. Go back to the application and sign in again; the page you get then sends the link again.",
+            tooManyTitle: "Too many attempts", waitSeconds: "For your safety, tries are limited. Wait {n} seconds, then try again.",
+            waitMinutes: "For your safety, tries are limited. Wait {n} minutes, then try again."),
         emails: Emails(
             greeting: "Hello,", linkIntro: "Or open this link in your browser:",
             verificationSubject: "Confirm your email address for {{applicationName}}",
@@ -106,6 +133,14 @@ extension PageStrings {
                 "Someone signed in to your account in {{applicationName}} asked to change its email address from {{email}} to {{newEmail}}. The change happens when the new address is confirmed with the link we sent to it.",
             emailChangeFooter:
                 "If this was you, there is nothing more to do here. If it was not, sign in, change your password and sign out everywhere else from your account page, or ask your administrator for help.",
+            verificationSubjectNeutral: "Confirm your email address",
+            verificationLeadNeutral: "Please confirm that this is the email address of your account.",
+            accountExistsSubjectNeutral: "Someone tried to create an account with your email address",
+            accountExistsLeadNeutral:
+                "Someone tried to create a new account with this email address. It already belongs to your account, so no new account uses it, and your account is unchanged.",
+            emailChangeSubjectNeutral: "Your account's email address is about to change",
+            emailChangeLeadNeutral:
+                "Someone signed in to your account asked to change its email address from {{email}} to {{newEmail}}. The change happens when the new address is confirmed with the link we sent to it.",
             resetSubject: "Reset your password for {{applicationName}}",
             resetAsked: "Someone (hopefully you) asked to reset the password of your account in {{applicationName}}.",
             resetAction: "Choose a new password",

@@ -101,6 +101,35 @@ extension PageStrings {
             verificationSent: "Nous vous avons envoyé un lien de vérification.", sessionEnded: "Ce navigateur est déconnecté.",
             otherSessionsEnded: "Tous les autres navigateurs et applications sont déconnectés.",
             identityUnlinked: "Ce fournisseur de connexion est délié."),
+        linkRefusals: LinkRefusals(
+            unknownTitle: "Ce lien n’est pas valide", usedTitle: "Ce lien a déjà été utilisé", expiredTitle: "Ce lien a expiré",
+            resetUnknown:
+                "Vérifiez que vous avez ouvert le lien complet de l’e-mail, ou demandez-en un nouveau. Rien n’a été modifié.",
+            resetUsed:
+                "Chaque lien de réinitialisation du mot de passe ne fonctionne qu’une fois, et celui-ci a déjà servi (ou un lien plus récent). Rien n’a été modifié. Demandez un nouveau lien si vous en avez encore besoin.",
+            resetExpired:
+                "Les liens de réinitialisation du mot de passe ne sont valables que peu de temps, et celui-ci a expiré. Rien n’a été modifié. Demandez un nouveau lien.",
+            verificationUnknown: "Vérifiez que vous avez ouvert le lien complet de l’e-mail. Rien n’a été modifié.",
+            verificationUsed: "Chaque lien de confirmation ne fonctionne qu’une fois, et celui-ci a déjà servi. Rien n’a été modifié.",
+            verificationExpired: "Les liens de confirmation sont valables 24 heures. Rien n’a été modifié.",
+            supersededTitle: "Ce lien n’est plus valable",
+            superseded: "Le compte n’utilise plus cette adresse e-mail. Rien n’a été modifié.",
+            addressTakenTitle: "Cette adresse appartient à un autre compte",
+            addressTaken:
+                "Depuis votre inscription, cette adresse e-mail est devenue celle d’un autre compte ; elle ne peut donc pas devenir la vôtre. Rien n’a été modifié. Connectez-vous avec ce compte, ou utilisez une autre adresse."
+        ),
+        interruptions: Interruptions(
+            formExpiredTitle: "Ce formulaire a expiré",
+            formExpired:
+                "Le formulaire n’a pas pu être vérifié (il est peut-être resté ouvert trop longtemps, ou les cookies sont bloqués). Revenez à l’application et recommencez.",
+            pageExpiredTitle: "Cette page a expiré",
+            signInPageExpired:
+                "Cette page de connexion n’est plus valable (elle est restée ouverte trop longtemps, ou a été ouverte dans un autre navigateur). Revenez à l’application et recommencez, ou ouvrez à nouveau le lien d’invitation.",
+            confirmPageExpired:
+                "Cette page est restée ouverte trop longtemps. Revenez à l’application et reconnectez-vous ; la page qui s’affichera alors renverra le lien.",
+            tooManyTitle: "Trop de tentatives",
+            waitSeconds: "Pour votre sécurité, le nombre de tentatives est limité. Patientez {n} secondes, puis réessayez.",
+            waitMinutes: "Pour votre sécurité, le nombre de tentatives est limité. Patientez {n} minutes, puis réessayez."),
         emails: Emails(
             greeting: "Bonjour,", linkIntro: "Ou ouvrez ce lien dans votre navigateur :",
             verificationSubject: "Confirmez votre adresse e-mail pour {{applicationName}}",
@@ -117,6 +146,14 @@ extension PageStrings {
                 "Une personne connectée à votre compte sur {{applicationName}} a demandé à changer son adresse e-mail de {{email}} en {{newEmail}}. Le changement aura lieu quand la nouvelle adresse sera confirmée par le lien que nous y avons envoyé.",
             emailChangeFooter:
                 "Si c’était vous, il n’y a rien d’autre à faire. Sinon, connectez-vous, changez votre mot de passe et déconnectez-vous partout ailleurs depuis la page de votre compte, ou demandez de l’aide à votre administrateur.",
+            verificationSubjectNeutral: "Confirmez votre adresse e-mail",
+            verificationLeadNeutral: "Merci de confirmer qu’il s’agit bien de l’adresse e-mail de votre compte.",
+            accountExistsSubjectNeutral: "Quelqu’un a tenté de créer un compte avec votre adresse e-mail",
+            accountExistsLeadNeutral:
+                "Quelqu’un a tenté de créer un nouveau compte avec cette adresse e-mail. Elle appartient déjà à votre compte : aucun nouveau compte ne l’utilise, et votre compte reste inchangé.",
+            emailChangeSubjectNeutral: "L’adresse e-mail de votre compte va changer",
+            emailChangeLeadNeutral:
+                "Une personne connectée à votre compte a demandé à changer son adresse e-mail de {{email}} en {{newEmail}}. Le changement aura lieu quand la nouvelle adresse sera confirmée par le lien que nous y avons envoyé.",
             resetSubject: "Réinitialisez votre mot de passe pour {{applicationName}}",
             resetAsked:
                 "Quelqu’un (vous, nous l’espérons) a demandé à réinitialiser le mot de passe de votre compte sur {{applicationName}}.",

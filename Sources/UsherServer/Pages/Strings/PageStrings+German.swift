@@ -96,6 +96,39 @@ extension PageStrings {
             verificationSent: "Wir haben Ihnen einen Bestätigungslink gesendet.", sessionEnded: "Dieser Browser ist abgemeldet.",
             otherSessionsEnded: "Alle anderen Browser und Anwendungen sind abgemeldet.",
             identityUnlinked: "Die Verknüpfung mit diesem Anbieter ist gelöst."),
+        linkRefusals: LinkRefusals(
+            unknownTitle: "Dieser Link ist ungültig", usedTitle: "Dieser Link wurde bereits verwendet",
+            expiredTitle: "Dieser Link ist abgelaufen",
+            resetUnknown:
+                "Prüfen Sie, ob Sie den vollständigen Link aus der E-Mail geöffnet haben, oder fordern Sie einen neuen an. Es wurde nichts geändert.",
+            resetUsed:
+                "Jeder Link zum Zurücksetzen des Passworts funktioniert nur einmal, und dieser wurde bereits verwendet (oder ein neuerer). Es wurde nichts geändert. Fordern Sie einen neuen Link an, wenn Sie noch einen brauchen.",
+            resetExpired:
+                "Links zum Zurücksetzen des Passworts gelten nur kurze Zeit, und die Zeit dieses Links ist abgelaufen. Es wurde nichts geändert. Fordern Sie einen neuen Link an.",
+            verificationUnknown: "Prüfen Sie, ob Sie den vollständigen Link aus der E-Mail geöffnet haben. Es wurde nichts geändert.",
+            verificationUsed:
+                "Jeder Bestätigungslink funktioniert nur einmal, und dieser wurde bereits verwendet. Es wurde nichts geändert.",
+            verificationExpired: "Bestätigungslinks gelten 24 Stunden lang. Es wurde nichts geändert.",
+            supersededTitle: "Dieser Link gilt nicht mehr",
+            superseded: "Das Konto verwendet diese E-Mail-Adresse nicht mehr. Es wurde nichts geändert.",
+            addressTakenTitle: "Diese Adresse gehört zu einem anderen Konto",
+            addressTaken:
+                "Seit Ihrer Registrierung ist diese E-Mail-Adresse die Adresse eines anderen Kontos geworden und kann daher nicht Ihre werden. Es wurde nichts geändert. Melden Sie sich mit diesem Konto an, oder verwenden Sie eine andere Adresse."
+        ),
+        interruptions: Interruptions(
+            formExpiredTitle: "Dieses Formular ist abgelaufen",
+            formExpired:
+                "Das Formular konnte nicht überprüft werden (es war vielleicht zu lange geöffnet, oder Cookies sind blockiert). Kehren Sie zur Anwendung zurück und beginnen Sie erneut.",
+            pageExpiredTitle: "Diese Seite ist abgelaufen",
+            signInPageExpired:
+                "Diese Anmeldeseite gilt nicht mehr (sie war zu lange geöffnet oder wurde in einem anderen Browser geöffnet). Kehren Sie zur Anwendung zurück und beginnen Sie erneut, oder öffnen Sie den Einladungslink noch einmal.",
+            confirmPageExpired:
+                "Diese Seite war zu lange geöffnet. Kehren Sie zur Anwendung zurück und melden Sie sich erneut an; die Seite, die Sie dann sehen, sendet den Link erneut.",
+            tooManyTitle: "Zu viele Versuche",
+            waitSeconds:
+                "Zu Ihrer Sicherheit ist die Zahl der Versuche begrenzt. Warten Sie {n} Sekunden, und versuchen Sie es dann erneut.",
+            waitMinutes: "Zu Ihrer Sicherheit ist die Zahl der Versuche begrenzt. Warten Sie {n} Minuten, und versuchen Sie es dann erneut."
+        ),
         emails: Emails(
             greeting: "Hallo,", linkIntro: "Oder öffnen Sie diesen Link in Ihrem Browser:",
             verificationSubject: "Bestätigen Sie Ihre E-Mail-Adresse für {{applicationName}}",
@@ -112,6 +145,14 @@ extension PageStrings {
                 "Jemand, der bei Ihrem Konto bei {{applicationName}} angemeldet ist, hat die Änderung der E-Mail-Adresse von {{email}} in {{newEmail}} angefordert. Die Änderung gilt, sobald die neue Adresse mit dem dorthin gesendeten Link bestätigt ist.",
             emailChangeFooter:
                 "Wenn Sie das waren, ist hier nichts mehr zu tun. Wenn nicht, melden Sie sich an, ändern Sie Ihr Passwort und melden Sie sich auf Ihrer Kontoseite überall sonst ab, oder bitten Sie Ihre Administration um Hilfe.",
+            verificationSubjectNeutral: "Bestätigen Sie Ihre E-Mail-Adresse",
+            verificationLeadNeutral: "Bitte bestätigen Sie, dass dies die E-Mail-Adresse Ihres Kontos ist.",
+            accountExistsSubjectNeutral: "Jemand wollte mit Ihrer E-Mail-Adresse ein Konto erstellen",
+            accountExistsLeadNeutral:
+                "Jemand wollte mit dieser E-Mail-Adresse ein neues Konto erstellen. Sie gehört bereits zu Ihrem Konto; kein neues Konto verwendet sie, und Ihr Konto bleibt unverändert.",
+            emailChangeSubjectNeutral: "Die E-Mail-Adresse Ihres Kontos wird geändert",
+            emailChangeLeadNeutral:
+                "Jemand, der bei Ihrem Konto angemeldet ist, hat die Änderung der E-Mail-Adresse von {{email}} in {{newEmail}} angefordert. Die Änderung gilt, sobald die neue Adresse mit dem dorthin gesendeten Link bestätigt ist.",
             resetSubject: "Passwort für {{applicationName}} zurücksetzen",
             resetAsked: "Jemand (hoffentlich Sie) hat angefordert, das Passwort Ihres Kontos bei {{applicationName}} zurückzusetzen.",
             resetAction: "Neues Passwort wählen",

@@ -90,6 +90,34 @@ extension PageStrings {
             verificationSent: "Küldtünk Önnek egy megerősítő hivatkozást.", sessionEnded: "Abban a böngészőben kijelentkezett.",
             otherSessionsEnded: "Minden más böngészőben és alkalmazásban kijelentkezett.",
             identityUnlinked: "A bejelentkezési szolgáltatót leválasztottuk."),
+        linkRefusals: LinkRefusals(
+            unknownTitle: "Ez a link érvénytelen", usedTitle: "Ezt a linket már felhasználták", expiredTitle: "Ez a link lejárt",
+            resetUnknown: "Ellenőrizze, hogy a teljes linket nyitotta-e meg az e-mailből, vagy kérjen újat. Semmi sem változott.",
+            resetUsed:
+                "Minden jelszó-visszaállító link csak egyszer működik, és ezt (vagy egy újabbat) már felhasználták. Semmi sem változott. Ha még szüksége van rá, kérjen új linket.",
+            resetExpired:
+                "A jelszó-visszaállító linkek csak rövid ideig érvényesek, és ennek az ideje lejárt. Semmi sem változott. Kérjen új linket.",
+            verificationUnknown: "Ellenőrizze, hogy a teljes linket nyitotta-e meg az e-mailből. Semmi sem változott.",
+            verificationUsed: "Minden megerősítő link csak egyszer működik, és ezt már felhasználták. Semmi sem változott.",
+            verificationExpired: "A megerősítő linkek 24 óráig érvényesek. Semmi sem változott.",
+            supersededTitle: "Ez a link már nem érvényes",
+            superseded: "A fiók már nem ezt az e-mail-címet használja. Semmi sem változott.",
+            addressTakenTitle: "Ez a cím egy másik fiókhoz tartozik",
+            addressTaken:
+                "A regisztrációja óta ez az e-mail-cím egy másik fiók címe lett, ezért nem lehet az Öné. Semmi sem változott. Jelentkezzen be azzal a fiókkal, vagy használjon másik címet."
+        ),
+        interruptions: Interruptions(
+            formExpiredTitle: "Ez az űrlap lejárt",
+            formExpired:
+                "Az űrlapot nem sikerült ellenőrizni (lehet, hogy túl sokáig volt nyitva, vagy a sütik le vannak tiltva). Térjen vissza az alkalmazáshoz, és kezdje újra.",
+            pageExpiredTitle: "Ez az oldal lejárt",
+            signInPageExpired:
+                "Ez a bejelentkezési oldal már nem érvényes (túl sokáig volt nyitva, vagy egy másik böngészőben nyitották meg). Térjen vissza az alkalmazáshoz, és kezdje újra, vagy nyissa meg újra a meghívó linkjét.",
+            confirmPageExpired:
+                "Ez az oldal túl sokáig volt nyitva. Térjen vissza az alkalmazáshoz, és jelentkezzen be újra; az akkor megjelenő oldal újra elküldi a linket.",
+            tooManyTitle: "Túl sok próbálkozás",
+            waitSeconds: "Az Ön biztonsága érdekében a próbálkozások száma korlátozott. Várjon {n} másodpercet, majd próbálja újra.",
+            waitMinutes: "Az Ön biztonsága érdekében a próbálkozások száma korlátozott. Várjon {n} percet, majd próbálja újra."),
         emails: Emails(
             greeting: "Üdvözöljük!", linkIntro: "Vagy nyissa meg ezt a hivatkozást a böngészőjében:",
             verificationSubject: "Erősítse meg az e-mail-címét: {{applicationName}}",
@@ -105,6 +133,14 @@ extension PageStrings {
                 "Valaki, aki be van jelentkezve a(z) {{applicationName}} fiókjába, kérte, hogy az e-mail-cím {{email}} helyett {{newEmail}} legyen. A változás akkor történik meg, amikor az új címet az oda küldött hivatkozással megerősítik.",
             emailChangeFooter:
                 "Ha Ön volt, nincs további teendője. Ha nem, jelentkezzen be, változtassa meg a jelszavát, és a fiókoldalán jelentkezzen ki minden más helyen, vagy kérjen segítséget a rendszergazdától.",
+            verificationSubjectNeutral: "Erősítse meg az e-mail-címét",
+            verificationLeadNeutral: "Kérjük, erősítse meg, hogy ez a fiókja e-mail-címe.",
+            accountExistsSubjectNeutral: "Valaki fiókot próbált létrehozni az e-mail-címével",
+            accountExistsLeadNeutral:
+                "Valaki új fiókot próbált létrehozni ezzel az e-mail-címmel. A cím már az Ön fiókjához tartozik, így új fiók nem használja, és a fiókja változatlan.",
+            emailChangeSubjectNeutral: "Hamarosan megváltozik a fiókja e-mail-címe",
+            emailChangeLeadNeutral:
+                "Valaki, aki be van jelentkezve a fiókjába, kérte, hogy az e-mail-cím {{email}} helyett {{newEmail}} legyen. A változás akkor történik meg, amikor az új címet az oda küldött hivatkozással megerősítik.",
             resetSubject: "Jelszó visszaállítása: {{applicationName}}",
             resetAsked: "Valaki (reméljük, Ön) kérte a(z) {{applicationName}} fiókja jelszavának visszaállítását.",
             resetAction: "Új jelszó megadása",

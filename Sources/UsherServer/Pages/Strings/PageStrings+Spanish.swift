@@ -96,6 +96,34 @@ extension PageStrings {
             verificationSent: "Te hemos enviado un enlace de verificación.", sessionEnded: "Se ha cerrado la sesión en ese navegador.",
             otherSessionsEnded: "Se ha cerrado la sesión en todos los demás navegadores y aplicaciones.",
             identityUnlinked: "Ese proveedor de inicio de sesión se ha desvinculado."),
+        linkRefusals: LinkRefusals(
+            unknownTitle: "Este enlace no es válido", usedTitle: "Este enlace ya se ha usado", expiredTitle: "Este enlace ha caducado",
+            resetUnknown: "Comprueba que has abierto el enlace completo del correo, o pide uno nuevo. No se ha cambiado nada.",
+            resetUsed:
+                "Cada enlace para restablecer la contraseña funciona una sola vez, y este ya se usó (o uno más reciente). No se ha cambiado nada. Pide un enlace nuevo si todavía lo necesitas.",
+            resetExpired:
+                "Los enlaces para restablecer la contraseña solo funcionan durante poco tiempo, y el de este ya se ha acabado. No se ha cambiado nada. Pide un enlace nuevo.",
+            verificationUnknown: "Comprueba que has abierto el enlace completo del correo. No se ha cambiado nada.",
+            verificationUsed: "Cada enlace de verificación funciona una sola vez, y este ya se usó. No se ha cambiado nada.",
+            verificationExpired: "Los enlaces de verificación funcionan durante 24 horas. No se ha cambiado nada.",
+            supersededTitle: "Este enlace ya no es válido",
+            superseded: "La cuenta ya no usa esta dirección de correo. No se ha cambiado nada.",
+            addressTakenTitle: "Esta dirección pertenece a otra cuenta",
+            addressTaken:
+                "Desde que te registraste, esta dirección de correo pasó a ser la de otra cuenta, así que no puede ser la tuya. No se ha cambiado nada. Inicia sesión con esa cuenta o usa otra dirección."
+        ),
+        interruptions: Interruptions(
+            formExpiredTitle: "Este formulario ha caducado",
+            formExpired:
+                "No se pudo verificar el formulario (quizá estuvo abierto demasiado tiempo o las cookies están bloqueadas). Vuelve a la aplicación y empieza de nuevo.",
+            pageExpiredTitle: "Esta página ha caducado",
+            signInPageExpired:
+                "Esta página de inicio de sesión ya no es válida (estuvo abierta demasiado tiempo o se abrió en otro navegador). Vuelve a la aplicación y empieza de nuevo, o abre otra vez el enlace de la invitación.",
+            confirmPageExpired:
+                "Esta página estuvo abierta demasiado tiempo. Vuelve a la aplicación e inicia sesión de nuevo; la página que verás entonces enviará el enlace otra vez.",
+            tooManyTitle: "Demasiados intentos",
+            waitSeconds: "Por tu seguridad, los intentos están limitados. Espera {n} segundos y vuelve a intentarlo.",
+            waitMinutes: "Por tu seguridad, los intentos están limitados. Espera {n} minutos y vuelve a intentarlo."),
         emails: Emails(
             greeting: "Hola:", linkIntro: "O abre este enlace en tu navegador:",
             verificationSubject: "Confirma tu dirección de correo para {{applicationName}}",
@@ -111,6 +139,14 @@ extension PageStrings {
                 "Alguien con la sesión iniciada en tu cuenta de {{applicationName}} ha pedido cambiar su dirección de correo de {{email}} a {{newEmail}}. El cambio se hará cuando se confirme la nueva dirección con el enlace que le enviamos.",
             emailChangeFooter:
                 "Si fuiste tú, no tienes que hacer nada más. Si no, inicia sesión, cambia tu contraseña y cierra la sesión en los demás sitios desde la página de tu cuenta, o pide ayuda a tu administrador.",
+            verificationSubjectNeutral: "Confirma tu dirección de correo",
+            verificationLeadNeutral: "Confirma que esta es la dirección de correo de tu cuenta.",
+            accountExistsSubjectNeutral: "Alguien intentó crear una cuenta con tu dirección de correo",
+            accountExistsLeadNeutral:
+                "Alguien intentó crear una cuenta nueva con esta dirección de correo. Ya pertenece a tu cuenta, así que ninguna cuenta nueva la usa, y tu cuenta no cambia.",
+            emailChangeSubjectNeutral: "La dirección de correo de tu cuenta va a cambiar",
+            emailChangeLeadNeutral:
+                "Alguien con la sesión iniciada en tu cuenta ha pedido cambiar su dirección de correo de {{email}} a {{newEmail}}. El cambio se hará cuando se confirme la nueva dirección con el enlace que le enviamos.",
             resetSubject: "Restablece tu contraseña de {{applicationName}}",
             resetAsked: "Alguien (esperamos que tú) ha pedido restablecer la contraseña de tu cuenta en {{applicationName}}.",
             resetAction: "Elegir una nueva contraseña",
