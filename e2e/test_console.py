@@ -196,15 +196,15 @@ def test_deleting_a_group_asks_first_and_groups_count_their_members(signed_in, u
 
 def test_a_duplicate_invitation_links_to_the_pending_one(signed_in, usher):
     b = signed_in
-    first = usher.api("POST", "/identityStores/default/invite", json={"clientId": "usher-demo", "email": "twice@example.com"})
+    first = usher.api("POST", "/identityStores/default/invite", json={"clientId": "usher-demo", "email": "duplicate-in-console@example.com"})
     assert first.status_code == 201, first.text
     b.get(f"{usher.base}/admin/invite?store=default")
     Select(b.find_element(By.ID, "applicationId")).select_by_visible_text("Usher Demo")
-    b.find_element(By.ID, "email").send_keys("twice@example.com")
+    b.find_element(By.ID, "email").send_keys("duplicate-in-console@example.com")
     follow(b, b.find_element(By.ID, "send-invite"))
     assert "already exists" in b.find_element(By.ID, "form-error").text
     follow(b, b.find_element(By.ID, "existing-invitation"))
-    assert b.find_element(By.TAG_NAME, "h1").text == "Invitation for twice@example.com"
+    assert b.find_element(By.TAG_NAME, "h1").text == "Invitation for duplicate-in-console@example.com"
     assert b.current_url.split("?")[0].endswith(first.json()["id"])
     # It reads as a person would say it: who invited, when; no raw ids, no stray dashes.
     invited_by = b.find_element(By.ID, "invited-by").text
