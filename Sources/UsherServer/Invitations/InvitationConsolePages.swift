@@ -21,7 +21,7 @@ extension ConsoleRoutes {
             statusClass: i.status.lowercased(), application: i.applicationName ?? "", clientId: i.clientId, language: i.language,
             languageName: Self.languages.first { $0.0 == i.language }.map { "\($0.1) (\(i.language))" } ?? i.language,
             sent: Self.date(i.sent), validUntil: Self.date(i.validUntil), created: Self.date(i.created), createdBy: i.createdBy,
-            inviter: try await InvitationLifecycle.inviterName(i.createdBy, on: req.db),
+            inviter: try await ActorNames.inviter(i.createdBy, on: req.db),
             timesSent: i.sendCount == 1 ? "sent once" : "sent \(i.sendCount) times",
             acceptedAt: i.acceptedAt.map { Self.date($0) },
             sendCount: i.sendCount, groups: groups.map(\.name), accountId: i.accountId,

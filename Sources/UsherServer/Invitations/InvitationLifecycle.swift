@@ -147,7 +147,7 @@ struct InvitationLifecycle {
             else { return false }
             let link = InvitationService.link(loginURL: loginURL, issuer: self.context.config.issuer, token: token)
             let metadata = JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:]
-            let inviter = try await Self.inviterName(invitation.createdBy, on: tx)
+            let inviter = try await ActorNames.inviter(invitation.createdBy, on: tx)
             let email = try InvitationEmail.compose(
                 invitation: invitation, applicationName: target.applicationName, inviter: inviter, link: link,
                 recipientName: InvitationRequest.profile(from: metadata).fullName, templates: self.context.templates,
@@ -162,21 +162,6 @@ struct InvitationLifecycle {
             try await EventLog.invitation(.invitationReminded, invitation, on: tx, at: now)
             return true
         }
-    }
-
-    /// The name the invitation email gave for who invited: an administrator's email, an API
-    /// client's name.
-    static func inviterName(_ createdBy: String, on db: any Database) async throws -> String {
-        let parts = createdBy.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { return "Usher" }
-        switch Actor.Kind(rawValue: parts[0]) {
-        case .administrator:
-            if let id = UUID(uuidString: parts[1]), let admin = try await AdministratorModel.find(id, on: db) { return admin.email }
-        case .apiClient:
-            if let client = try await APIClientModel.find(parts[1], on: db) { return client.name }
-        default: break
-        }
-        return "Usher"
     }
 }
 
