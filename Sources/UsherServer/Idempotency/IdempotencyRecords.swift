@@ -20,6 +20,10 @@ struct IdempotencyRecords: Sendable {
     /// again. (The change itself is guarded by its own rules: a second pending invitation for
     /// the same email is refused whatever the key says.)
     static let abandonedAfter: TimeInterval = 120
+    /// How long a repeat waits for a first request still running: until that one is taken for
+    /// abandoned, so a slow first request (a busy single SQLite writer) is never answered "still
+    /// running" to the same person's second click.
+    static let patience: Duration = .seconds(abandonedAfter)
 
     /// The answer a key keeps: status, JSON body (without secrets: see `run`) and Location.
     struct Answer: Sendable, Equatable {

@@ -40,7 +40,7 @@ extension Request {
     /// **Send invite** shows the invitation, not an error. The wait only reads, so it never
     /// queues for SQLite's one writer ahead of the request it waits for.
     func idempotentWaiting(
-        key: IdempotencyKey?, scope: String, patience: Duration = .seconds(30), _ change: () async throws -> Response
+        key: IdempotencyKey?, scope: String, patience: Duration = IdempotencyRecords.patience, _ change: () async throws -> Response
     ) async throws -> Response {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: patience)

@@ -49,7 +49,7 @@ enum SignUpSubmissions {
 
     /// Claims `flowId` for this submission; waits (up to `patience`) while another submission
     /// of the same form is running. Nil without a browser cookie (the CSRF check refuses that).
-    static func claim(_ req: Request, flowId: String, patience: Duration = .seconds(30)) async throws -> Claim? {
+    static func claim(_ req: Request, flowId: String, patience: Duration = IdempotencyRecords.patience) async throws -> Claim? {
         guard let scope = scope(req), let key = IdempotencyKey(flowId) else { return nil }
         let records = IdempotencyRecords(db: req.db)
         let fingerprint = IdempotencyRecords.fingerprint(method: req.method, path: req.url.path, body: req.body.data)
