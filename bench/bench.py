@@ -149,6 +149,22 @@ class Browser:
         return r.status, r.getheader("Location") or "", text
 
 
+def cpu_seconds(pid):
+    """CPU time (user + system) the process has used so far, from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk_with_cpu(pid, *args):
+    """wrk's figures, plus the server's CPU milliseconds per request and the cores it kept busy."""
+    before, started = cpu_seconds(pid), time.perf_counter()
+    rps, p50, p99, bad = wrk(*args)
+    used, elapsed = cpu_seconds(pid) - before, time.perf_counter() - started
+    requests_done = max(rps * args[3], 1)
+    return rps, p50, p99, bad, used * 1000 / requests_done, used / elapsed
+
+
 def median_of(runs, fn):
     results = [fn() for _ in range(runs)]
     results.sort(key=lambda r: r[0])
@@ -230,14 +246,16 @@ def invitations_figure(label, database_url, bare):
 
     def one():
         lua = INVITE_LUA % {"client": client, "token": usher.token, "run": uuid.uuid4().hex[:6]}
-        return wrk(usher.base, lua, 32, ARGS.duration)
-    rps, p50, p99, bad = median_of(runs, one)
+        return wrk_with_cpu(usher.process.pid, usher.base, lua, 32, ARGS.duration)
+    rps, p50, p99, bad, cpu_ms, cores_busy = median_of(runs, one)
     stop.set()
     usher.stop()
     bound = bare(usher)
     row(f"invitations/s via API, 32 conns, {label}", rps, bound, "≥2000 SQLite / ≥1500 PG, ≥0.5 of bare", "/s")
     row(f"  p50 latency ({label})", p50, None, "", "ms")
     row(f"  p99 latency ({label})", p99, None, "< 50 ms", "ms")
+    row(f"  server CPU per invitation ({label})", cpu_ms, None, "≤ 0.8 ms", "ms")
+    row(f"  server cores busy under load ({label})", cores_busy, None, f"both of {os.cpu_count()}", "")
     if bad:
         print(f"  !! {bad} answers were not 2xx")
     return usher, idle, peak[0]

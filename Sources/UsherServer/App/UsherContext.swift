@@ -12,6 +12,8 @@ public final class UsherContext: Sendable {
     let passwords: PasswordHashing
     let templates: Templates
     let rateLimiter: RateLimiter
+    /// SQLite's group committer (docs/performance.md); nil on PostgreSQL and in memory.
+    let groupCommit: SQLiteGroupCommit?
     /// Identifies this process in outbox leases, so a dead instance's leases can be recognised.
     let instanceId: String
     /// Rings when an email was queued, so the outbox worker need not wait for its next poll.
@@ -25,8 +27,9 @@ public final class UsherContext: Sendable {
 
     init(
         config: UsherConfiguration, keys: SigningKeys, secrets: ServerSecrets, passwords: PasswordHashing, templates: Templates,
-        rateLimiter: RateLimiter
+        rateLimiter: RateLimiter, groupCommit: SQLiteGroupCommit? = nil
     ) {
+        self.groupCommit = groupCommit
         self.config = config
         self.keys = keys
         self.secrets = secrets

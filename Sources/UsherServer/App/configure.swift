@@ -102,10 +102,17 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
     hashingPool.start()
     app.lifecycle.use(ThreadPoolShutdown(pool: hashingPool))
     let passwords = PasswordHashing(engine: engine, pool: hashingPool, maxQueued: 256)
+    // SQLite's hottest writes commit in groups on a connection of their own (docs/performance.md).
+    var groupCommit: SQLiteGroupCommit?
+    if case .sqlite(let path) = config.database, path != ":memory:" {
+        groupCommit = try SQLiteGroupCommit(path: path)
+        app.lifecycle.use(GroupCommitShutdown(groupCommit: groupCommit!))
+    }
     app.usher = UsherContext(
         config: config, keys: keys, secrets: secrets, passwords: passwords, templates: templates,
         rateLimiter: RateLimiter(
-            enabled: config.rateLimitsEnabled, overrides: try config.rateLimitOverrides.map(RateLimiter.parseOverrides) ?? [:]))
+            enabled: config.rateLimitsEnabled, overrides: try config.rateLimitOverrides.map(RateLimiter.parseOverrides) ?? [:]),
+        groupCommit: groupCommit)
     // Operations (docs/operations.md): metrics when USHER_METRICS or USHER_METRICS_PORT is set, and readiness.
     app.telemetry = Telemetry(enabled: config.operations.metricsEnabled)
     app.readiness = Readiness()
@@ -207,6 +214,11 @@ func makeMailTransport(_ config: UsherConfiguration, app: Application) throws ->
 struct ThreadPoolShutdown: LifecycleHandler {
     let pool: NIOThreadPool
     func shutdownAsync(_ application: Application) async { try? await pool.shutdownGracefully() }
+}
+
+struct GroupCommitShutdown: LifecycleHandler {
+    let groupCommit: SQLiteGroupCommit
+    func shutdownAsync(_ application: Application) async { await groupCommit.close() }
 }
 
 /// Runs the email worker while the server runs.

@@ -28,13 +28,23 @@ enum Audit {
         on db: any Database, actor: Actor, action: AuditAction, store: String?, targetType: String, targetId: String,
         details: [String: String] = [:], at: Date = Date()
     ) async throws {
+        let entry = statement(
+            actor: actor, action: action, store: store, targetType: targetType, targetId: targetId, details: details, at: at)
+        try await db.sql.raw(entry.query).run()
+    }
+
+    /// The entry as a statement of a planned write (InvitationService.create).
+    static func statement(
+        actor: Actor, action: AuditAction, store: String?, targetType: String, targetId: String, details: [String: String] = [:],
+        at: Date = Date()
+    ) -> PlannedStatement {
         Telemetry.audited(action, actorKind: actor.kind.rawValue)  // metrics (docs/operations.md)
         // Every write of Usher records one: written directly, not through Fluent's reflection.
-        try await db.sql.insertRow(
+        return .insert(
             into: AuditEventModel.schema,
             [
-                "id": UUID(), "at": at, "actor": actor.auditName, "action": action.rawValue, "store": store, "target_type": targetType,
-                "target_id": targetId, "details": JSONText.encode(details),
+                ("id", UUID()), ("at", at), ("actor", actor.auditName), ("action", action.rawValue), ("store", store),
+                ("target_type", targetType), ("target_id", targetId), ("details", JSONText.encode(details)),
             ])
     }
 }

@@ -23,19 +23,24 @@ enum EventLog {
     static func append(
         on db: any Database, _ type: EventType, store: String?, subjectId: String, data: some Encodable, at: Date
     ) async throws {
-        if !db.isSQLite {
-            try await db.sql.raw("SELECT pg_advisory_xact_lock(\(literal: appendLockKey))").run()
-        }
+        try await db.sql.run(plan(type, store: store, subjectId: subjectId, data: data, at: at))
+    }
+
+    /// The append as the last steps of a planned write: one delivery per subscribed endpoint,
+    /// then the event. On PostgreSQL the event's insert takes the lock itself, so the lock is
+    /// held for that statement and the commit only.
+    static func plan(_ type: EventType, store: String?, subjectId: String, data: some Encodable, at: Date) -> PlannedWrite {
         let eventId = "evt_" + UUID().uuidString.lowercased()
         let json = encode(data)
-        try await db.sql.raw(
-            """
-            INSERT INTO events (event_id, type, store, subject_id, data, created_at)
-            VALUES (\(bind: eventId), \(bind: type.rawValue), \(bind: store), \(bind: subjectId),
-            \(bind: json), \(bind: at))
-            """
-        ).run()
-        try await WebhookDeliveries.queue(eventId: eventId, type: type, body: body(type: type, data: json, at: at), on: db, now: at)
+        var plan = WebhookDeliveries.plan(eventId: eventId, type: type, body: body(type: type, data: json, at: at), now: at)
+        let columns = "event_id, type, store, subject_id, data, created_at"
+        let values: [any Encodable & Sendable] = [eventId, type.rawValue, store, subjectId, json, at]
+        plan.run(
+            sqlite: PlannedStatement("INSERT INTO events (\(columns)) VALUES (?, ?, ?, ?, ?, ?)", values),
+            postgres: PlannedStatement(
+                "INSERT INTO events (\(columns)) SELECT ?, ?, ?, ?, ?, ? FROM (SELECT pg_advisory_xact_lock(\(appendLockKey))) AS appending",
+                values))
+        return plan
     }
 
     /// The body every delivery of an event carries (Standard Webhooks: `{type, timestamp, data}`).

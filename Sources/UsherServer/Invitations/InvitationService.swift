@@ -19,10 +19,16 @@ struct InvitationService {
         alsoWrite: (@Sendable (any Database, UUID) async throws -> Void)? = nil
     ) async throws -> InvitationView {
         let draft = try await self.draft(store: storeName, request, by: actor, emailDue: emailDue)
+        let plan = self.plan(draft)
         do {
-            try await db.write { tx in
-                try await self.write(draft, on: tx)
-                try await alsoWrite?(tx, draft.invitation.id!)
+            if let alsoWrite {
+                try await db.write { tx in
+                    try await tx.sql.run(plan)
+                    try await alsoWrite(tx, draft.invitation.id!)
+                }
+            } else {
+                // On SQLite, committed together with the invitations created at the same moment.
+                try await db.write(plan, groupCommit: context.groupCommit)
             }
         } catch let error where error.isConstraintViolation {
             // Another request created a pending invitation for this email at the same moment.
@@ -31,9 +37,7 @@ struct InvitationService {
             throw error
         }
         context.mailWakeUp()
-        var view = try await views(
-            [draft.invitation], now: draft.now, knownApplicationNames: [draft.applicationId: draft.target.applicationName],
-            knownEmails: [draft.message])[0]
+        var view = draft.view
         view.link = draft.link
         return view
     }
@@ -50,6 +54,8 @@ struct InvitationService {
         var message: OutboxMessageModel
         var link: String
         var now: Date
+        /// As the API shows it once written (its event's data; with `link`, the answer).
+        var view: InvitationView
     }
 
     /// Reads and checks what needs no transaction (SPEC rules 1, 2, 3, the groups, the
@@ -127,34 +133,66 @@ struct InvitationService {
             email, linkToken: token, sealer: OutboxLinkSealer(secrets: context.secrets), invitationId: invitation.id!,
             store: storeName, retryPeriod: context.config.mailRetryPeriod, now: now, due: emailDue)
         invitation.lastEmailId = message.id
+        let view = Self.view(
+            invitation, applicationName: target.applicationName, delivery: DeliveryView(message), organizationName: organization?.name,
+            now: now)
         return Draft(
             storeModel: store, request: request, actor: actor, applicationId: applicationId, target: target, invitation: invitation,
-            message: message, link: link, now: now)
+            message: message, link: link, now: now, view: view)
+    }
+
+    /// Writes a drafted invitation in the caller's transaction (a bulk job's batch).
+    func write(_ draft: Draft, on tx: any Database) async throws {
+        try await tx.sql.run(plan(draft))
     }
 
     /// The rules that need the transaction (5, 7, the username), then the invitation, its email,
     /// its audit record and its event. A refusal throws before anything is written, so the
     /// transaction stays usable for the next row of a batch.
-    func write(_ draft: Draft, on tx: any Database) async throws {
+    func plan(_ draft: Draft) -> PlannedWrite {
         let request = draft.request
+        let store = draft.storeModel
         let storeName = draft.invitation.store
-        // SPEC rule 5: always denied when the invite method is read-only and the email has an account.
-        let taken =
-            draft.storeModel.supportsEmail ? try await AccountService.emailTaken(request.email, store: storeName, on: tx) : false
-        try InvitationRules.checkExistingAccount(emailTaken: taken, options: draft.target.options)
-        // SPEC rule 7: one pending invitation per email and store.
-        let pending = try await self.pendingInvitationId(email: request.email, store: storeName, on: tx)
-        try InvitationRules.checkNoPendingDuplicate(existingPendingId: pending?.idString)
-        // A store without EMAIL needs the account's username now (issue 24 item 7).
-        try await InvitedUsername.check(request.metadata, store: draft.storeModel, on: tx)
-
-        try await draft.invitation.insert(on: tx)
-        try await draft.message.insert(on: tx)
-        try await Audit.record(
-            on: tx, actor: draft.actor, action: .invitationCreated, store: storeName, targetType: "invitation",
-            targetId: draft.invitation.id!.idString,
-            details: ["email": request.email.value, "applicationId": draft.applicationId.idString, "clientId": draft.invitation.clientId])
-        try await EventLog.invitation(.invitationCreated, draft.invitation, on: tx, at: draft.now, knownEmails: [draft.message])
+        let options = draft.target.options
+        let username = InvitedUsername.of(request.metadata, store: store)
+        var plan = PlannedWrite()
+        // One read for the three questions: has the email an account, a pending invitation, is the username taken.
+        let pending = InvitationStatus.pending.rawValue
+        plan.read(
+            PlannedStatement(
+                """
+                SELECT \(store.supportsEmail ? "(SELECT 1 FROM accounts WHERE store = ? AND email_key = ? LIMIT 1)" : "NULL") AS email_taken,
+                (SELECT id FROM invitations WHERE store = ? AND email_key = ? AND status = '\(pending)' LIMIT 1) AS pending_id,
+                \(username != nil ? "(SELECT 1 FROM accounts WHERE store = ? AND username_key = ? LIMIT 1)" : "NULL") AS username_taken
+                """,
+                (store.supportsEmail ? [storeName, request.email.normalized] : []) + [storeName, request.email.normalized]
+                    + (username.map { [storeName, $0.lowercased()] } ?? []))
+        ) { rows in
+            let row = rows.first
+            // SPEC rule 5: always denied when the invite method is read-only and the email has an account.
+            try InvitationRules.checkExistingAccount(emailTaken: try row?.decodeNil(column: "email_taken") == false, options: options)
+            // SPEC rule 7: one pending invitation per email and store.
+            let pendingId = try row.flatMap {
+                try $0.decodeNil(column: "pending_id") ? nil : try $0.decode(column: "pending_id", as: UUID.self)
+            }
+            try InvitationRules.checkNoPendingDuplicate(existingPendingId: pendingId?.idString)
+            // A store without EMAIL needs the account's username now (issue 24 item 7).
+            try InvitedUsername.validate(request.metadata, store: store)
+            try InvitedUsername.refuseTaken(try row?.decodeNil(column: "username_taken") == false)
+            return []
+        }
+        plan.run(draft.invitation.insertStatement)
+        plan.run(draft.message.insertStatement)
+        plan.run(
+            Audit.statement(
+                actor: draft.actor, action: .invitationCreated, store: storeName, targetType: "invitation",
+                targetId: draft.invitation.id!.idString,
+                details: [
+                    "email": request.email.value, "applicationId": draft.applicationId.idString, "clientId": draft.invitation.clientId,
+                ],
+                at: draft.now))
+        plan.append(EventLog.plan(.invitationCreated, store: storeName, subjectId: draft.view.id, data: draft.view, at: draft.now))
+        return plan
     }
 
     static let tokenPrefix = "inv_"

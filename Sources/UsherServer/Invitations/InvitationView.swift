@@ -14,6 +14,14 @@ struct DeliveryView: Content, Equatable {
     var emailId: String
 }
 
+extension DeliveryView {
+    init(_ email: OutboxMessageModel) {
+        self.init(
+            status: email.status, attempts: email.attempts, lastError: email.lastError, sentAt: email.sentAt, transport: email.transport,
+            emailId: email.id!.idString)
+    }
+}
+
 struct InvitationView: Content, Equatable {
     var id: String
     var store: String
@@ -86,11 +94,7 @@ extension InvitationService {
             }
         }
         var deliveries: [UUID: DeliveryView] = [:]
-        for email in knownEmails {
-            deliveries[email.id!] = DeliveryView(
-                status: email.status, attempts: email.attempts, lastError: email.lastError, sentAt: email.sentAt,
-                transport: email.transport, emailId: email.id!.idString)
-        }
+        for email in knownEmails { deliveries[email.id!] = DeliveryView(email) }
         let emailIds = invitations.compactMap(\.lastEmailId).filter { deliveries[$0] == nil }
         if !emailIds.isEmpty {
             struct Delivery: Decodable {
@@ -117,18 +121,27 @@ extension InvitationService {
             for o in try await OrganizationModel.query(on: db).filter(\.$id ~~ organizationIds).all() { organizationNames[o.id!] = o.name }
         }
         return invitations.map { i in
-            let status = InvitationRules.status(storedDone: i.status == InvitationStatus.done.rawValue, validUntil: i.validUntil, now: now)
-            return InvitationView(
-                id: i.id!.idString, store: i.store, applicationId: i.applicationId.idString, applicationName: appNames[i.applicationId],
-                clientId: i.clientId, email: i.email, groups: (JSONText.decode([String].self, i.groups) ?? []).map { IdOnly(id: $0) },
-                language: i.language, metadata: JSONText.decode([String: JSONValue].self, i.metadata) ?? [:],
-                status: status.rawValue, accepted: status == .done, sent: i.sentAt, validUntil: i.validUntil, sendCount: i.sendCount,
-                createdBy: i.createdBy, created: i.createdAt, acceptedAt: i.acceptedAt, accountId: i.accountId?.idString,
-                delivery: i.lastEmailId.flatMap { deliveries[$0] }, link: nil, organization: i.organizationId?.idString,
-                organizationName: i.organizationId.flatMap { organizationNames[$0] },
-                roles: i.organizationId.map { org in
-                    (JSONText.decode([String].self, i.roles ?? "[]") ?? []).map { RoleAssignment(id: $0, organization: org.idString) }
-                } ?? [], openedAt: i.openedAt, remindersSent: i.remindersSent ?? 0, renewalRequestedAt: i.renewalRequestedAt)
+            Self.view(
+                i, applicationName: appNames[i.applicationId], delivery: i.lastEmailId.flatMap { deliveries[$0] },
+                organizationName: i.organizationId.flatMap { organizationNames[$0] }, now: now)
         }
+    }
+
+    /// An invitation as the API shows it, from what the caller holds: a new invitation's view
+    /// needs no read (its event and its answer are built before its transaction).
+    static func view(
+        _ i: InvitationModel, applicationName: String?, delivery: DeliveryView?, organizationName: String?, now: Date
+    ) -> InvitationView {
+        let status = InvitationRules.status(storedDone: i.status == InvitationStatus.done.rawValue, validUntil: i.validUntil, now: now)
+        return InvitationView(
+            id: i.id!.idString, store: i.store, applicationId: i.applicationId.idString, applicationName: applicationName,
+            clientId: i.clientId, email: i.email, groups: (JSONText.decode([String].self, i.groups) ?? []).map { IdOnly(id: $0) },
+            language: i.language, metadata: JSONText.decode([String: JSONValue].self, i.metadata) ?? [:],
+            status: status.rawValue, accepted: status == .done, sent: i.sentAt, validUntil: i.validUntil, sendCount: i.sendCount,
+            createdBy: i.createdBy, created: i.createdAt, acceptedAt: i.acceptedAt, accountId: i.accountId?.idString,
+            delivery: delivery, link: nil, organization: i.organizationId?.idString, organizationName: organizationName,
+            roles: i.organizationId.map { org in
+                (JSONText.decode([String].self, i.roles ?? "[]") ?? []).map { RoleAssignment(id: $0, organization: org.idString) }
+            } ?? [], openedAt: i.openedAt, remindersSent: i.remindersSent ?? 0, renewalRequestedAt: i.renewalRequestedAt)
     }
 }

@@ -26,6 +26,14 @@ enum InvitedUsername {
 
     /// At invitation time: a username when the store needs one, well-formed and free.
     static func check(_ metadata: [String: JSONValue], store: IdentityStoreModel, on db: any Database) async throws {
+        try validate(metadata, store: store)
+        if let username = of(metadata, store: store) {
+            try refuseTaken(try await AccountService.usernameTaken(username, store: store.id!, on: db))
+        }
+    }
+
+    /// The checks that need no database: present when required, well-formed.
+    static func validate(_ metadata: [String: JSONValue], store: IdentityStoreModel) throws {
         guard store.supportsUsername else { return }
         var validator = Validator()
         switch metadata[metadataKey] {
@@ -37,11 +45,13 @@ enum InvitedUsername {
             validator.add(field, "must be a string")
         }
         try validator.finish()
-        if let username = of(metadata, store: store), try await AccountService.usernameTaken(username, store: store.id!, on: db) {
-            throw UsherError(
-                status: 409, errorKey: .accountUsernameExists, title: "Conflict",
-                detail: "An account with this username already exists in this identity store.",
-                fieldErrors: [FieldError(field, "already belongs to an account")])
-        }
+    }
+
+    static func refuseTaken(_ taken: Bool) throws {
+        guard taken else { return }
+        throw UsherError(
+            status: 409, errorKey: .accountUsernameExists, title: "Conflict",
+            detail: "An account with this username already exists in this identity store.",
+            fieldErrors: [FieldError(field, "already belongs to an account")])
     }
 }

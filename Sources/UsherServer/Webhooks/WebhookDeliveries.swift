@@ -5,19 +5,19 @@ import UsherCore
 
 /// The deliveries owed to endpoints: queued with their event, read and retried by administrators.
 enum WebhookDeliveries {
-    /// Queues `body` for every enabled endpoint subscribed to `type`. Runs inside the event's transaction.
-    static func queue(eventId: String, type: EventType, body: String, on db: any Database, now: Date) async throws {
-        let endpoints = try await db.sql.raw("SELECT * FROM webhook_endpoints WHERE enabled = \(bind: true)")
-            .all(decoding: WebhookEndpointRow.self)
-        for endpoint in endpoints where endpoint.subscribes(to: type) {
-            try await db.sql.raw(
-                """
-                INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at)
-                VALUES (\(bind: UUID()), \(bind: endpoint.id), \(bind: eventId), \(bind: type.rawValue), \(bind: body),
-                  \(bind: WebhookDeliveryStatus.pending.rawValue), 0, \(bind: now), \(bind: now))
-                """
-            ).run()
+    /// Queues `body` for every enabled endpoint subscribed to `type`: steps of the event's write.
+    static func plan(eventId: String, type: EventType, body: String, now: Date) -> PlannedWrite {
+        var plan = PlannedWrite()
+        plan.read(PlannedStatement("SELECT * FROM webhook_endpoints WHERE enabled = ?", [true])) { rows in
+            try rows.map { try $0.decode(model: WebhookEndpointRow.self) }.filter { $0.subscribes(to: type) }.map { endpoint in
+                PlannedStatement(
+                    """
+                    INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
+                    """, [UUID(), endpoint.id, eventId, type.rawValue, body, WebhookDeliveryStatus.pending.rawValue, now, now])
+            }
         }
+        return plan
     }
 
     /// The most recent deliveries of an endpoint with their attempts, newest first.

@@ -46,15 +46,19 @@ final class InvitationModel: Model, @unchecked Sendable {
 
     /// What `create(on:)` writes, without its reflection (see `insertRow`).
     func insert(on db: any Database) async throws {
-        try await db.sql.insertRow(
+        try await db.sql.raw(insertStatement.query).run()
+    }
+
+    var insertStatement: PlannedStatement {
+        .insert(
             into: Self.schema,
             [
-                "id": id!, "store": store, "application_id": applicationId, "client_id": clientId, "email": email, "email_key": emailKey,
-                "groups": groups, "metadata": metadata, "language": language, "status": status, "token_hash": tokenHash, "sent_at": sentAt,
-                "valid_until": validUntil, "send_count": sendCount, "created_by": createdBy, "created_at": createdAt,
-                "accepted_at": acceptedAt,
-                "account_id": accountId, "last_email_id": lastEmailId, "organization_id": organizationId, "roles": roles,
-                "reminders_sent": remindersSent ?? 0, "link_secret": linkSecret,
+                ("id", id!), ("store", store), ("application_id", applicationId), ("client_id", clientId), ("email", email),
+                ("email_key", emailKey), ("groups", groups), ("metadata", metadata), ("language", language), ("status", status),
+                ("token_hash", tokenHash), ("sent_at", sentAt), ("valid_until", validUntil), ("send_count", sendCount),
+                ("created_by", createdBy), ("created_at", createdAt), ("accepted_at", acceptedAt), ("account_id", accountId),
+                ("last_email_id", lastEmailId), ("organization_id", organizationId), ("roles", roles),
+                ("reminders_sent", remindersSent ?? 0), ("link_secret", linkSecret),
             ])
     }
 }
@@ -175,16 +179,19 @@ final class OutboxMessageModel: Model, @unchecked Sendable {
 
     /// What `create(on:)` writes, without its reflection (see `insertRow`).
     func insert(on db: any Database) async throws {
-        try await db.sql.insertRow(
+        try await db.sql.raw(insertStatement.query).run()
+    }
+
+    var insertStatement: PlannedStatement {
+        .insert(
             into: Self.schema,
             [
-                "id": id!, "kind": kind, "invitation_id": invitationId, "store": store, "recipient": recipient,
-                "recipient_name": recipientName,
-                "subject": subject, "text_body": textBody, "html_body": htmlBody, "language": language, "message_id": messageId,
-                "status": status,
-                "attempts": attempts, "next_attempt_at": nextAttemptAt, "lease_owner": leaseOwner, "lease_until": leaseUntil,
-                "last_error": lastError,
-                "transport": transport, "created_at": createdAt, "sent_at": sentAt, "give_up_at": giveUpAt, "link_secret": linkSecret,
+                ("id", id!), ("kind", kind), ("invitation_id", invitationId), ("store", store), ("recipient", recipient),
+                ("recipient_name", recipientName), ("subject", subject), ("text_body", textBody), ("html_body", htmlBody),
+                ("language", language), ("message_id", messageId), ("status", status), ("attempts", attempts),
+                ("next_attempt_at", nextAttemptAt), ("lease_owner", leaseOwner), ("lease_until", leaseUntil), ("last_error", lastError),
+                ("transport", transport), ("created_at", createdAt), ("sent_at", sentAt), ("give_up_at", giveUpAt),
+                ("link_secret", linkSecret),
             ])
     }
 }
