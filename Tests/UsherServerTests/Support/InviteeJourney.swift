@@ -23,7 +23,7 @@ struct InviteeJourney {
     {
         let flows = OIDCFlowTests()
         let link = try #require(invitation["link"] as? String, "\(invitation.status) \(invitation.body)")
-        let hint = try #require(URLComponents(string: link)?.queryItems?.first { $0.name == "login_hint" }?.value)
+        let hint = try #require(loginHint(link))
         let (verifier, challenge) = flows.pkce()
         var browser = Browser()
         let authorize = try await t.send(
