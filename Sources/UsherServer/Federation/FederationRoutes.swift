@@ -144,15 +144,20 @@ struct FederationRoutes: RouteCollection {
         let submission = SignUpForm.Submission(email: email, emailVerified: verified, profile: profile.normalized, password: nil)
         let accepted: SignUpService.Accepted
         do {
+            // As a password sign-up (issue 23): an address the invitation and the provider did not
+            // both vouch for gets its verification email with the account, held pending like a
+            // typed one so that this answer says nothing about whether another account has it.
             accepted = try await SignUpService(db: req.db).accept(
                 flow: flow, invitation: context.invitation, submission: submission, passwordHash: nil,
                 externalIdentity: ExternalIdentityInput(
-                    providerId: provider.id!, issuer: claims.issuer, subject: claims.subject, email: upstreamEmail.value))
+                    providerId: provider.id!, issuer: claims.issuer, subject: claims.subject, email: upstreamEmail.value),
+                verification: .atSignUp(context, profile: submission.profile, context: req.usher))
         } catch let error where error.isConstraintViolation {
             throw UsherError(
                 status: 409, errorKey: .federationAlreadyLinked, title: "This \(provider.name) account is already in use",
                 detail: "Another account already signs in with this \(provider.name) identity.")
         }
+        req.usher.mailWakeUp()
         // As after a password sign-up: an address the upstream provider did not vouch for waits
         // for confirmation where the policy says so (EmailVerificationGate).
         try await EmailVerificationGate.check(req, clientId: flow.clientId, accountId: accepted.accountId)

@@ -79,8 +79,19 @@ extension PageLanguage {
     /// language of the invitation it accepted; nil when neither says (then the browser's, or
     /// English for an email).
     static func tag(of account: AccountModel, on db: any Database) async throws -> String? {
-        if let locale = account.locale, !locale.isEmpty { return locale }
+        if let locale = ownTag(account.locale) { return locale }
         guard let invitationId = account.invitationId else { return nil }
         return try await InvitationModel.find(invitationId, on: db)?.language
+    }
+
+    /// The same language for an account a sign-up is making from `invitation` with `profile`,
+    /// before its row exists (its first emails go in that transaction).
+    static func tag(signingUpWith profile: Profile, invitation: InvitationModel) -> String {
+        ownTag(profile.locale) ?? invitation.language
+    }
+
+    private static func ownTag(_ locale: String?) -> String? {
+        guard let locale, !locale.isEmpty else { return nil }
+        return locale
     }
 }

@@ -15,8 +15,8 @@ enum SignUpAddress: Sendable {
     /// sign-in with it — depends on that. Only its verification link makes it the email.
     case pending(EmailAddress)
 
-    init(_ submission: SignUpForm.Submission, store: IdentityStoreModel, holdUnproven: Bool) {
-        if holdUnproven, store.supportsEmail, !submission.emailVerified {
+    init(_ submission: SignUpForm.Submission, store: IdentityStoreModel) {
+        if store.supportsEmail, !submission.emailVerified {
             self = .pending(submission.email)
         } else {
             self = .identifier(submission.email, verified: submission.emailVerified)
@@ -48,6 +48,15 @@ struct EmailVerification: Sendable {
     let language: String
 
     // MARK: At sign-up
+
+    /// What every sign-up sends (SignUpService: a password, or an upstream identity whose
+    /// address the invitation and the provider did not both vouch for): the emails name the
+    /// application and speak the language the account will have (PageLanguage).
+    static func atSignUp(_ form: SignUpPages.Context, profile: Profile, context: UsherContext) -> EmailVerification {
+        EmailVerification(
+            context: context, applicationName: form.application.name,
+            language: PageLanguage.tag(signingUpWith: profile, invitation: form.invitation))
+    }
 
     /// Runs in the sign-up's transaction, after the account row exists. Free or taken, a pending
     /// address costs the same work and queues one email to that address: its owner either gets

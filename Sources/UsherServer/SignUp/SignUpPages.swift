@@ -103,11 +103,9 @@ struct SignUpPages: RouteCollection {
         do {
             // Security: another address than the invited one is held pending and verified by email,
             // so this answer is the same whether or not it has an account (issue 14, item 14).
-            let verification = EmailVerification(
-                context: req.usher, applicationName: context.application.name, language: context.invitation.language)
             accepted = try await SignUpService(db: req.db).accept(
-                flow: context.flow, invitation: context.invitation, submission: submission,
-                passwordHash: hash, verification: verification)
+                flow: context.flow, invitation: context.invitation, submission: submission, passwordHash: hash,
+                verification: .atSignUp(context, profile: submission.profile, context: req.usher))
         } catch let error as UsherError where error.errorKey == .accountEmailExists {
             let errors = [FieldError("email", req.pageLanguage.strings.fieldErrors.emailUnusable)]
             return (render(req, context, posted: posted, errors: errors, message: nil, status: .conflict), nil)

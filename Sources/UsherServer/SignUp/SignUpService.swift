@@ -17,11 +17,13 @@ struct SignUpService {
     /// Creates the account with its groups, marks the invitation DONE, writes the audit entry,
     /// starts a session and issues the code — all or nothing. The invitation is claimed first
     /// with a conditional update, so of two submits (on any instances) exactly one proceeds.
-    /// With `verification`, an address the invitation did not prove is held pending and gets
-    /// its link or notice email (EmailVerification), whether or not it is taken.
+    /// An address the invitation did not prove gets its link or notice email from
+    /// `verification`, in this transaction; in a store with EMAIL identifiers it is held
+    /// pending, whether or not it is taken (SignUpAddress). Required, so that no way of signing
+    /// up (a password, an upstream identity) skips it.
     func accept(
         flow: LoginFlowModel, invitation: InvitationModel, submission: SignUpForm.Submission, passwordHash: String?,
-        externalIdentity: ExternalIdentityInput? = nil, verification: EmailVerification? = nil, now: Date = Date()
+        externalIdentity: ExternalIdentityInput? = nil, verification: EmailVerification, now: Date = Date()
     ) async throws -> Accepted {
         let invitationId = invitation.id!
         let accountId = UUID()
@@ -30,7 +32,7 @@ struct SignUpService {
         }
         let applicationGroups = try await ApplicationService(db: db).groupIds(of: invitation.applicationId)
         let invitedGroups = (JSONText.decode([String].self, invitation.groups) ?? []).compactMap(UUID.init(uuidString:))
-        let address = SignUpAddress(submission, store: store, holdUnproven: verification != nil)
+        let address = SignUpAddress(submission, store: store)
 
         return try await db.write { tx in
             struct Row: Decodable { var id: UUID }
@@ -81,7 +83,7 @@ struct SignUpService {
                 let roleIds = (JSONText.decode([String].self, invitation.roles ?? "[]") ?? []).compactMap(UUID.init(uuidString:))
                 try await OrganizationService.join(accountId: accountId, organizationId: organizationId, roleIds: roleIds, on: tx, now: now)
             }
-            try await verification?.afterSignUp(address, accountId: accountId, store: store.id!, on: tx, now: now)
+            try await verification.afterSignUp(address, accountId: accountId, store: store.id!, on: tx, now: now)
             try await Audit.record(
                 on: tx, actor: Actor(kind: .customer, id: accountId.idString, displayName: submission.email.value),
                 action: .invitationAccepted, store: store.id!, targetType: "invitation", targetId: invitationId.idString,
