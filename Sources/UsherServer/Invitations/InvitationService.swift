@@ -18,7 +18,18 @@ struct InvitationService {
         store storeName: String, _ request: InvitationRequest, by actor: Actor, emailDue: Date? = nil,
         alsoWrite: (@Sendable (any Database, UUID) async throws -> Void)? = nil
     ) async throws -> InvitationView {
-        let draft = try await self.draft(store: storeName, request, by: actor, emailDue: emailDue)
+        let store = try await IdentityStoreService(db: db).require(storeName)
+        return try await create(store: store, request, by: actor, emailDue: emailDue, alsoWrite: alsoWrite)
+    }
+
+    /// The same for a store the caller has read already (the API route, which answers 404 first).
+    func create(
+        store: IdentityStoreModel, _ request: InvitationRequest, by actor: Actor, emailDue: Date? = nil,
+        alsoWrite: (@Sendable (any Database, UUID) async throws -> Void)? = nil
+    ) async throws -> InvitationView {
+        let storeName = store.id!
+        var lookups = DraftLookups(store: store)
+        let draft = try await self.draft(store: storeName, request, by: actor, emailDue: emailDue, lookups: &lookups)
         let plan = self.plan(draft)
         do {
             if let alsoWrite {
