@@ -3,10 +3,6 @@ import Foundation
 import UsherCore
 
 extension AccountSelfService {
-    static let lastSignInMethod = UsherError(
-        status: 400, errorKey: .accountLastSignInMethod, title: "This is your only way to sign in",
-        detail: "Set a password first, or link another sign-in provider, then unlink this one. Nothing was changed.")
-
     /// Unlinks one of the account's external identities (issue 23), only while the account keeps
     /// another way to sign in: a password or another identity. Audited. An identity that is not
     /// the account's is treated as unknown (nothing changes, nothing is told).
@@ -15,7 +11,7 @@ extension AccountSelfService {
         try await db.write { tx in
             let identities = try await ExternalIdentityModel.query(on: tx).filter(\.$accountId == account.id!).all()
             guard let identity = identities.first(where: { $0.id == id }) else { return }
-            guard account.passwordHash != nil || identities.count > 1 else { throw Self.lastSignInMethod }
+            guard account.passwordHash != nil || identities.count > 1 else { throw AccountPageRefusal.lastSignInMethod.error }
             try await identity.delete(on: tx)
             try await Audit.record(
                 on: tx, actor: Actor(kind: .customer, id: account.id!.idString, displayName: account.email ?? account.username ?? ""),

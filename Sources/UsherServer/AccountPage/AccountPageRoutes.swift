@@ -101,8 +101,9 @@ struct AccountPageRoutes: RouteCollection {
         let session = try await Self.session(req)
         let form = try Self.form(req, session: session)
         let account = try await AccountSelfService.account(of: session, on: req.db)
+        req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
         do {
-            try await AccountSelfService(db: req.db, context: req.usher).delete(
+            try await AccountSelfService(db: req.db, context: req.usher, strings: req.pageLanguage.strings).delete(
                 account, current: form["currentPassword"], confirmation: form["confirmation"] ?? "", clientAddress: req.clientAddress)
         } catch let error as UsherError where [400, 403, 429].contains(error.status) {
             return try await render(req, session: session, error: error)
@@ -141,8 +142,10 @@ struct AccountPageRoutes: RouteCollection {
         let session = try await Self.session(req)
         let form = try Self.form(req, session: session)
         let account = try await AccountSelfService.account(of: session, on: req.db)
+        // Refusals are worded in the page's language (AccountPageRefusal).
+        req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
         do {
-            try await change(AccountSelfService(db: req.db, context: req.usher), account, session, form)
+            try await change(AccountSelfService(db: req.db, context: req.usher, strings: req.pageLanguage.strings), account, session, form)
         } catch let error as UsherError where error.status == 400 || error.status == 429 {
             return try await render(req, session: session, error: error)
         }
@@ -159,10 +162,7 @@ struct AccountPageRoutes: RouteCollection {
             language: req.pageLanguage, on: req.db, now: Date())
         page.localize(req.pageLanguage)
         page.notice = notice?.text(req.pageLanguage.strings)
-        if let error {
-            page.formError = ([error.detail] + error.fieldErrors.map { "\(AccountPageView.label($0.field)) \($0.message)." })
-                .joined(separator: " ")
-        }
+        page.formError = error.map { AccountPageRefusal.formError($0, req.pageLanguage.strings) }
         let status: HTTPResponseStatus = error.map { HTTPResponseStatus(statusCode: $0.status) } ?? .ok
         let response = Pages.render("page/account", page, request: req, status: status)
         if let retryAfter = error?.retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }

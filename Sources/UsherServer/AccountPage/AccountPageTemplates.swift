@@ -7,7 +7,7 @@ enum AccountPageTemplates {
         <h1>{{title}}</h1>
         <p class="lead">{{#email}}<strong id="account-email">{{email}}</strong>{{/email}}{{^email}}<strong>{{username}}</strong>{{/email}}{{#emailUnverified}} · {{t.account.notVerified}}{{/emailUnverified}}</p>
         {{#notice}}<div class="notice" role="status" id="notice">{{notice}}</div>{{/notice}}
-        {{#formError}}<div class="alert" role="alert" id="form-error" lang="{{t.common.untranslated}}">{{formError}}</div>{{/formError}}
+        {{#formError}}<div class="alert" role="alert" id="form-error">{{formError}}</div>{{/formError}}
 
         {{#hasFields}}
         <section aria-labelledby="profile-heading">

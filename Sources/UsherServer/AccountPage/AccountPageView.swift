@@ -133,13 +133,12 @@ struct AccountPageView: PageContext {
     }
 
     /// What a refused field is called on the page.
-    static func label(_ field: String) -> String {
-        if let attribute = ProfileAttribute(rawValue: field) { return attribute.label }
+    static func label(_ field: String, _ t: PageStrings) -> String {
+        if let attribute = ProfileAttribute(rawValue: field) { return t.label(attribute) }
         switch field {
-        case "currentPassword": return "Current password"
-        case "password": return "New password"
-        case "email": return "New email address"
-        case "confirmation": return "Confirmation"
+        case "currentPassword": return t.account.currentPassword
+        case "password": return t.account.newPassword
+        case "email": return t.account.newEmail
         default: return field
         }
     }

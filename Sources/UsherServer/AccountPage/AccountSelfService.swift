@@ -10,6 +10,8 @@ import UsherCore
 struct AccountSelfService {
     let db: any Database
     let context: UsherContext
+    /// The language of the field errors it throws: the account page's (AccountPageRefusal).
+    var strings: PageStrings = .english
 
     private func customer(_ account: AccountModel) -> Actor {
         Actor(kind: .customer, id: account.id!.idString, displayName: account.email ?? account.username ?? "")
@@ -30,7 +32,9 @@ struct AccountSelfService {
             givenName: account.givenName, familyName: account.familyName, displayName: account.displayName,
             phoneNumber: account.phoneNumber, locale: account.locale)
         var validator = Validator()
-        let profile = fields.submitted(form, keeping: current, into: &validator)
+        var missing = Validator()
+        let profile = fields.submitted(form, keeping: current, into: &missing)
+        for error in missing.errors { validator.add(error.field, strings.fieldErrors.required) }
         profile.validate(into: &validator)
         guard validator.errors.isEmpty else { throw UsherError.validation(validator.errors) }
         let clean = profile.normalized
@@ -59,10 +63,7 @@ struct AccountSelfService {
             limiter, [(RateLimiter.signInPerAccount, "account-page|" + account.id!.idString + "|" + clientAddress)], on: db)
         let presented = presented ?? ""
         guard presented.count <= 256, try await context.passwords.verify(presented, against: hash).isValid else {
-            throw UsherError(
-                status: 400, errorKey: .accountPageWrongPassword, title: "Wrong password",
-                detail: "Your current password is not right. Nothing was changed.",
-                fieldErrors: [FieldError("currentPassword", "is not right")])
+            throw AccountPageRefusal.wrongPassword.error
         }
         try await SignInAttempts.release(limiter, reservations, on: db)
     }
@@ -73,8 +74,8 @@ struct AccountSelfService {
         now: Date
     ) async throws {
         try await confirmPassword(account, current, clientAddress: clientAddress)
-        if let problem = PasswordPolicy().problem(password: new, confirmation: confirmation, email: account.email) {
-            throw UsherError.validation([FieldError("password", problem)])
+        if let problem = PasswordPolicy().check(password: new, confirmation: confirmation, email: account.email) {
+            throw UsherError.validation([FieldError("password", strings.passwordProblem(problem))])
         }
         let hash = try await context.passwords.hash(new)
         let accountId = account.id!
@@ -104,10 +105,10 @@ struct AccountSelfService {
         _ account: AccountModel, session: CustomerSession, to raw: String, current: String?, clientAddress: String, now: Date
     ) async throws {
         guard let email = EmailAddress(raw.trimmingCharacters(in: .whitespaces)) else {
-            throw UsherError.validation([FieldError("email", "is not a valid email address")])
+            throw UsherError.validation([FieldError("email", strings.fieldErrors.invalidEmail)])
         }
         guard email.normalized != account.email.map(EmailAddress.normalize) else {
-            throw UsherError.validation([FieldError("email", "is already your email address")])
+            throw AccountPageRefusal.emailUnchanged.error
         }
         try await confirmPassword(account, current, clientAddress: clientAddress)
         try await context.rateLimiter.hit(RateLimiter.accountEmailsPerAccount, key: account.id!.idString, on: db, now: now)
@@ -176,10 +177,6 @@ struct AccountSelfService {
 
     static let deleteConfirmation = "DELETE"
 
-    static let deletionDisabled = UsherError(
-        status: 403, errorKey: .accountDeletionDisabled, title: "Your account cannot be deleted here",
-        detail: "Accounts of this service are not deleted from this page. Ask your administrator to delete it. Nothing was changed.")
-
     /// Whether the account's store lets its customers delete their own account (`selfService.accountDeletion`).
     static func deletionAllowed(_ account: AccountModel, on db: any Database) async throws -> Bool {
         try await IdentityStoreModel.find(account.store, on: db)?.allowsAccountDeletion ?? false
@@ -188,9 +185,9 @@ struct AccountSelfService {
     /// Deletes the account for good (sessions, tokens, memberships, identities with it), audited;
     /// refused (and nothing asked or changed) where the store switched deletion off.
     func delete(_ account: AccountModel, current: String?, confirmation: String, clientAddress: String) async throws {
-        guard try await Self.deletionAllowed(account, on: db) else { throw Self.deletionDisabled }
+        guard try await Self.deletionAllowed(account, on: db) else { throw AccountPageRefusal.deletionDisabled.error }
         guard confirmation.trimmingCharacters(in: .whitespaces) == Self.deleteConfirmation else {
-            throw UsherError.validation([FieldError("confirmation", "must be \(Self.deleteConfirmation) to delete your account")])
+            throw AccountPageRefusal.confirmDelete.error
         }
         try await confirmPassword(account, current, clientAddress: clientAddress)
         try await AccountService(db: db, passwords: nil).delete(store: account.store, id: account.id!.idString, by: customer(account))

@@ -223,6 +223,15 @@ struct PageStrings: Sendable {
         var resetExternalIgnore: String
     }
 
+    /// What the account page says when one of its forms is refused (AccountPageRefusal).
+    struct AccountRefusals: Sendable {
+        var wrongPassword: String
+        var emailUnchanged: String
+        var confirmDelete: String  // {word}
+        var lastSignInMethod: String
+        var deletionDisabled: String
+    }
+
     var common: Common
     var profile: ProfileLabels
     var fieldErrors: FieldErrors
@@ -236,6 +245,7 @@ struct PageStrings: Sendable {
     var linkRefusals: LinkRefusals
     var interruptions: Interruptions
     var emails: Emails
+    var accountRefusals: AccountRefusals
 
     /// `text` with each `{name}` replaced by its value.
     static func fill(_ text: String, _ values: [String: String]) -> String {

@@ -149,5 +149,12 @@ extension PageStrings {
             resetExternalSubject: "How you sign in to {{applicationName}}",
             resetExternalLead:
                 "Someone (hopefully you) asked to reset the password of your account in {{applicationName}}. Your account has no password: you sign in with {{providers}}. On the sign-in page, choose “Continue with {{providers}}”.",
-            resetExternalIgnore: "If you did not ask for this, you can ignore this email."))
+            resetExternalIgnore: "If you did not ask for this, you can ignore this email."),
+        accountRefusals: AccountRefusals(
+            wrongPassword: "Your current password is not right. Nothing was changed.",
+            emailUnchanged: "This is already your email address.",
+            confirmDelete: "To delete your account, type {word} in the confirmation field. Nothing was changed.",
+            lastSignInMethod:
+                "This is your only way to sign in. Set a password first, or link another sign-in provider, then unlink this one. Nothing was changed.",
+            deletionDisabled: "Your account cannot be deleted here. Ask your administrator to delete it. Nothing was changed."))
 }

@@ -164,5 +164,13 @@ extension PageStrings {
             resetExternalSubject: "Comment vous connecter à {{applicationName}}",
             resetExternalLead:
                 "Quelqu’un (vous, nous l’espérons) a demandé à réinitialiser le mot de passe de votre compte sur {{applicationName}}. Votre compte n’a pas de mot de passe : vous vous connectez avec {{providers}}. Sur la page de connexion, choisissez « Continuer avec {{providers}} ».",
-            resetExternalIgnore: "Si vous n’êtes pas à l’origine de cette demande, vous pouvez ignorer cet e-mail."))
+            resetExternalIgnore: "Si vous n’êtes pas à l’origine de cette demande, vous pouvez ignorer cet e-mail."),
+        accountRefusals: AccountRefusals(
+            wrongPassword: "Votre mot de passe actuel n’est pas correct. Rien n’a été modifié.",
+            emailUnchanged: "C’est déjà votre adresse e-mail.",
+            confirmDelete: "Pour supprimer votre compte, saisissez {word} dans le champ de confirmation. Rien n’a été modifié.",
+            lastSignInMethod:
+                "C’est votre seul moyen de vous connecter. Définissez d’abord un mot de passe ou liez un autre fournisseur de connexion, puis déliez celui-ci. Rien n’a été modifié.",
+            deletionDisabled:
+                "Votre compte ne peut pas être supprimé ici. Demandez à votre administrateur de le supprimer. Rien n’a été modifié."))
 }

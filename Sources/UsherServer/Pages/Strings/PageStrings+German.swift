@@ -162,5 +162,13 @@ extension PageStrings {
             resetExternalSubject: "So melden Sie sich bei {{applicationName}} an",
             resetExternalLead:
                 "Jemand (hoffentlich Sie) hat angefordert, das Passwort Ihres Kontos bei {{applicationName}} zurückzusetzen. Ihr Konto hat kein Passwort: Sie melden sich mit {{providers}} an. Wählen Sie auf der Anmeldeseite „Weiter mit {{providers}}“.",
-            resetExternalIgnore: "Wenn Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren."))
+            resetExternalIgnore: "Wenn Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren."),
+        accountRefusals: AccountRefusals(
+            wrongPassword: "Ihr aktuelles Passwort ist nicht richtig. Es wurde nichts geändert.",
+            emailUnchanged: "Das ist bereits Ihre E-Mail-Adresse.",
+            confirmDelete: "Um Ihr Konto zu löschen, geben Sie {word} in das Bestätigungsfeld ein. Es wurde nichts geändert.",
+            lastSignInMethod:
+                "Dies ist Ihre einzige Möglichkeit, sich anzumelden. Legen Sie zuerst ein Passwort fest oder verknüpfen Sie einen anderen Anmeldeanbieter, und lösen Sie dann diese Verknüpfung. Es wurde nichts geändert.",
+            deletionDisabled:
+                "Ihr Konto kann hier nicht gelöscht werden. Bitten Sie Ihren Administrator, es zu löschen. Es wurde nichts geändert."))
 }

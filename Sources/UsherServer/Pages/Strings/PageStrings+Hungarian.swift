@@ -149,5 +149,12 @@ extension PageStrings {
             resetExternalSubject: "Így jelentkezhet be: {{applicationName}}",
             resetExternalLead:
                 "Valaki (reméljük, Ön) kérte a(z) {{applicationName}} fiókja jelszavának visszaállítását. A fiókjának nincs jelszava: ezzel jelentkezik be: {{providers}}. A bejelentkezési oldalon válassza a „Folytatás ezzel: {{providers}}” lehetőséget.",
-            resetExternalIgnore: "Ha nem Ön kérte, hagyja figyelmen kívül ezt az e-mailt."))
+            resetExternalIgnore: "Ha nem Ön kérte, hagyja figyelmen kívül ezt az e-mailt."),
+        accountRefusals: AccountRefusals(
+            wrongPassword: "A jelenlegi jelszava nem helyes. Semmi sem változott.",
+            emailUnchanged: "Ez már az Ön e-mail-címe.",
+            confirmDelete: "A fiókja törléséhez írja be a megerősítő mezőbe: {word}. Semmi sem változott.",
+            lastSignInMethod:
+                "Ez az egyetlen módja a bejelentkezésnek. Előbb állítson be jelszót, vagy kapcsoljon hozzá egy másik bejelentkezési szolgáltatót, majd ezt válassza le. Semmi sem változott.",
+            deletionDisabled: "A fiókja itt nem törölhető. Kérje meg a rendszergazdát, hogy törölje. Semmi sem változott."))
 }

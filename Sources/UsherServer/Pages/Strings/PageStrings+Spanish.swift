@@ -156,5 +156,12 @@ extension PageStrings {
             resetExternalSubject: "Cómo inicias sesión en {{applicationName}}",
             resetExternalLead:
                 "Alguien (esperamos que tú) ha pedido restablecer la contraseña de tu cuenta en {{applicationName}}. Tu cuenta no tiene contraseña: inicias sesión con {{providers}}. En la página de inicio de sesión, elige «Continuar con {{providers}}».",
-            resetExternalIgnore: "Si no lo has pedido tú, puedes ignorar este correo."))
+            resetExternalIgnore: "Si no lo has pedido tú, puedes ignorar este correo."),
+        accountRefusals: AccountRefusals(
+            wrongPassword: "Tu contraseña actual no es correcta. No se ha cambiado nada.",
+            emailUnchanged: "Esta ya es tu dirección de correo.",
+            confirmDelete: "Para eliminar tu cuenta, escribe {word} en el campo de confirmación. No se ha cambiado nada.",
+            lastSignInMethod:
+                "Es tu única forma de iniciar sesión. Primero establece una contraseña o vincula otro proveedor de inicio de sesión, y luego desvincula este. No se ha cambiado nada.",
+            deletionDisabled: "Tu cuenta no se puede eliminar aquí. Pide a tu administrador que la elimine. No se ha cambiado nada."))
 }
