@@ -35,7 +35,7 @@ extension ConsoleRoutes {
     }
 
     func createApplication(_ req: Request) async throws -> Response {
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let form = ConsoleForm.fields(of: req)
         let proto = form["protocol"] == "saml2" ? "saml2" : "oidc"
         var body: [String: JSONValue] = [
             "name": .string(form["name"] ?? ""), "store": .string(form["store"] ?? Bootstrap.defaultStore), "protocol": .string(proto),
@@ -53,9 +53,8 @@ extension ConsoleRoutes {
             // The secret is shown once, on this answer, as in the API.
             return try await renderApplications(req, values: [:], error: nil, created: view, status: .created)
         } catch let error as UsherError where error.status < 500 {
-            let detail =
-                error.fieldErrors.isEmpty ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
-            return try await renderApplications(req, values: form, error: detail, status: HTTPResponseStatus(statusCode: error.status))
+            return try await renderApplications(
+                req, values: form, error: ConsoleForm.refusal(error), status: HTTPResponseStatus(statusCode: error.status))
         }
     }
 }

@@ -52,9 +52,9 @@ extension ConsoleRoutes {
                     loginUrl: posted?.clients[safe: i]?.loginUrl ?? c.loginUrl ?? "",
                     error: ApplicationEditForm.clientErrors(errors, index: i))
             },
-            nameError: ApplicationEditForm.errors(errors, "name"),
-            groupsError: ApplicationEditForm.errors(errors, "groups"),
-            providersError: ApplicationEditForm.errors(errors, "externalLoginProviders"),
+            nameError: ConsoleForm.refusals(errors, under: "name"),
+            groupsError: ConsoleForm.refusals(errors, under: "groups"),
+            providersError: ConsoleForm.refusals(errors, under: "externalLoginProviders"),
             formError: message)
         let c = ApplicationConsolePage(
             id: a.id, name: a.name, store: a.store, protocol: a.protocol, description: a.description,
@@ -183,12 +183,6 @@ struct ApplicationEditForm {
         static func lines(_ text: String) -> [String] {
             text.split(whereSeparator: \.isWhitespace).map(String.init)
         }
-    }
-
-    /// The messages of the fields under `prefix`, for the form to show beside them.
-    static func errors(_ errors: [FieldError], _ prefix: String) -> String? {
-        let matching = errors.filter { $0.field == prefix || $0.field.hasPrefix(prefix + ".") || $0.field.hasPrefix(prefix + "[") }
-        return matching.isEmpty ? nil : matching.map(\.message).joined(separator: "; ")
     }
 
     /// A client's refusals as a person reads them: "Redirect URI 2: must use https".

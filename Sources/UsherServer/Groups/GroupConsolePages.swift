@@ -23,7 +23,7 @@ extension ConsoleRoutes {
     }
 
     func createGroup(_ req: Request) async throws -> Response {
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let form = ConsoleForm.fields(of: req)
         let store = form["store"] ?? Bootstrap.defaultStore
         var body: [String: JSONValue] = ["name": .string(form["name"] ?? "")]
         if let d = form["description"], !d.isEmpty { body["description"] = .string(d) }
@@ -32,7 +32,7 @@ extension ConsoleRoutes {
             return Response.seeOther("/admin/groups?store=\(store)&notice=groupCreated")
         } catch let error as UsherError where error.status < 500 {
             return try await renderGroups(
-                req, store: store, error: error.fieldErrors.first.map { "\($0.field): \($0.message)" } ?? error.detail,
+                req, store: store, error: ConsoleForm.firstRefusal(error),
                 name: form["name"] ?? "", status: HTTPResponseStatus(statusCode: error.status))
         }
     }

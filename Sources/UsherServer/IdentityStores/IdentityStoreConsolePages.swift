@@ -19,7 +19,7 @@ struct IdentityStoreConsolePages: RouteCollection {
     /// Saves one store's settings; a refusal shows the page again with what was wrong.
     func update(_ req: Request) async throws -> Response {
         let name = try req.storeName()
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let form = ConsoleForm.fields(of: req)
         let values: [String: JSONValue] = [
             "description": .string(form["description"] ?? ""),
             "selfService": .object(["accountDeletion": .bool(form["accountDeletion"] == "on")]),
@@ -27,9 +27,7 @@ struct IdentityStoreConsolePages: RouteCollection {
         do {
             _ = try await IdentityStoreService(db: req.db).update(name, reader: JSONObjectReader(values), by: req.adminUser!.actor)
         } catch let error as UsherError where error.status < 500 {
-            let reason =
-                error.fieldErrors.isEmpty ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
-            return try await render(req, error: reason, status: HTTPResponseStatus(statusCode: error.status))
+            return try await render(req, error: ConsoleForm.refusal(error), status: HTTPResponseStatus(statusCode: error.status))
         }
         return Response.seeOther("/admin/stores?notice=saved#store-\(name)")
     }

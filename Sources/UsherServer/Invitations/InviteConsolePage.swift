@@ -20,10 +20,7 @@ extension ConsoleRoutes {
         let saml = apps.filter { $0.protocolKind != ApplicationProtocol.oidc.rawValue }
         let groups = try await GroupModel.query(on: req.db).filter(\.$store == store).sort(\.$name).all()
         let organizationPicker = try await InviteOrganizationPicker.load(req, store: store, values: values)
-        func error(_ prefix: String) -> String? {
-            let matching = errors.filter { $0.field == prefix || $0.field.hasPrefix(prefix + ".") || $0.field.hasPrefix(prefix + "[") }
-            return matching.isEmpty ? nil : matching.map(\.message).joined(separator: "; ")
-        }
+        func error(_ prefix: String) -> String? { ConsoleForm.refusals(errors, under: prefix) }
         let context = InviteConsolePage(
             store: store, stores: try await stores(req, selected: store),
             applications: oidc.map { .init(id: $0.id!.idString, name: $0.name, selected: values["applicationId"] == $0.id!.idString) },
@@ -53,7 +50,7 @@ extension ConsoleRoutes {
     ]
 
     func invite(_ req: Request) async throws -> Response {
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let form = ConsoleForm.fields(of: req)
         let store = form["store"] ?? Bootstrap.defaultStore
         // Groups arrive as group0, group1, …; "+Add Group" and "Remove" re-render the form
         // (works without JavaScript).

@@ -46,12 +46,8 @@ extension ConsoleRoutes {
         ]
     }
 
-    private static func message(_ error: UsherError) -> String {
-        error.fieldErrors.first.map { "\($0.field): \($0.message)" } ?? error.detail
-    }
-
     func createOrganization(_ req: Request) async throws -> Response {
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let form = ConsoleForm.fields(of: req)
         let store = form["store"] ?? Bootstrap.defaultStore
         do {
             let view = try await OrganizationService(db: req.db).create(
@@ -59,13 +55,13 @@ extension ConsoleRoutes {
             return Response.seeOther("/admin/organizations/\(store)/\(view.id)?notice=organizationCreated")
         } catch let error as UsherError where error.status < 500 {
             return try await renderOrganizations(
-                req, store: store, values: form, error: Self.message(error), roleError: nil,
+                req, store: store, values: form, error: ConsoleForm.firstRefusal(error), roleError: nil,
                 status: HTTPResponseStatus(statusCode: error.status))
         }
     }
 
     func createRole(_ req: Request) async throws -> Response {
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let form = ConsoleForm.fields(of: req)
         let store = form["store"] ?? Bootstrap.defaultStore
         var body: [String: JSONValue] = ["name": .string(form["name"] ?? "")]
         if let d = form["description"], !d.isEmpty { body["description"] = .string(d) }
@@ -74,7 +70,7 @@ extension ConsoleRoutes {
             return Response.seeOther("/admin/organizations?store=\(store)&notice=roleCreated")
         } catch let error as UsherError where error.status < 500 {
             return try await renderOrganizations(
-                req, store: store, values: [:], error: nil, roleError: Self.message(error),
+                req, store: store, values: [:], error: nil, roleError: ConsoleForm.firstRefusal(error),
                 status: HTTPResponseStatus(statusCode: error.status))
         }
     }
@@ -126,14 +122,15 @@ extension ConsoleRoutes {
     func updateOrganization(_ req: Request) async throws -> Response {
         let store = try req.storeName()
         let id = try req.uuidParameter("id").idString
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let form = ConsoleForm.fields(of: req)
         do {
             _ = try await OrganizationService(db: req.db).update(
                 store: store, id: id, reader: JSONObjectReader(Self.organizationBody(form)), by: req.adminUser!.actor)
             return Response.seeOther("/admin/organizations/\(store)/\(id)?notice=organizationSaved")
         } catch let error as UsherError where error.status < 500 && error.status != 404 {
             return try await renderOrganization(
-                req, store: store, id: id, values: form, error: Self.message(error), status: HTTPResponseStatus(statusCode: error.status))
+                req, store: store, id: id, values: form, error: ConsoleForm.firstRefusal(error),
+                status: HTTPResponseStatus(statusCode: error.status))
         }
     }
 
@@ -141,7 +138,7 @@ extension ConsoleRoutes {
     func saveMember(_ req: Request) async throws -> Response {
         let store = try req.storeName()
         let id = try req.uuidParameter("id").idString
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let form = ConsoleForm.fields(of: req)
         let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
         let roleIds = (0..<200).compactMap { form["role\($0)"] }.filter { !$0.isEmpty }
         let account = try await AccountModel.query(on: req.db).filter(\.$store == store)
@@ -157,7 +154,7 @@ extension ConsoleRoutes {
             return Response.seeOther("/admin/organizations/\(store)/\(id)?notice=memberSaved")
         } catch let error as UsherError where error.status < 500 {
             return try await renderOrganization(
-                req, store: store, id: id, memberError: Self.message(error), memberEmail: email,
+                req, store: store, id: id, memberError: ConsoleForm.firstRefusal(error), memberEmail: email,
                 status: HTTPResponseStatus(statusCode: error.status))
         }
     }

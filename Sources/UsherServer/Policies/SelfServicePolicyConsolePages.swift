@@ -24,7 +24,7 @@ extension ConsoleRoutes {
     }
 
     func savePolicy(_ req: Request) async throws -> Response {
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let form = ConsoleForm.fields(of: req)
         var fields: [String: JSONValue] = [:]
         for a in ProfileAttribute.allCases { if let m = form["field_" + a.rawValue] { fields[a.rawValue] = .string(m) } }
         let options: JSONValue = .object([
@@ -48,8 +48,7 @@ extension ConsoleRoutes {
         } catch let error as UsherError where error.status < 500 {
             throw UsherError(
                 status: error.status, errorKey: error.errorKey, title: "The policy was not saved",
-                detail: error.fieldErrors.isEmpty
-                    ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
+                detail: ConsoleForm.refusal(error))
         }
         return Response.seeOther("/admin/policies?notice=policySaved")
     }

@@ -54,12 +54,8 @@ struct WebhookConsolePages: RouteCollection {
         form.keys.filter { $0.hasPrefix("event:") }.map { String($0.dropFirst(6)) }.sorted()
     }
 
-    private static func reason(_ error: UsherError) -> String {
-        error.fieldErrors.isEmpty ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
-    }
-
     func create(_ req: Request) async throws -> Response {
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let form = ConsoleForm.fields(of: req)
         var values: [String: JSONValue] = [
             "url": .string(form["url"] ?? ""), "events": .array(Self.patterns(form).map(JSONValue.string)),
             "enabled": .bool(form["enabled"] != nil),
@@ -71,7 +67,7 @@ struct WebhookConsolePages: RouteCollection {
             return try await renderList(req, form: [:], error: nil, secret: (view.id, view.secret ?? ""))
         } catch let error as UsherError where error.status < 500 {
             return try await renderList(
-                req, form: form, error: Self.reason(error), secret: nil, status: HTTPResponseStatus(statusCode: error.status))
+                req, form: form, error: ConsoleForm.refusal(error), secret: nil, status: HTTPResponseStatus(statusCode: error.status))
         }
     }
 
@@ -92,7 +88,7 @@ struct WebhookConsolePages: RouteCollection {
     /// Saves the event types and description, or (`enabled` alone) turns the endpoint on or off.
     func update(_ req: Request) async throws -> Response {
         let id = try req.uuidParameter("id").idString
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let form = ConsoleForm.fields(of: req)
         var values: [String: JSONValue] = [:]
         var notice = "saved"
         if let toggle = form["setEnabled"] {
@@ -107,7 +103,8 @@ struct WebhookConsolePages: RouteCollection {
             let input = try WebhookService.Input.read(JSONObjectReader(values), creating: false)
             _ = try await req.webhookService.update(id, input, by: req.adminUser!.actor)
         } catch let error as UsherError where error.status < 500 {
-            return try await renderDetail(req, secret: nil, error: Self.reason(error), status: HTTPResponseStatus(statusCode: error.status))
+            return try await renderDetail(
+                req, secret: nil, error: ConsoleForm.refusal(error), status: HTTPResponseStatus(statusCode: error.status))
         }
         let back = form["back"] == "list" ? "/admin/webhooks" : "/admin/webhooks/\(id)"
         return Response.seeOther("\(back)?notice=\(notice)")
