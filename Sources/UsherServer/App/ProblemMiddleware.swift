@@ -15,6 +15,17 @@ struct Problem: Content {
     var conflictingId: String?
 }
 
+extension Problem {
+    /// The body of `error`, answered at `path`: the one place an `UsherError` becomes
+    /// problem+json fields (`/health/ready` adds its checks to the same body).
+    init(_ error: UsherError, path: String) {
+        self.init(
+            type: "about:blank", title: error.title, status: error.status, detail: error.detail,
+            errorKey: error.errorKey.rawValue, message: "error.\(error.errorKey)", path: path,
+            fieldErrors: error.fieldErrors, conflictingId: error.conflictingId)
+    }
+}
+
 /// Turns every error into an answer that helps: problem+json for API callers, a readable page
 /// for people. This is the one place where errors become HTTP.
 struct ProblemMiddleware: AsyncMiddleware {
@@ -79,10 +90,7 @@ struct ProblemMiddleware: AsyncMiddleware {
     }
 
     static func problemResponse(_ error: UsherError, request: Request) -> Response {
-        let problem = Problem(
-            type: "about:blank", title: error.title, status: error.status, detail: error.detail,
-            errorKey: error.errorKey.rawValue, message: "error.\(error.errorKey)", path: request.url.path,
-            fieldErrors: error.fieldErrors, conflictingId: error.conflictingId)
+        let problem = Problem(error, path: request.url.path)
         let response = Response(status: HTTPResponseStatus(statusCode: error.status))
         do {
             try response.content.encode(problem, as: .json)

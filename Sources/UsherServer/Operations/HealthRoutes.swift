@@ -52,10 +52,10 @@ struct HealthRoutes: RouteCollection {
             }
         }
         guard problems.isEmpty else {
-            let problem = ReadinessProblem(
-                type: "about:blank", title: "Service Unavailable", status: 503,
-                detail: "Not ready: " + problems.joined(separator: "; ") + ".", errorKey: ErrorKey.healthNotReady.rawValue,
-                message: "error.\(ErrorKey.healthNotReady.rawValue)", path: req.url.path, fieldErrors: [], checks: checks)
+            let notReady = UsherError(
+                status: 503, errorKey: .healthNotReady, title: "Service Unavailable",
+                detail: "Not ready: " + problems.joined(separator: "; ") + ".")
+            let problem = ReadinessProblem(problem: Problem(notReady, path: req.url.path), checks: checks)
             let response = try Self.json(problem, status: .serviceUnavailable)
             response.headers.replaceOrAdd(name: .contentType, value: "application/problem+json")
             return response
@@ -68,17 +68,19 @@ struct HealthRoutes: RouteCollection {
         var checks: [String: String]
     }
 
-    /// problem+json like every other error, with what each check found.
+    /// problem+json like every other error (the same `Problem` fields, side by side in one
+    /// object), with what each check found.
     private struct ReadinessProblem: Encodable {
-        var type: String
-        var title: String
-        var status: Int
-        var detail: String
-        var errorKey: String
-        var message: String
-        var path: String
-        var fieldErrors: [FieldError]
+        var problem: Problem
         var checks: [String: String]
+
+        private enum CodingKeys: String, CodingKey { case checks }
+
+        func encode(to encoder: any Encoder) throws {
+            try problem.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(checks, forKey: .checks)
+        }
     }
 
     private static func json(_ value: some Encodable, status: HTTPResponseStatus) throws -> Response {
