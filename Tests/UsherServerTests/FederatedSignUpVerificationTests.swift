@@ -136,6 +136,25 @@ import Vapor
         }
     }
 
+    /// The account's language is its own once the sign-up gives it one: here the provider's
+    /// `locale` claim (mapped, and editable under the policy) over the invitation's language.
+    @Test(arguments: TestDatabase.available)
+    func theEmailSpeaksTheLocaleTheSignUpGivesTheAccount(_ db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.token()
+            let upstream = UpstreamProvider()
+            let provider = try await upstream.register(with: t, token: token, claimMapping: #"{"locale":"locale"}"#)
+            let policy = #"{"accountInvitation":{"allowEmailMismatch":true},"registration":{"fields":{"locale":"editable"}}}"#
+            let (f, _) = try await application(t, token: token, provider: provider, policy: policy)
+            let (reply, _, _) = try await signUp(
+                t, f, upstream, provider: provider, invited: "eli@example.com", language: "de-DE", subject: "upstream-eli",
+                claims: ["email": "eli.home@example.com", "email_verified": false, "locale": "fr-FR"])
+            #expect(reply.status == .seeOther, "\(reply.status) \(reply.body)")
+            let sent = try await mismatch.emails(t, to: "eli.home@example.com")
+            #expect(sent.map(\.subject) == ["Confirmez votre adresse e-mail pour Shop"])
+        }
+    }
+
     /// The provider vouches for the address: the invited one, or (allowEmailMismatch) another
     /// it says is verified. No verification email; the account's email is verified at once.
     @Test(arguments: TestDatabase.available)

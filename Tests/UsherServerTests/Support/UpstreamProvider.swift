@@ -23,12 +23,14 @@ final class UpstreamProvider: Sendable {
         self.issuer = issuer
     }
 
-    /// Replaces `t`'s HTTP client with this provider and registers it with Usher; its id.
-    func register(with t: TestApp, token: String) async throws -> String {
+    /// Replaces `t`'s HTTP client with this provider and registers it with Usher (with
+    /// `claimMapping`, a JSON object, if given); its id.
+    func register(with t: TestApp, token: String, claimMapping: String? = nil) async throws -> String {
         t.app.clients.use { [self] app in Connection(provider: self, eventLoop: app.eventLoopGroup.any()) }
+        let mapping = claimMapping.map { #","claimMapping":\#($0)"# } ?? ""
         let reply = try await t.send(
             .POST, "/admin/api/v1/externalLoginProviders",
-            json: #"{"name":"Upstream ID","issuer":"\#(issuer)","clientId":"\#(clientId)","clientSecret":"upstream-secret"}"#,
+            json: #"{"name":"Upstream ID","issuer":"\#(issuer)","clientId":"\#(clientId)","clientSecret":"upstream-secret"\#(mapping)}"#,
             token: token)
         return try #require(reply["id"] as? String, "\(reply.status) \(reply.body)")
     }
