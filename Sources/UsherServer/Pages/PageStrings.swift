@@ -21,7 +21,6 @@ struct PageStrings: Sendable {
         var signInTo: String  // {app}
         var continueWith: String  // {provider}
         var theApplication: String
-        var untranslated: String  // the `lang` of a message only English has, e.g. a server's refusal
     }
 
     struct ProfileLabels: Sendable {

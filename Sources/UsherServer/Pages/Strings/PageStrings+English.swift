@@ -4,7 +4,7 @@ extension PageStrings {
             email: "Email", username: "Username", emailOrUsername: "Email or username", password: "Password",
             forgotPassword: "Forgot password?", passwordHint: "At least 10 characters. A few unrelated words make a strong password.",
             fixFields: "Please correct the fields marked below.", requiredMark: "required", continueTo: "Continue to {app}",
-            signInTo: "Sign in to {app}", continueWith: "Continue with {provider}", theApplication: "the application", untranslated: "en"),
+            signInTo: "Sign in to {app}", continueWith: "Continue with {provider}", theApplication: "the application"),
         profile: ProfileLabels(
             givenName: "Given name", familyName: "Family name", displayName: "Display name", phoneNumber: "Phone number",
             locale: "Locale"),

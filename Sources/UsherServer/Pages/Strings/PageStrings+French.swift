@@ -5,7 +5,7 @@ extension PageStrings {
             forgotPassword: "Mot de passe oublié ?",
             passwordHint: "Au moins 10 caractères. Quelques mots sans rapport entre eux font un mot de passe solide.",
             fixFields: "Veuillez corriger les champs signalés ci-dessous.", requiredMark: "obligatoire", continueTo: "Continuer vers {app}",
-            signInTo: "Se connecter à {app}", continueWith: "Continuer avec {provider}", theApplication: "l’application", untranslated: "en"
+            signInTo: "Se connecter à {app}", continueWith: "Continuer avec {provider}", theApplication: "l’application"
         ),
         profile: ProfileLabels(
             givenName: "Prénom", familyName: "Nom", displayName: "Nom affiché", phoneNumber: "Numéro de téléphone", locale: "Langue"),

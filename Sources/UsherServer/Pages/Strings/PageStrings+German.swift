@@ -5,7 +5,7 @@ extension PageStrings {
             forgotPassword: "Passwort vergessen?",
             passwordHint: "Mindestens 10 Zeichen. Einige unzusammenhängende Wörter ergeben ein starkes Passwort.",
             fixFields: "Bitte korrigieren Sie die unten markierten Felder.", requiredMark: "Pflichtfeld", continueTo: "Weiter zu {app}",
-            signInTo: "Bei {app} anmelden", continueWith: "Weiter mit {provider}", theApplication: "der Anwendung", untranslated: "en"),
+            signInTo: "Bei {app} anmelden", continueWith: "Weiter mit {provider}", theApplication: "der Anwendung"),
         profile: ProfileLabels(
             givenName: "Vorname", familyName: "Nachname", displayName: "Anzeigename", phoneNumber: "Telefonnummer", locale: "Sprache"),
         fieldErrors: FieldErrors(

@@ -5,8 +5,7 @@ extension PageStrings {
             forgotPassword: "Elfelejtette a jelszavát?",
             passwordHint: "Legalább 10 karakter. Néhány egymáshoz nem kapcsolódó szó erős jelszót ad.",
             fixFields: "Javítsa az alább megjelölt mezőket.", requiredMark: "kötelező", continueTo: "Tovább ide: {app}",
-            signInTo: "Bejelentkezés ide: {app}", continueWith: "Folytatás ezzel: {provider}", theApplication: "az alkalmazás",
-            untranslated: "en"),
+            signInTo: "Bejelentkezés ide: {app}", continueWith: "Folytatás ezzel: {provider}", theApplication: "az alkalmazás"),
         profile: ProfileLabels(
             givenName: "Utónév", familyName: "Vezetéknév", displayName: "Megjelenített név", phoneNumber: "Telefonszám", locale: "Nyelv"),
         fieldErrors: FieldErrors(

@@ -5,8 +5,7 @@ extension PageStrings {
             password: "Contraseña", forgotPassword: "¿Has olvidado la contraseña?",
             passwordHint: "Al menos 10 caracteres. Unas cuantas palabras sin relación forman una contraseña segura.",
             fixFields: "Corrige los campos marcados abajo.", requiredMark: "obligatorio", continueTo: "Continuar a {app}",
-            signInTo: "Iniciar sesión en {app}", continueWith: "Continuar con {provider}", theApplication: "la aplicación",
-            untranslated: "en"),
+            signInTo: "Iniciar sesión en {app}", continueWith: "Continuar con {provider}", theApplication: "la aplicación"),
         profile: ProfileLabels(
             givenName: "Nombre", familyName: "Apellidos", displayName: "Nombre visible", phoneNumber: "Número de teléfono", locale: "Idioma"
         ),
