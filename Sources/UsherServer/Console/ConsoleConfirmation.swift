@@ -21,7 +21,7 @@ enum ConsoleConfirmation {
     /// The confirmation page for the action the request posted to.
     static func ask(_ req: Request, _ question: Question, section: String) -> Response {
         let page = ConsolePage(
-            title: question.question, csrf: req.consoleCSRF, adminEmail: req.adminUser?.email ?? "", section: section, notice: nil,
+            req, title: question.question, section: section, notice: nil,
             content: ConfirmConsolePage(
                 question: question.question, consequence: question.consequence, button: question.button, cancel: question.cancel,
                 action: req.url.path))

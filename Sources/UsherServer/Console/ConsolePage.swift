@@ -28,6 +28,16 @@ struct ConsolePage<Content>: PageContext, MustacheParent {
     }
 }
 
+extension ConsolePage {
+    /// The page for `req`: the one place the chrome is filled from the request (the console's
+    /// CSRF token and the signed-in administrator), so every console page carries the same.
+    init(_ req: Request, title: String, section: String, notice: String?, content: Content) {
+        self.init(
+            title: title, csrf: req.consoleCSRF, adminEmail: req.adminUser?.email ?? "", section: section, notice: notice,
+            content: content)
+    }
+}
+
 /// One identity store in the console's store picker.
 struct StoreOption {
     var name: String

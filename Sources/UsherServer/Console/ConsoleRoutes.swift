@@ -49,7 +49,7 @@ struct ConsoleRoutes: RouteCollection {
         status: HTTPResponseStatus = .ok
     ) -> Response {
         let page = ConsolePage(
-            title: title, csrf: req.consoleCSRF, adminEmail: req.adminUser?.email ?? "", section: section,
+            req, title: title, section: section,
             notice: req.query[String.self, at: "notice"].flatMap { Self.notices[$0] }, content: content)
         return Pages.render(template, page, request: req, status: status)
     }

@@ -36,7 +36,7 @@ struct IdentityStoreConsolePages: RouteCollection {
         let stores = try await IdentityStoreService(db: req.db).list()
         let content = IdentityStoresConsolePage(stores: stores.map(IdentityStoresConsolePage.Store.init), formError: error)
         let page = ConsolePage(
-            title: "Identity stores", csrf: req.consoleCSRF, adminEmail: req.adminUser?.email ?? "", section: "stores",
+            req, title: "Identity stores", section: "stores",
             notice: req.query[String.self, at: "notice"] == "saved" ? "Identity store saved." : nil, content: content)
         return Pages.render("console/stores", page, request: req, status: status)
     }

@@ -26,7 +26,7 @@ struct WebhookConsolePages: RouteCollection {
         _ req: Request, _ template: String, _ title: String, _ content: some Any, status: HTTPResponseStatus = .ok
     ) -> Response {
         var page = ConsolePage(
-            title: title, csrf: req.consoleCSRF, adminEmail: req.adminUser?.email ?? "", section: "webhooks",
+            req, title: title, section: "webhooks",
             notice: req.query[String.self, at: "notice"].flatMap { Self.notices[$0] }, content: content)
         page.lang = "en"
         return Pages.render(template, page, request: req, status: status)
