@@ -79,4 +79,22 @@ import Vapor
             #expect(AccountPageRefusal(AccountPageRefusal.deletionDisabled.error) == .deletionDisabled)
         }
     }
+
+    /// A limit on the page says, in the account's language, how long to wait (PageRefusal).
+    @Test(arguments: TestDatabase.available)
+    func aLimitSaysHowLongToWaitInTheAccountsLanguage(_ db: TestDatabase) async throws {
+        try await TestApp.with(db, configure: { $0.rateLimitsEnabled = true }) { t in
+            let c = try await SelfServiceCustomer.make(t)
+            var browser = Browser()
+            _ = try await c.signIn(&browser)
+            try await speak(c, .spanish)
+            try await t.app.db.sql.raw("UPDATE accounts SET email_verified = \(bind: false)").run()
+            // Five verification emails an hour per account, then 429.
+            for _ in 0..<5 { #expect(try await post(c, browser, "/account/verification", []).status == .seeOther) }
+            let limited = try await post(c, browser, "/account/verification", [])
+            #expect(limited.status == .tooManyRequests)
+            let wait = Int(try #require(limited.headers.first(name: .retryAfter)))
+            #expect(alert(limited) == PageRefusal.tooManyRequests.text(.spanish, retryAfter: wait).detail, "\(limited.body)")
+        }
+    }
 }
