@@ -23,7 +23,7 @@ struct AccountConsoleActions: RouteCollection {
         let id = try req.uuidParameter("id").idString
         do {
             try await AccountService(db: req.db, passwords: nil).sendPasswordReset(
-                store: store, id: id, by: req.adminUser!.actor, context: req.usher)
+                store: store, id: id, by: try req.consoleActor, context: req.usher)
         } catch let error as UsherError where error.status == 400 {
             return Response.seeOther(
                 "/admin/accounts/\(store)/\(id)?failed=" + (error.detail.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
@@ -35,7 +35,7 @@ struct AccountConsoleActions: RouteCollection {
     func signOut(_ req: Request) async throws -> Response {
         let store = try req.storeName()
         let id = try req.uuidParameter("id").idString
-        try await AccountService(db: req.db, passwords: nil).signOutEverywhere(store: store, id: id, by: req.adminUser!.actor)
+        try await AccountService(db: req.db, passwords: nil).signOutEverywhere(store: store, id: id, by: try req.consoleActor)
         return Response.seeOther("/admin/accounts/\(store)/\(id)?done=signedOut")
     }
 }

@@ -49,7 +49,7 @@ extension ConsoleRoutes {
             body["clients"] = .array([.object(client)])
         }
         do {
-            let view = try await ApplicationService(db: req.db).create(reader: JSONObjectReader(body), by: req.adminUser!.actor)
+            let view = try await ApplicationService(db: req.db).create(reader: JSONObjectReader(body), by: try req.consoleActor)
             // The secret is shown once, on this answer, as in the API.
             return try await renderApplications(req, values: [:], error: nil, created: view, status: .created)
         } catch let error as UsherError where error.status < 500 {

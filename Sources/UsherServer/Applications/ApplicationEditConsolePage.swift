@@ -18,7 +18,7 @@ extension ConsoleRoutes {
         let current = try await service.view(try await service.require(id))
         let posted = ApplicationEditForm.Posted(req, clients: current.clients.count)
         do {
-            _ = try await service.update(id, reader: JSONObjectReader(posted.patch(current)), by: req.adminUser!.actor)
+            _ = try await service.update(id, reader: JSONObjectReader(posted.patch(current)), by: try req.consoleActor)
             return Response.seeOther("/admin/applications/\(id)?notice=applicationSaved")
         } catch let error as UsherError where error.status < 500 {
             return try await renderApplication(

@@ -19,6 +19,15 @@ extension Request {
         set { storage[AdminUserKey.self] = newValue }
     }
 
+    /// The signed-in administrator as an audit actor, as `apiActor` is the API caller. ConsoleGuard
+    /// signs every console route in first; a route outside it answers 401 here instead of crashing.
+    var consoleActor: Actor {
+        get throws {
+            guard let adminUser else { throw UsherError.unauthorized }
+            return adminUser.actor
+        }
+    }
+
     /// The console's CSRF token: bound to the session, so a form from one session is useless in another.
     var consoleCSRF: String { usher.secrets.mac("console-csrf", adminUser?.sessionHash ?? "") }
 }

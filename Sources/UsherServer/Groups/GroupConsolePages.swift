@@ -28,7 +28,7 @@ extension ConsoleRoutes {
         var body: [String: JSONValue] = ["name": .string(form["name"] ?? "")]
         if let d = form["description"], !d.isEmpty { body["description"] = .string(d) }
         do {
-            _ = try await GroupService(db: req.db).create(store: store, reader: JSONObjectReader(body), by: req.adminUser!.actor)
+            _ = try await GroupService(db: req.db).create(store: store, reader: JSONObjectReader(body), by: try req.consoleActor)
             return Response.seeOther("/admin/groups?store=\(store)&notice=groupCreated")
         } catch let error as UsherError where error.status < 500 {
             return try await renderGroups(
@@ -53,7 +53,7 @@ extension ConsoleRoutes {
                     button: "Delete \(group.name)", cancel: "/admin/groups?store=\(store)"),
                 section: "groups")
         }
-        try await service.delete(store: store, id: id, by: req.adminUser!.actor)
+        try await service.delete(store: store, id: id, by: try req.consoleActor)
         return Response.seeOther("/admin/groups?store=\(store)&notice=groupDeleted")
     }
 }

@@ -25,7 +25,7 @@ struct IdentityStoreConsolePages: RouteCollection {
             "selfService": .object(["accountDeletion": .bool(form["accountDeletion"] == "on")]),
         ]
         do {
-            _ = try await IdentityStoreService(db: req.db).update(name, reader: JSONObjectReader(values), by: req.adminUser!.actor)
+            _ = try await IdentityStoreService(db: req.db).update(name, reader: JSONObjectReader(values), by: try req.consoleActor)
         } catch let error as UsherError where error.status < 500 {
             return try await render(req, error: ConsoleForm.refusal(error), status: HTTPResponseStatus(statusCode: error.status))
         }

@@ -98,7 +98,7 @@ extension ConsoleRoutes {
                 req, store: store, applicationId: applicationId, message: "The file did not come back with the form. Upload it again.",
                 status: .badRequest)
         }
-        let actor = req.adminUser!.actor
+        let actor = try req.consoleActor
         do {
             return try await req.idempotentWaiting(key: form.idempotencyKey.flatMap(IdempotencyKey.init), scope: actor.auditName) {
                 let service = BulkInvitationService(db: req.db, context: req.usher)

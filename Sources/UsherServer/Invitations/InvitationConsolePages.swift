@@ -47,7 +47,7 @@ extension ConsoleRoutes {
         let store = try req.storeName()
         let id = try req.uuidParameter("id").idString
         do {
-            _ = try await InvitationService(db: req.db, context: req.usher).resend(store: store, id: id, by: req.adminUser!.actor)
+            _ = try await InvitationService(db: req.db, context: req.usher).resend(store: store, id: id, by: try req.consoleActor)
             return Response.seeOther("/admin/invitations/\(store)/\(id)?notice=resent")
         } catch let error as UsherError where error.status == 409 || error.status == 429 {
             return Response.seeOther(
@@ -70,7 +70,7 @@ extension ConsoleRoutes {
                 section: "accounts")
         }
         do {
-            try await InvitationService(db: req.db, context: req.usher).revoke(store: store, id: id, by: req.adminUser!.actor)
+            try await InvitationService(db: req.db, context: req.usher).revoke(store: store, id: id, by: try req.consoleActor)
             return Response.seeOther("/admin/accounts?store=\(store)&tab=invitations&notice=revoked")
         } catch let error as UsherError where error.status == 409 {
             return Response.seeOther(
@@ -124,7 +124,7 @@ extension ConsoleRoutes {
         }
         do {
             _ = try await InvitationService(db: req.db, context: req.usher).edit(
-                store: store, id: id, reader: JSONObjectReader(patch), by: req.adminUser!.actor)
+                store: store, id: id, reader: JSONObjectReader(patch), by: try req.consoleActor)
             return Response.seeOther("/admin/invitations/\(store)/\(id)?notice=edited")
         } catch let error as UsherError where error.status < 500 {
             let fields = error.fieldErrors.map { "\($0.field) \($0.message)" }.joined(separator: "; ")

@@ -82,7 +82,7 @@ extension ConsoleRoutes {
         ]
         if let app = form["applicationId"], !app.isEmpty { body["applicationId"] = .string(app) }
         body.merge(InviteOrganizationPicker.body(form)) { a, _ in a }
-        let actor = req.adminUser!.actor
+        let actor = try req.consoleActor
         do {
             // The form carries an idempotency key: a second click sends nothing and shows the invitation.
             return try await req.idempotentWaiting(key: form["idempotencyKey"].flatMap(IdempotencyKey.init), scope: actor.auditName) {

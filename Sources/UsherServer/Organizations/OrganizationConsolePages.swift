@@ -51,7 +51,7 @@ extension ConsoleRoutes {
         let store = form["store"] ?? Bootstrap.defaultStore
         do {
             let view = try await OrganizationService(db: req.db).create(
-                store: store, reader: JSONObjectReader(Self.organizationBody(form)), by: req.adminUser!.actor)
+                store: store, reader: JSONObjectReader(Self.organizationBody(form)), by: try req.consoleActor)
             return Response.seeOther("/admin/organizations/\(store)/\(view.id)?notice=organizationCreated")
         } catch let error as UsherError where error.status < 500 {
             return try await renderOrganizations(
@@ -66,7 +66,7 @@ extension ConsoleRoutes {
         var body: [String: JSONValue] = ["name": .string(form["name"] ?? "")]
         if let d = form["description"], !d.isEmpty { body["description"] = .string(d) }
         do {
-            _ = try await RoleService(db: req.db).create(store: store, reader: JSONObjectReader(body), by: req.adminUser!.actor)
+            _ = try await RoleService(db: req.db).create(store: store, reader: JSONObjectReader(body), by: try req.consoleActor)
             return Response.seeOther("/admin/organizations?store=\(store)&notice=roleCreated")
         } catch let error as UsherError where error.status < 500 {
             return try await renderOrganizations(
@@ -88,7 +88,7 @@ extension ConsoleRoutes {
                     button: "Delete \(role.name)", cancel: "/admin/organizations?store=\(store)"),
                 section: "organizations")
         }
-        try await RoleService(db: req.db).delete(store: store, id: id, by: req.adminUser!.actor)
+        try await RoleService(db: req.db).delete(store: store, id: id, by: try req.consoleActor)
         return Response.seeOther("/admin/organizations?store=\(store)&notice=roleDeleted")
     }
 
@@ -125,7 +125,7 @@ extension ConsoleRoutes {
         let form = ConsoleForm.fields(of: req)
         do {
             _ = try await OrganizationService(db: req.db).update(
-                store: store, id: id, reader: JSONObjectReader(Self.organizationBody(form)), by: req.adminUser!.actor)
+                store: store, id: id, reader: JSONObjectReader(Self.organizationBody(form)), by: try req.consoleActor)
             return Response.seeOther("/admin/organizations/\(store)/\(id)?notice=organizationSaved")
         } catch let error as UsherError where error.status < 500 && error.status != 404 {
             return try await renderOrganization(
@@ -150,7 +150,7 @@ extension ConsoleRoutes {
         }
         do {
             try await OrganizationService(db: req.db).putMember(
-                store: store, id: id, accountId: account.id!.idString, roleIds: roleIds, by: req.adminUser!.actor)
+                store: store, id: id, accountId: account.id!.idString, roleIds: roleIds, by: try req.consoleActor)
             return Response.seeOther("/admin/organizations/\(store)/\(id)?notice=memberSaved")
         } catch let error as UsherError where error.status < 500 {
             return try await renderOrganization(
@@ -176,7 +176,7 @@ extension ConsoleRoutes {
                     button: "Remove \(who)", cancel: "/admin/organizations/\(store)/\(id)"),
                 section: "organizations")
         }
-        try await OrganizationService(db: req.db).removeMember(store: store, id: id, accountId: accountId, by: req.adminUser!.actor)
+        try await OrganizationService(db: req.db).removeMember(store: store, id: id, accountId: accountId, by: try req.consoleActor)
         return Response.seeOther("/admin/organizations/\(store)/\(id)?notice=memberRemoved")
     }
 }

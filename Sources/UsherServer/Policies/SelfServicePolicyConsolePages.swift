@@ -40,10 +40,10 @@ extension ConsoleRoutes {
         let service = SelfServicePolicyService(db: req.db)
         do {
             if let id = form["id"], !id.isEmpty {
-                _ = try await service.update(id, reader: JSONObjectReader(["options": options]), by: req.adminUser!.actor)
+                _ = try await service.update(id, reader: JSONObjectReader(["options": options]), by: try req.consoleActor)
             } else {
                 _ = try await service.create(
-                    reader: JSONObjectReader(["name": .string(form["name"] ?? ""), "options": options]), by: req.adminUser!.actor)
+                    reader: JSONObjectReader(["name": .string(form["name"] ?? ""), "options": options]), by: try req.consoleActor)
             }
         } catch let error as UsherError where error.status < 500 {
             throw UsherError(

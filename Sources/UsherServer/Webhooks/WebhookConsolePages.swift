@@ -63,7 +63,7 @@ struct WebhookConsolePages: RouteCollection {
         if let d = form["description"], !d.isEmpty { values["description"] = .string(d) }
         do {
             let input = try WebhookService.Input.read(JSONObjectReader(values), creating: true)
-            let view = try await req.webhookService.create(input, by: req.adminUser!.actor)
+            let view = try await req.webhookService.create(input, by: try req.consoleActor)
             return try await renderList(req, form: [:], error: nil, secret: (view.id, view.secret ?? ""))
         } catch let error as UsherError where error.status < 500 {
             return try await renderList(
@@ -101,7 +101,7 @@ struct WebhookConsolePages: RouteCollection {
         }
         do {
             let input = try WebhookService.Input.read(JSONObjectReader(values), creating: false)
-            _ = try await req.webhookService.update(id, input, by: req.adminUser!.actor)
+            _ = try await req.webhookService.update(id, input, by: try req.consoleActor)
         } catch let error as UsherError where error.status < 500 {
             return try await renderDetail(
                 req, secret: nil, error: ConsoleForm.refusal(error), status: HTTPResponseStatus(statusCode: error.status))
@@ -122,7 +122,7 @@ struct WebhookConsolePages: RouteCollection {
                     button: "Rotate secret", cancel: "/admin/webhooks/\(id)"),
                 section: "webhooks")
         }
-        let view = try await req.webhookService.rotateSecret(id, by: req.adminUser!.actor)
+        let view = try await req.webhookService.rotateSecret(id, by: try req.consoleActor)
         return try await renderDetail(req, secret: view.secret, error: nil)
     }
 
@@ -138,7 +138,7 @@ struct WebhookConsolePages: RouteCollection {
                     button: "Delete webhook", cancel: "/admin/webhooks/\(id)"),
                 section: "webhooks")
         }
-        try await req.webhookService.delete(id, by: req.adminUser!.actor)
+        try await req.webhookService.delete(id, by: try req.consoleActor)
         return Response.seeOther("/admin/webhooks?notice=deleted")
     }
 
