@@ -8,15 +8,18 @@ import UsherCore
 ///
 /// Rows go in batches of `batchSize`, one transaction per batch: each row is drafted first
 /// (`InvitationService.draft`, the reads and the rules that need no transaction), then the
-/// batch's transaction writes each row (`InvitationService.write`) with its result, each row in
-/// its own savepoint: a row the rules refuse is rolled back to its savepoint, its refusal is
-/// recorded and the others go on. A row's result is written only if it has none yet, in the
-/// transaction that creates its invitation: a row is never created twice, even by two workers
-/// on one job, and a job cut off mid-batch loses the whole batch's transaction and resumes
-/// where the last commit left it.
-/// A row another worker finished meanwhile is left as that worker left it. Anything else (an
-/// invitation created for the same email at the same moment, a lost connection) rolls the
-/// batch back and runs its rows one by one.
+/// batch's transaction writes each row's plan (`InvitationService.plan`) with its result, each
+/// row in its own savepoint: a row the rules refuse is rolled back to its savepoint, its refusal
+/// is recorded and the others go on. On SQLite the batch is one group of the group committer
+/// (one transaction on its thread, no thread switch per statement); on PostgreSQL an ordinary
+/// transaction whose rows each write in one statement.
+/// A row's result is written only if it has none yet, in the savepoint that creates its
+/// invitation: a row is never created twice, even by two workers on one job, and a job cut off
+/// mid-batch loses the whole batch's transaction and resumes where the last commit left it.
+/// A row another worker finished meanwhile is left as that worker left it. A row refused by a
+/// constraint (an invitation created for the same email at the same moment) runs again alone,
+/// after the batch; anything that fails the batch's transaction itself (a lost connection) runs
+/// all its rows one by one.
 struct BulkInvitationWorker: Sendable {
     let db: any Database
     let context: UsherContext
@@ -34,9 +37,10 @@ struct BulkInvitationWorker: Sendable {
     static let defaultEmailPace: Double = 100
     /// Runs between drafting a batch and writing it: tests stand for another worker there.
     var beforeWritingBatch: (@Sendable () async throws -> Void)?
-    /// Runs inside a batch right after a row (its number) wrote its invitation: tests stand for
+    /// Runs inside a batch right after a row (its number) wrote its invitation, inside the row's
+    /// savepoint (on SQLite on the group committer's thread, hence synchronous): tests stand for
     /// a rule that refuses it late there.
-    var afterWritingRow: (@Sendable (Int) async throws -> Void)?
+    var afterWritingRow: (@Sendable (Int) throws -> Void)?
 
     init(db: any Database, context: UsherContext, batchSize: Int = 100, now: @escaping @Sendable () -> Date = { Date() }) {
         self.db = db
@@ -140,32 +144,116 @@ struct BulkInvitationWorker: Sendable {
                 return try await runOneByOne(rows, job: job, by: actor)
             }
         }
-        let (toWrite, toRefuse) = (drafts, refused)
         try await beforeWritingBatch?()
+        let retry: [PendingRow]
         do {
-            try await db.write { tx in
-                for (row, error) in toRefuse { try await Self.recordRefusal(error, row: row.id, on: tx.sql, alreadyDone: true) }
-                // Each row in its own savepoint: whatever a refused row wrote is undone without
-                // touching the rows before it (SPEC: each row is its own transaction).
-                for (row, draft) in toWrite {
-                    try await tx.sql.raw("SAVEPOINT bulk_row").run()
-                    do {
-                        try await service.write(draft, on: tx)
-                        try await afterWritingRow?(row.row_no)
-                        try await Self.recordCreated(row.id, invitationId: draft.invitation.id!, on: tx.sql)
-                    } catch let error as UsherError {
-                        try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
-                        try await Self.recordRefusal(error, row: row.id, on: tx.sql, alreadyDone: false)
-                    } catch is AlreadyDone {
-                        // Another worker gave this row its result meanwhile: it stays as that one left it.
-                        try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
-                    }
-                    try await tx.sql.raw("RELEASE SAVEPOINT bulk_row").run()
+            if db.isSQLite, let groupCommit = context.groupCommit {
+                retry = try await writeGroup(drafts, refused: refused, service: service, groupCommit: groupCommit)
+            } else {
+                retry = try await writeTransaction(drafts, refused: refused, service: service)
+            }
+        } catch {
+            // A transaction failed as a whole (a lost connection, a failed COMMIT): one by one,
+            // a row that has its result already is left as it is.
+            return try await runOneByOne(rows, job: job, by: actor)
+        }
+        context.mailWakeUp()
+        try await runOneByOne(retry, job: job, by: actor)
+    }
+
+    /// A row's invitation with the row's result: the result first, so a row that has one
+    /// already (another worker's) stops there, before its rules are asked.
+    private func plan(_ row: PendingRow, _ draft: InvitationService.Draft, service: InvitationService) -> PlannedWrite {
+        var plan = PlannedWrite()
+        plan.read(
+            PlannedStatement(
+                "UPDATE bulk_job_rows SET outcome = ?, invitation_id = ? WHERE id = ? AND outcome IS NULL RETURNING id",
+                [BulkJobRowView.Outcome.created.rawValue, draft.invitation.id!.idString, row.id])
+        ) { updated in
+            if updated.isEmpty { throw AlreadyDone() }
+            return []
+        }
+        plan.append(service.plan(draft))
+        return plan
+    }
+
+    /// SQLite: the batch as one group of the group committer — one transaction, each row in its
+    /// own savepoint, run on the committer's thread. The rows its rules refused get their results
+    /// in a second transaction: a refused row wrote nothing, so if the process dies between the
+    /// two it runs again and is refused again. Returns the rows to run one by one (a constraint
+    /// refused them: an invitation created for the same email at the same moment).
+    private func writeGroup(
+        _ drafts: [(row: PendingRow, draft: InvitationService.Draft)], refused: [(row: PendingRow, error: UsherError)],
+        service: InvitationService, groupCommit: SQLiteGroupCommit
+    ) async throws -> [PendingRow] {
+        var plans = refused.map { Self.refusalPlan($0.error, row: $0.row.id) }
+        for (row, draft) in drafts {
+            var plan = plan(row, draft, service: service)
+            if let afterWritingRow {
+                // Inside the row's savepoint, after its writes (SQLite runs a plan's steps in order).
+                let rowNo = row.row_no
+                plan.read(PlannedStatement("SELECT 1")) { _ in
+                    try afterWritingRow(rowNo)
+                    return []
                 }
             }
-            context.mailWakeUp()
-        } catch {
-            try await runOneByOne(rows, job: job, by: actor)
+            plans.append(plan)
+        }
+        let outcomes = try await commit(plans, groupCommit)
+        var retry: [PendingRow] = []
+        var refusals: [(row: PendingRow, plan: PlannedWrite)] = []
+        for (row, outcome) in zip(refused.map(\.row) + drafts.map(\.row), outcomes) {
+            switch outcome {
+            case .success: break
+            case .failure(is AlreadyDone): break  // another worker gave the row its result: it stays so
+            case .failure(let error as UsherError): refusals.append((row, Self.refusalPlan(error, row: row.id)))
+            case .failure: retry.append(row)
+            }
+        }
+        if !refusals.isEmpty {
+            let recorded = try await commit(refusals.map(\.plan), groupCommit)
+            for (refusal, outcome) in zip(refusals, recorded) {
+                if case .failure = outcome { retry.append(refusal.row) }
+            }
+        }
+        return retry.sorted { $0.row_no < $1.row_no }
+    }
+
+    /// One transaction of the group committer, timed and traced as every transaction is.
+    private func commit(_ plans: [PlannedWrite], _ groupCommit: SQLiteGroupCommit) async throws -> [Result<Void, any Error>] {
+        try await OperationsSpans.transaction(sqlite: true) { _ in try await groupCommit.commit(plans) }(db)
+    }
+
+    /// PostgreSQL (and SQLite without a group committer): one transaction for the batch, each
+    /// row in a savepoint, its plan's writes one statement. Returns the rows to run one by one.
+    private func writeTransaction(
+        _ drafts: [(row: PendingRow, draft: InvitationService.Draft)], refused: [(row: PendingRow, error: UsherError)],
+        service: InvitationService
+    ) async throws -> [PendingRow] {
+        try await db.write { tx in
+            for (row, error) in refused { try await tx.sql.run(Self.refusalPlan(error, row: row.id)) }
+            var retry: [PendingRow] = []
+            for (row, draft) in drafts {
+                // Each row in its own savepoint: whatever a refused row wrote is undone without
+                // touching the rows before it (SPEC: each row is its own transaction).
+                try await tx.sql.raw("SAVEPOINT bulk_row").run()
+                do {
+                    try await tx.sql.run(plan(row, draft, service: service))
+                    try afterWritingRow?(row.row_no)
+                } catch let error as UsherError {
+                    try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
+                    try await tx.sql.run(Self.refusalPlan(error, row: row.id))
+                } catch is AlreadyDone {
+                    // Another worker gave this row its result meanwhile: it stays as that one left it.
+                    try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
+                } catch {
+                    // A constraint (the same email invited at this moment): the row alone runs again.
+                    try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
+                    retry.append(row)
+                }
+                try await tx.sql.raw("RELEASE SAVEPOINT bulk_row").run()
+            }
+            return retry
         }
     }
 
@@ -185,18 +273,17 @@ struct BulkInvitationWorker: Sendable {
         if updated.isEmpty { throw AlreadyDone() }
     }
 
-    /// A refused row's result: a pending duplicate is a conflict with its id, anything else an error.
-    private static func recordRefusal(_ error: UsherError, row rowId: UUID, on sql: any SQLDatabase, alreadyDone: Bool) async throws {
+    /// A refused row's result, unless it has one (another worker's): a pending duplicate is a
+    /// conflict with its id, anything else an error.
+    private static func refusalPlan(_ error: UsherError, row rowId: UUID) -> PlannedWrite {
         let conflict = error.status == 409 && error.conflictingId != nil
         let outcome: BulkJobRowView.Outcome = conflict ? .conflict : .error
-        let problem = conflict ? nil : BulkRowProblem(error)
-        let updated = try await sql.raw(
-            """
-            UPDATE bulk_job_rows SET outcome = \(bind: outcome.rawValue), conflicting_id = \(bind: conflict ? error.conflictingId : nil),
-            problem = \(bind: problem?.json) WHERE id = \(bind: rowId) AND outcome IS NULL RETURNING id
-            """
-        ).all()
-        if updated.isEmpty && alreadyDone { throw AlreadyDone() }
+        var plan = PlannedWrite()
+        plan.run(
+            PlannedStatement(
+                "UPDATE bulk_job_rows SET outcome = ?, conflicting_id = ?, problem = ? WHERE id = ? AND outcome IS NULL",
+                [outcome.rawValue, conflict ? error.conflictingId : nil, conflict ? nil : BulkRowProblem(error).json, rowId]))
+        return plan
     }
 
     private func run(_ row: PendingRow, job: JobRow, by actor: Actor) async throws {
@@ -212,7 +299,7 @@ struct BulkInvitationWorker: Sendable {
         } catch is AlreadyDone {
             return
         } catch let error as UsherError {
-            try await db.writeStatement { sql in try await Self.recordRefusal(error, row: rowId, on: sql, alreadyDone: false) }
+            try await db.writeStatement { sql in try await sql.run(Self.refusalPlan(error, row: rowId)) }
         } catch {
             try await record(rowId, outcome: .error, conflictingId: nil, problem: .internalError)
         }
