@@ -48,7 +48,7 @@ import Vapor
             last.run(entry("last"))
 
             let before = groupCommit.groupsCommitted
-            let outcomes = try await groupCommit.commit([first, refused, duplicate, last])
+            let outcomes = try await groupCommit.commit([first, refused, duplicate, last], logger: t.app.logger)
             #expect(groupCommit.groupsCommitted == before + 1, "one transaction for the four")
             #expect(outcomes.map { (try? $0.get()) != nil } == [true, false, false, true])
             #expect(throws: Refused.self) { try outcomes[1].get() }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Logging
 import SQLKit
 
 /// A write decided before it runs: the statements of one transaction, and the reads whose rows
@@ -104,16 +105,21 @@ extension PlannedStatement {
 }
 
 extension SQLiteDirectConnection {
-    /// The same on the group committer's thread, without a thread switch per statement.
-    func run(_ plan: PlannedWrite) throws {
+    /// The same on the group committer's thread, without a thread switch per statement. Each
+    /// statement goes to the debug log as SQLiteNIO's do: the SQL, never its values.
+    func run(_ plan: PlannedWrite, logger: Logger) throws {
+        func execute(_ statement: PlannedStatement) throws -> [SQLiteDirectRow] {
+            logger.debug("\(statement.sql)", metadata: ["binds": "[redacted]"])
+            return try self.execute(statement.sql, statement.binds)
+        }
         for step in plan.steps {
             switch step {
             case .run(let statement):
-                try execute(statement.sql, statement.binds)
+                _ = try execute(statement)
             case .read(let statement, let then):
-                for next in try then(try execute(statement.sql, statement.binds)) { try execute(next.sql, next.binds) }
+                for next in try then(try execute(statement)) { _ = try execute(next) }
             case .perDialect(let sqlite, _):
-                try execute(sqlite.sql, sqlite.binds)
+                _ = try execute(sqlite)
             }
         }
     }
@@ -124,7 +130,8 @@ extension Database {
     /// one transaction), otherwise in a transaction of its own.
     func write(_ plan: PlannedWrite, groupCommit: SQLiteGroupCommit?) async throws {
         if isSQLite, let groupCommit {
-            try await OperationsSpans.transaction(sqlite: true) { _ in try await groupCommit.commit(plan) }(self)
+            let logger = self.logger
+            try await OperationsSpans.transaction(sqlite: true) { _ in try await groupCommit.commit(plan, logger: logger) }(self)
         } else {
             try await write { tx in try await tx.sql.run(plan) }
         }

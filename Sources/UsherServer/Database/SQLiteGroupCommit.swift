@@ -28,6 +28,7 @@ final class SQLiteGroupCommit: Sendable {
 
     private struct Waiter: Sendable {
         var plan: PlannedWrite
+        var logger: Logger
         var continuation: CheckedContinuation<Void, any Error>
     }
 
@@ -41,10 +42,10 @@ final class SQLiteGroupCommit: Sendable {
     var groupsCommitted: Int { groups.withLockedValue { $0 } }
 
     /// Commits `plan` with whatever else is waiting; throws what refused it.
-    func commit(_ plan: PlannedWrite) async throws {
+    func commit(_ plan: PlannedWrite, logger: Logger) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let startDrain = queue.withLockedValue { queue in
-                queue.waiting.append(Waiter(plan: plan, continuation: continuation))
+                queue.waiting.append(Waiter(plan: plan, logger: logger, continuation: continuation))
                 defer { queue.draining = true }
                 return !queue.draining
             }
@@ -63,7 +64,7 @@ final class SQLiteGroupCommit: Sendable {
                     let group = self.nextGroup()
                     if group.isEmpty { return nil }
                     do {
-                        return (group, try await self.thread.runIfActive { try self.transaction(group.map(\.plan)) })
+                        return (group, try await self.thread.runIfActive { try self.transaction(group.map { ($0.plan, $0.logger) }) })
                     } catch {
                         return (group, group.map { _ in .failure(error) })
                     }
@@ -92,21 +93,21 @@ final class SQLiteGroupCommit: Sendable {
 
     /// One transaction for `plans`, each in a savepoint: the outcome of each, in order. Throws
     /// (and commits nothing) only when the transaction itself fails.
-    func commit(_ plans: [PlannedWrite]) async throws -> [Result<Void, any Error>] {
+    func commit(_ plans: [PlannedWrite], logger: Logger = Logger(label: "usher.database")) async throws -> [Result<Void, any Error>] {
         try await SQLiteWriteLock.shared.withLock {
-            try await self.thread.runIfActive { try self.transaction(plans) }
+            try await self.thread.runIfActive { try self.transaction(plans.map { ($0, logger) }) }
         }
     }
 
-    private func transaction(_ plans: [PlannedWrite]) throws -> [Result<Void, any Error>] {
+    private func transaction(_ plans: [(PlannedWrite, Logger)]) throws -> [Result<Void, any Error>] {
         try connection.execute("BEGIN IMMEDIATE", [])
         do {
             var outcomes: [Result<Void, any Error>] = []
             outcomes.reserveCapacity(plans.count)
-            for plan in plans {
+            for (plan, logger) in plans {
                 try connection.execute("SAVEPOINT planned_write", [])
                 do {
-                    try connection.run(plan)
+                    try connection.run(plan, logger: logger)
                     outcomes.append(.success(()))
                 } catch {
                     try connection.execute("ROLLBACK TO planned_write", [])
