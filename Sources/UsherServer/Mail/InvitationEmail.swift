@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import UsherCore
 
 /// The invitation email: who invites, to which application, the link, and until when it works,
@@ -38,4 +39,22 @@ struct InvitationEmailContext {
     var lang: String
     /// The last day the link works, written out in the email's language.
     var validUntil: String
+}
+
+/// The variables by name without reflection: Mustache looks up a struct's fields with `Mirror`
+/// on every `{{name}}`, and each invitation renders three templates (docs/performance.md).
+extension InvitationEmailContext: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "applicationName": applicationName
+        case "inviterName": inviterName
+        case "recipientName": recipientName
+        case "hasRecipientName": hasRecipientName
+        case "email": email
+        case "link": link
+        case "lang": lang
+        case "validUntil": validUntil
+        default: nil
+        }
+    }
 }

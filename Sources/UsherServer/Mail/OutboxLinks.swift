@@ -68,26 +68,26 @@ enum OutboxLink {
     static func hide(_ token: String, in email: ComposedEmail, messageId: UUID) -> ComposedEmail {
         let placeholder = placeholder(messageId: messageId)
         var hidden = email
-        hidden.subject = email.subject.replacingOccurrences(of: token, with: placeholder)
-        hidden.text = email.text.replacingOccurrences(of: token, with: placeholder)
-        hidden.html = email.html.replacingOccurrences(of: token, with: placeholder)
+        hidden.subject = email.subject.replacingEvery(token, with: placeholder)
+        hidden.text = email.text.replacingEvery(token, with: placeholder)
+        hidden.html = email.html.replacingEvery(token, with: placeholder)
         return hidden
     }
 
     /// Puts `token` back where the placeholder stands.
     static func reveal(_ token: String, in text: String, messageId: UUID) -> String {
-        text.replacingOccurrences(of: placeholder(messageId: messageId), with: token)
+        text.replacingEvery(placeholder(messageId: messageId), with: token)
     }
 
     /// The text as API callers see it: the placeholder, and any invitation token that predates
     /// the placeholders, shown as `[hidden]`.
     static func masked(_ text: String, messageId: UUID) -> String {
-        maskTokens(text.replacingOccurrences(of: placeholder(messageId: messageId), with: hidden))
+        maskTokens(text.replacingEvery(placeholder(messageId: messageId), with: hidden))
     }
 
     /// Replaces every invitation token (`inv_` and its base64url characters) with `replacement`.
     static func maskTokens(_ text: String, with replacement: String = hidden) -> String {
-        tokens(in: text).reduce(text) { $0.replacingOccurrences(of: $1, with: replacement) }
+        tokens(in: text).reduce(text) { $0.replacingEvery($1, with: replacement) }
     }
 
     /// The invitation tokens that appear in `text`, each once, in order.
