@@ -98,7 +98,9 @@ struct BulkInvitationWorker: Sendable {
         else { return 0 }
         let actor = Actor(kind: Actor.Kind(rawValue: job.actor_kind) ?? .system, id: job.actor_id, displayName: job.actor_name)
         var ran = 0
-        while ran < limit {
+        // At shutdown (the scheduler's task is cancelled) the job stops after the batch in hand,
+        // not after its last row: its lease runs out and an instance takes it up where it stopped.
+        while ran < limit, !Task.isCancelled {
             let rows = try await db.sql.raw(
                 """
                 SELECT id, row_no, input FROM bulk_job_rows WHERE job_id = \(bind: jobId) AND outcome IS NULL
@@ -126,23 +128,9 @@ struct BulkInvitationWorker: Sendable {
     /// The rows of one batch in one transaction (see the type's comment); one by one if that fails.
     private func runBatch(_ rows: [PendingRow], job: JobRow, by actor: Actor) async throws {
         let service = InvitationService(db: db, context: context)
-        var drafts: [(row: PendingRow, draft: InvitationService.Draft)] = []
-        var refused: [(row: PendingRow, error: UsherError)] = []
-        var lookups = InvitationService.DraftLookups()
-        for row in rows {
-            do {
-                let request = try Self.request(row)
-                drafts.append(
-                    (
-                        row,
-                        try await service.draft(store: job.store, request, by: actor, emailDue: emailDue(row, job: job), lookups: &lookups)
-                    ))
-            } catch let error as UsherError {
-                refused.append((row, error))
-            } catch {
-                // Not a refusal: the row-by-row path below decides.
-                return try await runOneByOne(rows, job: job, by: actor)
-            }
+        guard let (drafts, refused) = await draft(rows, job: job, by: actor, service: service) else {
+            // Not a refusal: the row-by-row path decides.
+            return try await runOneByOne(rows, job: job, by: actor)
         }
         try await beforeWritingBatch?()
         let retry: [PendingRow]
@@ -159,6 +147,57 @@ struct BulkInvitationWorker: Sendable {
         }
         context.mailWakeUp()
         try await runOneByOne(retry, job: job, by: actor)
+    }
+
+    private typealias Drafted = (
+        drafts: [(row: PendingRow, draft: InvitationService.Draft)], refused: [(row: PendingRow, error: UsherError)]
+    )
+
+    /// Drafts a batch's rows, on as many cores as there are in slices of the batch: drafting
+    /// (the link's token and seal, the email, the event's data) is CPU work that needs no
+    /// transaction, and it is most of a row's time. The first row drafts alone and reads the
+    /// store and application for the others. Nil when a row failed with something not a refusal.
+    private func draft(_ rows: [PendingRow], job: JobRow, by actor: Actor, service: InvitationService) async -> Drafted? {
+        @Sendable func draft(_ rows: ArraySlice<PendingRow>, lookups: InvitationService.DraftLookups) async -> (
+            Drafted, InvitationService.DraftLookups
+        )? {
+            var lookups = lookups
+            var drafted: Drafted = ([], [])
+            for row in rows {
+                do {
+                    let request = try Self.request(row)
+                    let draft = try await service.draft(
+                        store: job.store, request, by: actor, emailDue: emailDue(row, job: job), lookups: &lookups)
+                    drafted.drafts.append((row, draft))
+                } catch let error as UsherError {
+                    drafted.refused.append((row, error))
+                } catch {
+                    return nil
+                }
+            }
+            return (drafted, lookups)
+        }
+        guard let (first, lookups) = await draft(rows.prefix(1), lookups: InvitationService.DraftLookups()) else { return nil }
+        let rest = rows.dropFirst()
+        let slices = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rest.count))
+        let size = (rest.count + slices - 1) / slices
+        let parts = await withTaskGroup(of: (Int, Drafted?).self) { group in
+            for index in 0..<slices {
+                let start = min(rest.startIndex + index * size, rest.endIndex)
+                let slice = rest[start..<min(start + size, rest.endIndex)]
+                group.addTask { (index, await draft(slice, lookups: lookups)?.0) }
+            }
+            var parts = [Drafted?](repeating: nil, count: slices)
+            for await (index, part) in group { parts[index] = part }
+            return parts
+        }
+        var drafted = first
+        for part in parts {
+            guard let part else { return nil }
+            drafted.drafts += part.drafts
+            drafted.refused += part.refused
+        }
+        return drafted
     }
 
     /// A row's invitation with the row's result: the result first, so a row that has one
