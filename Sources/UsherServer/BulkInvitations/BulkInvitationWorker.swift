@@ -203,15 +203,7 @@ struct BulkInvitationWorker: Sendable {
     /// A row's invitation with the row's result: the result first, so a row that has one
     /// already (another worker's) stops there, before its rules are asked.
     private func plan(_ row: PendingRow, _ draft: InvitationService.Draft, service: InvitationService) -> PlannedWrite {
-        var plan = PlannedWrite()
-        plan.read(
-            PlannedStatement(
-                "UPDATE bulk_job_rows SET outcome = ?, invitation_id = ? WHERE id = ? AND outcome IS NULL RETURNING id",
-                [BulkJobRowView.Outcome.created.rawValue, draft.invitation.id!.idString, row.id])
-        ) { updated in
-            if updated.isEmpty { throw AlreadyDone() }
-            return []
-        }
+        var plan = Self.createdResult(row.id, invitationId: draft.invitation.id!)
         plan.append(service.plan(draft))
         return plan
     }
@@ -238,7 +230,7 @@ struct BulkInvitationWorker: Sendable {
             }
             plans.append(plan)
         }
-        let outcomes = try await commit(plans, groupCommit)
+        let outcomes = try await db.commit(plans, groupCommit: groupCommit)
         var retry: [PendingRow] = []
         var refusals: [(row: PendingRow, plan: PlannedWrite)] = []
         for (row, outcome) in zip(refused.map(\.row) + drafts.map(\.row), outcomes) {
@@ -250,17 +242,12 @@ struct BulkInvitationWorker: Sendable {
             }
         }
         if !refusals.isEmpty {
-            let recorded = try await commit(refusals.map(\.plan), groupCommit)
+            let recorded = try await db.commit(refusals.map(\.plan), groupCommit: groupCommit)
             for (refusal, outcome) in zip(refusals, recorded) {
                 if case .failure = outcome { retry.append(refusal.row) }
             }
         }
         return retry.sorted { $0.row_no < $1.row_no }
-    }
-
-    /// One transaction of the group committer, timed and traced as every transaction is.
-    private func commit(_ plans: [PlannedWrite], _ groupCommit: SQLiteGroupCommit) async throws -> [Result<Void, any Error>] {
-        try await OperationsSpans.transaction(sqlite: true) { _ in try await groupCommit.commit(plans) }(db)
     }
 
     /// PostgreSQL (and SQLite without a group committer): one transaction for the batch, each
@@ -300,16 +287,19 @@ struct BulkInvitationWorker: Sendable {
         for row in rows { try await run(row, job: job, by: actor) }
     }
 
-    /// The row's result in the transaction that creates its invitation; `AlreadyDone` (which
-    /// rolls the transaction back) when it has one already.
-    private static func recordCreated(_ rowId: UUID, invitationId: UUID, on sql: any SQLDatabase) async throws {
-        let updated = try await sql.raw(
-            """
-            UPDATE bulk_job_rows SET outcome = \(bind: BulkJobRowView.Outcome.created.rawValue),
-            invitation_id = \(bind: invitationId.idString) WHERE id = \(bind: rowId) AND outcome IS NULL RETURNING id
-            """
-        ).all()
-        if updated.isEmpty { throw AlreadyDone() }
+    /// The row's result "created", only if it has none yet; `AlreadyDone` (which rolls its
+    /// savepoint or transaction back) when another worker gave it one.
+    private static func createdResult(_ rowId: UUID, invitationId: UUID) -> PlannedWrite {
+        var plan = PlannedWrite()
+        plan.read(
+            PlannedStatement(
+                "UPDATE bulk_job_rows SET outcome = ?, invitation_id = ? WHERE id = ? AND outcome IS NULL RETURNING id",
+                [BulkJobRowView.Outcome.created.rawValue, invitationId.idString, rowId])
+        ) { updated in
+            if updated.isEmpty { throw AlreadyDone() }
+            return []
+        }
+        return plan
     }
 
     /// A refused row's result, unless it has one (another worker's): a pending duplicate is a
@@ -333,7 +323,7 @@ struct BulkInvitationWorker: Sendable {
             _ = try await InvitationService(db: db, context: context).create(
                 store: store, request, by: actor, emailDue: emailDue(row, job: job)
             ) { tx, invitationId in
-                try await Self.recordCreated(rowId, invitationId: invitationId, on: tx.sql)
+                try await tx.sql.run(Self.createdResult(rowId, invitationId: invitationId))
             }
         } catch is AlreadyDone {
             return

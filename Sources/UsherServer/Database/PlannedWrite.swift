@@ -136,4 +136,11 @@ extension Database {
             try await write { tx in try await tx.sql.run(plan) }
         }
     }
+
+    /// Several plans as one group-commit transaction (a bulk job's batch): each one's outcome,
+    /// timed and traced as every transaction is.
+    func commit(_ plans: [PlannedWrite], groupCommit: SQLiteGroupCommit) async throws -> [Result<Void, any Error>] {
+        let logger = self.logger
+        return try await OperationsSpans.transaction(sqlite: true) { _ in try await groupCommit.commit(plans, logger: logger) }(self)
+    }
 }

@@ -93,7 +93,7 @@ final class SQLiteGroupCommit: Sendable {
 
     /// One transaction for `plans`, each in a savepoint: the outcome of each, in order. Throws
     /// (and commits nothing) only when the transaction itself fails.
-    func commit(_ plans: [PlannedWrite], logger: Logger = Logger(label: "usher.database")) async throws -> [Result<Void, any Error>] {
+    func commit(_ plans: [PlannedWrite], logger: Logger) async throws -> [Result<Void, any Error>] {
         try await SQLiteWriteLock.shared.withLock {
             try await self.thread.runIfActive { try self.transaction(plans.map { ($0, logger) }) }
         }
