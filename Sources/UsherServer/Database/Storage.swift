@@ -67,13 +67,7 @@ extension SQLDatabase {
 
     /// The same with the columns in a list built up in code (LinkTokens adds its own to the caller's).
     func insertRow(into table: String, _ values: [(key: String, value: any Encodable & Sendable)]) async throws {
-        var query: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: values.map(\.key).joined(separator: ", "))) VALUES ("
-        for (index, value) in values.enumerated() {
-            if index > 0 { query.appendLiteral(", ") }
-            query.appendInterpolation(bind: value.value)
-        }
-        query.appendLiteral(")")
-        try await raw(query).run()
+        try await raw(PlannedStatement.insert(into: table, values).query).run()
     }
 }
 

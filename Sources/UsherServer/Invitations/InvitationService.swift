@@ -152,11 +152,6 @@ struct InvitationService {
             message: message, link: link, now: now, view: view)
     }
 
-    /// Writes a drafted invitation in the caller's transaction (a bulk job's batch).
-    func write(_ draft: Draft, on tx: any Database) async throws {
-        try await tx.sql.run(plan(draft))
-    }
-
     /// The rules that need the transaction (5, 7, the username), then the invitation, its email,
     /// its audit record and its event. A refusal throws before anything is written, so the
     /// transaction stays usable for the next row of a batch.

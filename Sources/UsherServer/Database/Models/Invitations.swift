@@ -44,11 +44,8 @@ final class InvitationModel: Model, @unchecked Sendable {
 
     init() {}
 
-    /// What `create(on:)` writes, without its reflection (see `insertRow`).
-    func insert(on db: any Database) async throws {
-        try await db.sql.raw(insertStatement.query).run()
-    }
-
+    /// What `create(on:)` writes, without its reflection (see `insertRow`): a step of the
+    /// invitation's planned write.
     var insertStatement: PlannedStatement {
         .insert(
             into: Self.schema,
