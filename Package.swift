@@ -96,11 +96,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "UsherCoreTests", dependencies: ["UsherCore"]),
-        .testTarget(name: "UsherPasswordsTests", dependencies: ["UsherPasswords"]),
+        // Tests only: starts the tests' helper programs (python3) without Foundation's Process,
+        // whose Process.run() can crash on Linux with Swift 6.3.1 (see ChildProcess.swift).
+        .target(name: "UsherTestSupport", path: "Tests/UsherTestSupport"),
+        .testTarget(name: "UsherPasswordsTests", dependencies: ["UsherPasswords", "UsherTestSupport"]),
         .testTarget(
             name: "UsherServerTests",
             dependencies: [
                 "UsherServer",
+                "UsherTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ]

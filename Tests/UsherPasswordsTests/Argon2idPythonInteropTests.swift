@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import UsherTestSupport
 
 @testable import UsherPasswords
 
@@ -10,23 +11,11 @@ struct PythonResult {
 }
 
 func runPython(_ script: String, _ args: [String]) throws -> PythonResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script] + args
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Outputs are tiny; read both before waiting.
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let result = try ChildProcess.run(["python3", "-c", script] + args)
     return PythonResult(
-        status: process.terminationStatus,
-        stdout: String(decoding: o, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
-        stderr: String(decoding: e, as: UTF8.self))
+        status: result.status,
+        stdout: String(decoding: result.standardOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+        stderr: String(decoding: result.standardError, as: UTF8.self))
 }
 
 /// Fails the test with a clear message if python3 or argon2-cffi is unavailable.

@@ -1,4 +1,5 @@
 import Foundation
+import UsherTestSupport
 
 @testable import UsherServer
 
@@ -27,22 +28,13 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// Runs `/usr/bin/env python3 args...` to completion and returns stdout, failing with stderr.
 func runPython(_ arguments: [String]) throws -> Data {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
+    let result = try ChildProcess.run(["python3"] + arguments)
+    guard result.status == 0 else {
         throw TestFailure(
-            "python3 \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(String(decoding: stderr, as: UTF8.self))")
+            "python3 \(arguments.joined(separator: " ")) failed (\(result.status)): \(String(decoding: result.standardError, as: UTF8.self))"
+        )
     }
-    return stdout
+    return Data(result.standardOutput)
 }
 
 /// A message as Python's `email` package sees it (see e2e/parse_eml.py).
@@ -81,18 +73,16 @@ struct ReceivedEnvelope: Decodable {
 }
 
 /// The aiosmtpd server of e2e/smtp_server.py, running as a child process.
-final class SMTPTestServer: @unchecked Sendable {
-    let process: Process
+final class SMTPTestServer: Sendable {
+    /// Its standard input is held open while the server should live: the write end closing
+    /// (us gone) stops the server.
+    let process: ChildProcess
     let port: Int
     let directory: URL
     var maildir: URL { directory.appendingPathComponent("mail") }
     var caPath: String { directory.appendingPathComponent("certs/ca.pem").path }
 
-    /// Held open while the server should live: its write end closing (us gone) stops the server.
-    private let stdin: Pipe
-
-    private init(process: Process, port: Int, directory: URL, stdin: Pipe) {
-        self.stdin = stdin
+    private init(process: ChildProcess, port: Int, directory: URL) {
         self.process = process
         self.port = port
         self.directory = directory
@@ -102,43 +92,32 @@ final class SMTPTestServer: @unchecked Sendable {
     /// python3 or aiosmtpd is missing, with the reason in the error.
     static func start(_ arguments: [String] = []) async throws -> SMTPTestServer {
         let directory = try TestPaths.makeTemporaryDirectory()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
-            [
-                "python3", TestPaths.serverScript.path,
-                "--port", "0",
-                "--maildir", directory.appendingPathComponent("mail").path,
-                "--certdir", directory.appendingPathComponent("certs").path,
-                // Long enough for a loaded CI machine; a crashed test run still ends it by closing stdin.
-                "--lifetime", "1800", "--until-stdin-closes",
-            ] + arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
+        let process: ChildProcess
         do {
-            try process.run()
+            process = try ChildProcess.launch(
+                [
+                    "python3", TestPaths.serverScript.path,
+                    "--port", "0",
+                    "--maildir", directory.appendingPathComponent("mail").path,
+                    "--certdir", directory.appendingPathComponent("certs").path,
+                    // Long enough for a loaded CI machine; a crashed test run still ends it by closing stdin.
+                    "--lifetime", "1800", "--until-stdin-closes",
+                ] + arguments,
+                standardInputPipe: true)
         } catch {
             throw TestFailure("could not start /usr/bin/env python3: \(error)")
         }
 
         // Kill a server that does not come up in time, which ends the read below with EOF.
-        let deadline = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let deadline = DispatchWorkItem { process.terminate() }
         DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: deadline)
         defer { deadline.cancel() }
 
-        let handle = stdout.fileHandleForReading
         let firstLine: String = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                var data = Data()
-                while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    data.append(chunk)
-                    if data.contains(UInt8(ascii: "\n")) { break }
+                var data: [UInt8] = []
+                while !data.contains(UInt8(ascii: "\n")), let chunk = process.readStandardOutput() {
+                    data += chunk
                 }
                 let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
                 continuation.resume(returning: line)
@@ -146,25 +125,20 @@ final class SMTPTestServer: @unchecked Sendable {
         }
         let parts = firstLine.split(separator: " ")
         guard parts.count == 2, parts[0] == "READY", let port = Int(parts[1]) else {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.terminate()
+            let errors = String(decoding: process.standardError(), as: UTF8.self)
             throw TestFailure(
                 """
                 the test SMTP server (python3 + aiosmtpd) did not start; it said \(firstLine.debugDescription), \
-                exit status \(process.terminationStatus), stderr: \(errors). \
+                exit status \(process.waitUntilExit()), stderr: \(errors). \
                 The end-to-end tests need python3 with aiosmtpd (pip install aiosmtpd) and cryptography.
                 """)
         }
-        return SMTPTestServer(process: process, port: port, directory: directory, stdin: stdin)
+        return SMTPTestServer(process: process, port: port, directory: directory)
     }
 
     func stop() {
-        if process.isRunning {
-            // SIGKILL because a child of Foundation's Process may inherit a mask that blocks SIGTERM.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.terminate()
         try? FileManager.default.removeItem(at: directory)
     }
 
