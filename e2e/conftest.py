@@ -46,6 +46,15 @@ class Usher:
         return requests.request(method, f"{self.base}/admin/api/v1{path}", headers=headers, **kwargs)
 
 
+def database_url():
+    """A new database that several starts can share (a restart, a second instance): a schema
+    of its own on PostgreSQL, else a SQLite file in a new folder."""
+    pg = os.environ.get("USHER_TEST_POSTGRES_URL")
+    if pg:
+        return pg + ("&" if "?" in pg else "?") + "schema=e2e_shared_" + uuid.uuid4().hex[:10]
+    return f"sqlite://{tempfile.mkdtemp(prefix='usher-e2e-shared-')}/usher.sqlite"
+
+
 def start_usher(env_extra=None, args=()):
     if not BINARY.exists():
         raise RuntimeError(f"{BINARY} is missing: run `swift build` first (scripts/test does)")
