@@ -1,22 +1,12 @@
 """Bulk invitations (issue 17) against the real binary: a job whose server is killed with
 SIGKILL half-way is finished after a restart on the same database, every row exactly once."""
-import os
 import signal
-import tempfile
 import time
-import uuid
 
-from conftest import start_usher
+from conftest import database_url, start_usher
 from operations_support import make_client
 
 ROWS = 3000
-
-
-def database_url():
-    pg = os.environ.get("USHER_TEST_POSTGRES_URL")
-    if pg:
-        return pg + ("&" if "?" in pg else "?") + "schema=e2e_bulk_" + uuid.uuid4().hex[:10]
-    return f"sqlite://{tempfile.mkdtemp(prefix='usher-e2e-bulk-')}/usher.sqlite"
 
 
 def job(server, location):
