@@ -112,22 +112,12 @@ struct ApplicationService {
         return result
     }
 
+    /// The external login providers named by id: 404 for ids that do not exist.
     private func resolveProviders(_ ids: [String]) async throws -> [UUID] {
-        var result: [UUID] = []
-        var missing: [FieldError] = []
-        for (i, id) in ids.enumerated() {
-            if let uuid = UUID(uuidString: id), try await ExternalLoginProviderModel.find(uuid, on: db) != nil {
-                result.append(uuid)
-            } else {
-                missing.append(FieldError("externalLoginProviders[\(i)].id", "no external login provider with this id exists"))
-            }
-        }
-        if !missing.isEmpty {
-            throw UsherError(
-                status: 404, errorKey: .externalLoginProviderNotFound, title: "Not found",
-                detail: "Some external login providers do not exist.", fieldErrors: missing)
-        }
-        return Array(Set(result))
+        try await ExternalLoginProviderModel.requireAll(
+            ids, field: "externalLoginProviders", noun: "external login provider", plural: "external login providers",
+            errorKey: .externalLoginProviderNotFound, on: db
+        ).map { $0.id! }
     }
 
     func create(reader r: JSONObjectReader, by actor: Actor) async throws -> ApplicationView {

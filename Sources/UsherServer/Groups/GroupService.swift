@@ -36,35 +36,10 @@ struct GroupService: NamedStoreResourceService {
         return Self.view(group, memberCount: members)
     }
 
-    /// Looks groups up by id for a store: 404 for an id that does not exist (SPEC rule 3),
-    /// and the store of each one that does, so the caller can refuse foreign ones.
+    /// The groups named by id, of any store: 404 for ids that do not exist (SPEC rule 3); the
+    /// caller refuses another store's (`requireSameStore`, 400).
     func resolve(_ ids: [String], field: String = "groups") async throws -> [GroupModel] {
-        var uuids: [UUID] = []
-        var missing: [FieldError] = []
-        for (i, id) in ids.enumerated() {
-            if let uuid = UUID(uuidString: id) {
-                uuids.append(uuid)
-            } else {
-                missing.append(FieldError("\(field)[\(i)].id", "no group with this id exists"))
-            }
-        }
-        let found = uuids.isEmpty ? [] : try await GroupModel.query(on: db).filter(\.$id ~~ uuids).all()
-        let byId = Dictionary(found.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        var result: [GroupModel] = []
-        for (i, id) in ids.enumerated() {
-            guard let uuid = UUID(uuidString: id) else { continue }
-            if let g = byId[uuid] {
-                if !result.contains(where: { $0.id == uuid }) { result.append(g) }
-            } else {
-                missing.append(FieldError("\(field)[\(i)].id", "no group with this id exists"))
-            }
-        }
-        if !missing.isEmpty {
-            throw UsherError(
-                status: 404, errorKey: .groupNotFound, title: "Not found",
-                detail: "Some groups do not exist: \(missing.map(\.field).joined(separator: ", ")).", fieldErrors: missing)
-        }
-        return result
+        try await GroupModel.requireAll(ids, field: field, noun: "group", plural: "groups", errorKey: .groupNotFound, on: db)
     }
 
     /// Refuses groups of another store (SPEC rule 3).

@@ -34,26 +34,11 @@ struct RoleService: NamedStoreResourceService {
         Self.view(try await require(store: store, id: id))
     }
 
-    /// Looks roles up by id in a store: 404 naming every id that is not one of its roles.
+    /// The roles named by id: 404 for an id that is not one of this store's roles.
     func resolve(_ ids: [String], store: String, field: String = "roles") async throws -> [RoleModel] {
-        let uuids = ids.compactMap(UUID.init(uuidString:))
-        let found = uuids.isEmpty ? [] : try await RoleModel.query(on: db).filter(\.$id ~~ uuids).filter(\.$store == store).all()
-        let byId = Dictionary(found.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        var missing: [FieldError] = []
-        var result: [RoleModel] = []
-        for (i, id) in ids.enumerated() {
-            guard let uuid = UUID(uuidString: id), let role = byId[uuid] else {
-                missing.append(FieldError("\(field)[\(i)].id", "no role with this id exists in this identity store"))
-                continue
-            }
-            if !result.contains(where: { $0.id == uuid }) { result.append(role) }
+        try await RoleModel.requireAll(ids, field: field, noun: "role", plural: "roles", errorKey: .roleNotFound, on: db) {
+            $0.filter(\.$store == store)
         }
-        if !missing.isEmpty {
-            throw UsherError(
-                status: 404, errorKey: .roleNotFound, title: "Not found",
-                detail: "Some roles do not exist: \(missing.map(\.field).joined(separator: ", ")).", fieldErrors: missing)
-        }
-        return result
     }
 
     func create(store: String, reader r: JSONObjectReader, by actor: Actor) async throws -> RoleView {
