@@ -157,7 +157,6 @@ struct FederationRoutes: RouteCollection {
                 status: 409, errorKey: .federationAlreadyLinked, title: "This \(provider.name) account is already in use",
                 detail: "Another account already signs in with this \(provider.name) identity.")
         }
-        req.usher.mailWakeUp()
         // As after a password sign-up: an address the upstream provider did not vouch for waits
         // for confirmation where the policy says so (EmailVerificationGate).
         try await EmailVerificationGate.check(req, clientId: flow.clientId, accountId: accepted.accountId)

@@ -110,7 +110,6 @@ struct SignUpPages: RouteCollection {
             let errors = [FieldError("email", req.pageLanguage.strings.fieldErrors.emailUnusable)]
             return (render(req, context, posted: posted, errors: errors, message: nil, status: .conflict), nil)
         }
-        req.usher.mailWakeUp()
         req.logger.info(
             "Invitation accepted",
             metadata: ["invitation": .string(context.invitation.id!.idString), "account": .string(accepted.accountId.idString)])

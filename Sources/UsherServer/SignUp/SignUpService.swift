@@ -20,7 +20,8 @@ struct SignUpService {
     /// An address the invitation did not prove gets its link or notice email from
     /// `verification`, in this transaction; in a store with EMAIL identifiers it is held
     /// pending, whether or not it is taken (SignUpAddress). Required, so that no way of signing
-    /// up (a password, an upstream identity) skips it.
+    /// up (a password, an upstream identity) skips it. Once committed, the outbox is woken for
+    /// that email.
     func accept(
         flow: LoginFlowModel, invitation: InvitationModel, submission: SignUpForm.Submission, passwordHash: String?,
         externalIdentity: ExternalIdentityInput? = nil, verification: EmailVerification, now: Date = Date()
@@ -34,7 +35,7 @@ struct SignUpService {
         let invitedGroups = (JSONText.decode([String].self, invitation.groups) ?? []).compactMap(UUID.init(uuidString:))
         let address = SignUpAddress(submission, store: store)
 
-        return try await db.write { tx in
+        let accepted = try await db.write { tx in
             struct Row: Decodable { var id: UUID }
             // Only while the form's link is still the invitation's link: a resend retires it.
             let sameLink: SQLQueryString = flow.invitationLinkHash.map { " AND token_hash = \(bind: $0)" } ?? ""
@@ -101,6 +102,8 @@ struct SignUpService {
             try await EventLog.accountCreated(account, on: tx, at: now)
             return Accepted(accountId: accountId, sessionToken: sessionToken, code: code)
         }
+        verification.context.mailWakeUp()
+        return accepted
     }
 }
 
