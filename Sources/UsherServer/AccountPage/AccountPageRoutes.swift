@@ -100,8 +100,7 @@ struct AccountPageRoutes: RouteCollection {
     func delete(_ req: Request) async throws -> Response {
         let session = try await Self.session(req)
         let form = try Self.form(req, session: session)
-        let account = try await AccountSelfService.account(of: session, on: req.db)
-        req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
+        let account = try await Self.account(req, of: session)
         do {
             try await AccountSelfService(db: req.db, context: req.usher, strings: req.pageLanguage.strings).delete(
                 account, current: form["currentPassword"], confirmation: form["confirmation"] ?? "", clientAddress: req.clientAddress)
@@ -109,7 +108,6 @@ struct AccountPageRoutes: RouteCollection {
             return try await render(req, session: session, error: error)
         }
         req.logger.info("Account deleted by its owner", metadata: ["account": .string(account.id!.idString)])
-        req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
         let strings = req.pageLanguage.strings
         let response = Pages.render(
             "page/account-deleted", AccountDeletedPage(title: strings.account.deletedTitle, lang: req.pageLanguage.rawValue, t: strings),
@@ -123,6 +121,14 @@ struct AccountPageRoutes: RouteCollection {
     static func session(_ req: Request) async throws -> CustomerSession {
         guard let session = try await CustomerSession.current(req) else { throw signInRequired }
         return session
+    }
+
+    /// The session's account. The page speaks its language, else the browser's (issue 23: the
+    /// pages in the customer's language), its refusals too (AccountPageRefusal).
+    static func account(_ req: Request, of session: CustomerSession) async throws -> AccountModel {
+        let account = try await AccountSelfService.account(of: session, on: req.db)
+        req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
+        return account
     }
 
     static func csrfPurpose(_ session: CustomerSession) -> String { "account|" + session.idHash }
@@ -141,9 +147,7 @@ struct AccountPageRoutes: RouteCollection {
     ) async throws -> Response {
         let session = try await Self.session(req)
         let form = try Self.form(req, session: session)
-        let account = try await AccountSelfService.account(of: session, on: req.db)
-        // Refusals are worded in the page's language (AccountPageRefusal).
-        req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
+        let account = try await Self.account(req, of: session)
         do {
             try await change(AccountSelfService(db: req.db, context: req.usher, strings: req.pageLanguage.strings), account, session, form)
         } catch let error as UsherError where error.status == 400 || error.status == 429 {
@@ -154,9 +158,7 @@ struct AccountPageRoutes: RouteCollection {
 
     private func render(_ req: Request, session: CustomerSession, notice: Notice? = nil, error: UsherError? = nil) async throws -> Response
     {
-        let account = try await AccountSelfService.account(of: session, on: req.db)
-        // The account's language, else the browser's (issue 23: the pages in the customer's language).
-        req.choosePageLanguage(try await PageLanguage.tag(of: account, on: req.db))
+        let account = try await Self.account(req, of: session)
         var page = try await AccountPageView.build(
             account: account, session: session, csrf: BrowserCookies.csrfToken(req, flowId: Self.csrfPurpose(session)),
             language: req.pageLanguage, on: req.db, now: Date())
