@@ -96,7 +96,10 @@ import Vapor
             let created = try await t.send(
                 .POST, "/admin/api/v1/apiClients", json: #"{"name":"CRM sync","scopes":["read:account"]}"#, token: token)
             #expect(created.status == .created)
+            // The secret is shown this once: no cache may keep the answer.
+            #expect(created.headers.first(name: .cacheControl) == "no-store")
             let id = try #require(created["clientId"] as? String)
+            #expect(created.headers.first(name: .location) == "/admin/api/v1/apiClients/\(id)")
             let secret = try #require(created["clientSecret"] as? String)
             #expect(try await t.send(.GET, "/admin/api/v1/apiClients/\(id)", token: token)["clientSecret"] == nil)
             let tooMuch = try await t.send(
@@ -302,6 +305,7 @@ import Vapor
                                 {"redirectUris":["http://localhost:3000/cb"],"public":true}]}
                     """#, token: token)
             #expect(app.status == .created)
+            #expect(app.headers.first(name: .cacheControl) == "no-store")
             let clients = try #require(app["clients"] as? [[String: Any]])
             #expect(clients.count == 2)
             #expect((clients[0]["clientSecret"] as? String)?.count ?? 0 >= 43)

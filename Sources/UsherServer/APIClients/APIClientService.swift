@@ -13,7 +13,7 @@ struct APIClientView: Content, Equatable {
 }
 
 /// Programs that use the admin API with the client-credentials grant.
-struct APIClientService {
+struct APIClientService: ServerResourceService {
     let db: any Database
 
     static func view(_ c: APIClientModel, secret: String? = nil) -> APIClientView {
@@ -26,6 +26,8 @@ struct APIClientService {
         guard let c = try await APIClientModel.find(id, on: db) else { throw UsherError.notFound("apiClient", id) }
         return c
     }
+
+    func get(_ id: String) async throws -> APIClientView { Self.view(try await require(id)) }
 
     func list(page: PageRequest) async throws -> Listing<APIClientView> {
         let total = try await APIClientModel.query(on: db).count()
@@ -114,4 +116,9 @@ struct APIClientService {
             try await Audit.record(on: tx, actor: actor, action: .apiClientDeleted, store: nil, targetType: "apiClient", targetId: id)
         }
     }
+}
+
+/// An API client's id is its `clientId` (the answer's Location names it).
+extension APIClientView: Identifiable {
+    var id: String { clientId }
 }

@@ -27,10 +27,12 @@ struct ApplicationView: Content, Equatable {
 }
 
 /// Applications customers sign in to, with their OIDC clients.
-struct ApplicationService {
+struct ApplicationService: ServerResourceService {
     let db: any Database
 
     func require(_ id: String) async throws -> ApplicationModel { try await ApplicationModel.require(id, noun: "application", on: db) }
+
+    func get(_ id: String) async throws -> ApplicationView { try await view(try await require(id)) }
 
     func clients(of appId: UUID) async throws -> [OIDCClientModel] {
         try await OIDCClientModel.query(on: db).filter(\.$applicationId == appId).sort(\.$position).all()
@@ -62,6 +64,8 @@ struct ApplicationService {
             postLogoutRedirectUris: JSONText.decode([String].self, c.postLogoutRedirectURIs) ?? [],
             loginUrl: c.loginURL)
     }
+
+    func list(page: PageRequest) async throws -> Listing<ApplicationView> { try await list(store: nil, page: page) }
 
     func list(store: String?, page: PageRequest) async throws -> Listing<ApplicationView> {
         let query = ApplicationModel.query(on: db)
@@ -300,3 +304,5 @@ struct ApplicationService {
         }
     }
 }
+
+extension ApplicationView: Identifiable {}
