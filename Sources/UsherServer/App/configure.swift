@@ -140,7 +140,7 @@ public func configure(_ app: Application, _ config: UsherConfiguration, migrate:
         db: app.db, transport: InstrumentedMailTransport(base: try makeMailTransport(config, app: app), telemetry: app.telemetry),
         owner: app.usher.instanceId,
         settings: .init(leaseDuration: config.mailLease, retryBase: config.mailRetryBase, maxPerSecond: config.smtpMaxPerSecond),
-        logger: app.logger, secrets: secrets)
+        logger: app.logger, secrets: secrets, groupCommit: app.usher.groupCommit)
     app.usher.outbox = worker
     if config.runMailWorker { app.lifecycle.use(OutboxLifecycle(worker: worker, signal: app.usher.mailSignal)) }
     if config.runMailWorker { app.lifecycle.use(InvitationLifecycleScheduler.task()) }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import UsherCore
 
@@ -30,17 +31,80 @@ enum EventLog {
     /// then the event. On PostgreSQL the event's insert takes the lock itself, so the lock is
     /// held for that statement and the commit only.
     static func plan(_ type: EventType, store: String?, subjectId: String, data: some Encodable, at: Date) -> PlannedWrite {
-        let eventId = "evt_" + UUID().uuidString.lowercased()
+        let eventId = newEventId()
         let json = encode(data)
         var plan = WebhookDeliveries.plan(eventId: eventId, type: type, body: body(type: type, data: json, at: at), now: at)
+        let insert = insertStatements(eventId: eventId, type, store: store, subjectId: subjectId, json: json, at: at)
+        plan.run(sqlite: insert.sqlite, postgres: insert.postgres)
+        return plan
+    }
+
+    /// An event of `type` for each row of `read`, whose data the rows decide (the email worker's
+    /// batch of invitation.sent): the subscribed endpoints are read once for all of them, and
+    /// the read runs inside the transaction, so each event shows its subject as it commits.
+    static func plan(
+        _ type: EventType, from read: PlannedStatement, postgres: Bool, at: Date,
+        events: @escaping @Sendable ([any SQLRow]) throws -> [(store: String?, subjectId: String, data: any Encodable)]
+    ) -> PlannedWrite {
+        // The endpoints' read comes first; the second step's rows need them (reads run in order on both databases).
+        let endpoints = NIOLockedValueBox<[WebhookEndpointRow]>([])
+        var plan = PlannedWrite()
+        plan.read(WebhookDeliveries.enabledEndpoints) { rows in
+            let subscribed = try WebhookDeliveries.subscribed(rows, to: type)
+            endpoints.withLockedValue { $0 = subscribed }
+            return []
+        }
+        plan.read(read) { rows in
+            let subscribed = endpoints.withLockedValue { $0 }
+            var statements: [PlannedStatement] = []
+            var rowsOfEvents: [[any Encodable & Sendable]] = []
+            for event in try events(rows) {
+                let eventId = newEventId()
+                let json = encode(event.data)
+                let body = body(type: type, data: json, at: at)
+                statements += subscribed.map {
+                    WebhookDeliveries.statement(endpoint: $0, eventId: eventId, type: type, body: body, now: at)
+                }
+                rowsOfEvents.append([eventId, type.rawValue, event.store, event.subjectId, json, at])
+            }
+            guard !rowsOfEvents.isEmpty else { return statements }
+            return statements + [insertStatement(rowsOfEvents, postgres: postgres)]
+        }
+        return plan
+    }
+
+    /// Several events as one insert that numbers them in the order given: PostgreSQL runs the
+    /// statements of one plan as one, in no set order, so one insert per event would number a
+    /// batch's events in any order.
+    private static func insertStatement(_ rows: [[any Encodable & Sendable]], postgres: Bool) -> PlannedStatement {
+        let columns = "event_id, type, store, subject_id, data, created_at"
+        if !postgres {
+            let values = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: rows.count).joined(separator: ", ")
+            return PlannedStatement("INSERT INTO events (\(columns)) VALUES \(values)", rows.flatMap { $0 })
+        }
+        let values = rows.indices.map { "(?, ?, ?, ?, ?, ?::timestamptz, \($0))" }.joined(separator: ", ")
+        return PlannedStatement(
+            """
+            INSERT INTO events (\(columns)) SELECT e.event_id, e.type, e.store, e.subject_id, e.data, e.created_at
+            FROM (VALUES \(values)) AS e(\(columns), n) CROSS JOIN (SELECT pg_advisory_xact_lock(\(appendLockKey))) AS appending
+            ORDER BY e.n
+            """, rows.flatMap { $0 })
+    }
+
+    private static func newEventId() -> String { "evt_" + UUID().uuidString.lowercased() }
+
+    /// The event's row; on PostgreSQL its insert takes the log's lock itself (see the type's comment).
+    private static func insertStatements(
+        eventId: String, _ type: EventType, store: String?, subjectId: String, json: String, at: Date
+    ) -> (sqlite: PlannedStatement, postgres: PlannedStatement) {
         let columns = "event_id, type, store, subject_id, data, created_at"
         let values: [any Encodable & Sendable] = [eventId, type.rawValue, store, subjectId, json, at]
-        plan.run(
-            sqlite: PlannedStatement("INSERT INTO events (\(columns)) VALUES (?, ?, ?, ?, ?, ?)", values),
-            postgres: PlannedStatement(
+        return (
+            PlannedStatement("INSERT INTO events (\(columns)) VALUES (?, ?, ?, ?, ?, ?)", values),
+            PlannedStatement(
                 "INSERT INTO events (\(columns)) SELECT ?, ?, ?, ?, ?, ? FROM (SELECT pg_advisory_xact_lock(\(appendLockKey))) AS appending",
-                values))
-        return plan
+                values)
+        )
     }
 
     /// The body every delivery of an event carries (Standard Webhooks: `{type, timestamp, data}`).

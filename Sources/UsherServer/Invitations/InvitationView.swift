@@ -145,3 +145,46 @@ extension InvitationService {
             } ?? [], openedAt: i.openedAt, remindersSent: i.remindersSent ?? 0, renewalRequestedAt: i.renewalRequestedAt)
     }
 }
+
+extension InvitationService {
+    /// The invitations `ids` with everything their views show, in one read that a planned
+    /// write can run inside its transaction (the email worker's invitation.sent events).
+    static func viewsRead(ids: [UUID]) -> PlannedStatement {
+        PlannedStatement(
+            """
+            SELECT i.*, a.name AS view_application_name, org.name AS view_organization_name, o.status AS view_delivery_status,
+              o.attempts AS view_delivery_attempts, o.last_error AS view_delivery_last_error, o.sent_at AS view_delivery_sent_at,
+              o.transport AS view_delivery_transport
+            FROM invitations i LEFT JOIN applications a ON a.id = i.application_id LEFT JOIN organizations org ON org.id = i.organization_id
+              LEFT JOIN outbox o ON o.id = i.last_email_id
+            WHERE i.id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))
+            """, ids)
+    }
+
+    /// The views of `viewsRead`'s rows; `knownDeliveries` (by email id) stand for what the
+    /// same transaction changes (PostgreSQL runs a plan's reads before its writes).
+    static func views(rows: [any SQLRow], knownDeliveries: [UUID: DeliveryView], now: Date) throws -> [InvitationView] {
+        struct Joined: Decodable {
+            var view_application_name: String?
+            var view_organization_name: String?
+            var view_delivery_status: String?
+            var view_delivery_attempts: Int?
+            var view_delivery_last_error: String?
+            var view_delivery_sent_at: Date?
+            var view_delivery_transport: String?
+        }
+        return try rows.map { row in
+            let invitation = try row.decode(model: InvitationRow.self).model
+            let joined = try row.decode(model: Joined.self)
+            var delivery = invitation.lastEmailId.flatMap { knownDeliveries[$0] }
+            if delivery == nil, let emailId = invitation.lastEmailId, let status = joined.view_delivery_status {
+                delivery = DeliveryView(
+                    status: status, attempts: joined.view_delivery_attempts ?? 0, lastError: joined.view_delivery_last_error,
+                    sentAt: joined.view_delivery_sent_at, transport: joined.view_delivery_transport, emailId: emailId.idString)
+            }
+            return view(
+                invitation, applicationName: joined.view_application_name, delivery: delivery,
+                organizationName: joined.view_organization_name, now: now)
+        }
+    }
+}

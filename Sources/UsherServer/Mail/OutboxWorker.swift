@@ -64,10 +64,16 @@ final class OutboxWorker: Sendable {
     let logger: Logger
     let sealer: OutboxLinkSealer
     let sendRate: OutboxSendRate?
+    /// SQLite: the sent emails' records commit with the invitations being created (one fsync).
+    let groupCommit: SQLiteGroupCommit?
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    init(db: any Database, transport: any MailTransport, owner: String, settings: Settings, logger: Logger, secrets: ServerSecrets) {
+    init(
+        db: any Database, transport: any MailTransport, owner: String, settings: Settings, logger: Logger, secrets: ServerSecrets,
+        groupCommit: SQLiteGroupCommit? = nil
+    ) {
         self.db = db
+        self.groupCommit = groupCommit
         self.sealer = OutboxLinkSealer(secrets: secrets)
         self.transport = transport
         self.owner = owner
@@ -183,9 +189,9 @@ final class OutboxWorker: Sendable {
     private func lease(now: Date, limit: Int) async throws -> [OutboxMessageModel] {
         let until = now.addingTimeInterval(settings.leaseDuration)
         let owner = self.owner
-        struct Row: Decodable { var id: UUID }
         let lock: SQLQueryString = db.isSQLite ? "" : "FOR UPDATE SKIP LOCKED"
-        let ids = try await db.writeStatement { sql -> [UUID] in
+        // The whole rows come back with the lease: no second read, no Fluent reflection per email.
+        let rows = try await db.writeStatement { sql -> [OutboxMessageRow] in
             try await sql.raw(
                 """
                 UPDATE outbox SET status = \(OutboxStatus.sending), lease_owner = \(bind: owner), lease_until = \(bind: until), attempts = attempts + 1
@@ -193,12 +199,11 @@ final class OutboxWorker: Sendable {
                   SELECT id FROM outbox
                   WHERE (status = \(OutboxStatus.queued) AND next_attempt_at <= \(bind: now)) OR (status = \(OutboxStatus.sending) AND lease_until < \(bind: now))
                   ORDER BY next_attempt_at LIMIT \(literal: limit) \(lock))
-                RETURNING id
+                RETURNING *
                 """
-            ).all(decoding: Row.self).map(\.id)
+            ).all(decoding: OutboxMessageRow.self)
         }
-        guard !ids.isEmpty else { return [] }
-        return try await OutboxMessageModel.query(on: db).filter(\.$id ~~ ids).sort(\.$createdAt).all()
+        return rows.sorted { ($0.created_at, $0.id.uuidString) < ($1.created_at, $1.id.uuidString) }.map(\.model)
     }
 
     private func recordSent(_ messages: [OutboxMessageModel], now: Date) async throws {
@@ -206,19 +211,33 @@ final class OutboxWorker: Sendable {
         let ids: [any Encodable & Sendable] = messages.map { $0.id! }
         // Security: once sent, the email's sealed link is dropped — except in the local mailbox,
         // which is where the email is read (until the invitation is no longer pending).
-        let linkSecret: SQLQueryString = transport.keepsDeliveredEmails ? "link_secret" : "NULL"
+        var plan = PlannedWrite()
+        plan.run(
+            PlannedStatement(
+                """
+                UPDATE outbox SET status = ?, sent_at = ?, transport = ?, last_error = NULL, lease_owner = NULL, lease_until = NULL,
+                  link_secret = \(transport.keepsDeliveredEmails ? "link_secret" : "NULL")
+                WHERE id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))
+                """, [OutboxStatus.sent.rawValue, now, transportName] + ids))
         // An invitation email's delivery is an event (invitation.sent), in the same transaction.
         let invitations = messages.compactMap(Self.eventInvitation)
-        try await db.write { tx in
-            try await tx.sql.raw(
-                """
-                UPDATE outbox SET status = \(OutboxStatus.sent), sent_at = \(bind: now), transport = \(bind: transportName), last_error = NULL,
-                  lease_owner = NULL, lease_until = NULL, link_secret = \(linkSecret)
-                WHERE id IN (\(binds: ids))
-                """
-            ).run()
-            for invitationId in invitations { try await EventLog.invitation(.invitationSent, id: invitationId, on: tx, at: now) }
+        if !invitations.isEmpty {
+            var sent: [UUID: DeliveryView] = [:]
+            for message in messages {
+                sent[message.id!] = DeliveryView(
+                    status: OutboxStatus.sent.rawValue, attempts: message.attempts, lastError: nil, sentAt: now, transport: transportName,
+                    emailId: message.id!.idString)
+            }
+            let order = Dictionary(invitations.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: min)
+            plan.append(
+                EventLog.plan(.invitationSent, from: InvitationService.viewsRead(ids: invitations), postgres: !db.isSQLite, at: now) {
+                    [sent] rows in
+                    try InvitationService.views(rows: rows, knownDeliveries: sent, now: now)
+                        .sorted { order[UUID(uuidString: $0.id)!, default: 0] < order[UUID(uuidString: $1.id)!, default: 0] }
+                        .map { (store: $0.store, subjectId: $0.id, data: $0) }
+                })
         }
+        try await db.write(plan, groupCommit: groupCommit)
         for message in messages {
             logger.info(
                 "Email sent",

@@ -8,16 +8,25 @@ enum WebhookDeliveries {
     /// Queues `body` for every enabled endpoint subscribed to `type`: steps of the event's write.
     static func plan(eventId: String, type: EventType, body: String, now: Date) -> PlannedWrite {
         var plan = PlannedWrite()
-        plan.read(PlannedStatement("SELECT * FROM webhook_endpoints WHERE enabled = ?", [true])) { rows in
-            try rows.map { try $0.decode(model: WebhookEndpointRow.self) }.filter { $0.subscribes(to: type) }.map { endpoint in
-                PlannedStatement(
-                    """
-                    INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
-                    """, [UUID(), endpoint.id, eventId, type.rawValue, body, WebhookDeliveryStatus.pending.rawValue, now, now])
-            }
+        plan.read(enabledEndpoints) { rows in
+            try subscribed(rows, to: type).map { statement(endpoint: $0, eventId: eventId, type: type, body: body, now: now) }
         }
         return plan
+    }
+
+    /// The endpoints that may be owed a delivery; `subscribed` keeps those of one event type.
+    static let enabledEndpoints = PlannedStatement("SELECT * FROM webhook_endpoints WHERE enabled = ?", [true])
+
+    static func subscribed(_ rows: [any SQLRow], to type: EventType) throws -> [WebhookEndpointRow] {
+        try rows.map { try $0.decode(model: WebhookEndpointRow.self) }.filter { $0.subscribes(to: type) }
+    }
+
+    static func statement(endpoint: WebhookEndpointRow, eventId: String, type: EventType, body: String, now: Date) -> PlannedStatement {
+        PlannedStatement(
+            """
+            INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
+            """, [UUID(), endpoint.id, eventId, type.rawValue, body, WebhookDeliveryStatus.pending.rawValue, now, now])
     }
 
     /// The most recent deliveries of an endpoint with their attempts, newest first.

@@ -192,3 +192,58 @@ final class OutboxMessageModel: Model, @unchecked Sendable {
             ])
     }
 }
+
+/// An `outbox` row as SQL returns it (the email worker's leased batch), made into a model
+/// without Fluent's per-row reflection.
+struct OutboxMessageRow: Decodable {
+    var id: UUID
+    var kind: String
+    var invitation_id: UUID?
+    var store: String?
+    var recipient: String
+    var recipient_name: String?
+    var subject: String
+    var text_body: String
+    var html_body: String
+    var language: String
+    var message_id: String
+    var status: String
+    var attempts: Int
+    var next_attempt_at: Date
+    var lease_owner: String?
+    var lease_until: Date?
+    var last_error: String?
+    var transport: String?
+    var created_at: Date
+    var sent_at: Date?
+    var give_up_at: Date
+    var link_secret: String?
+
+    var model: OutboxMessageModel {
+        let m = OutboxMessageModel()
+        m.id = id
+        m.kind = kind
+        m.invitationId = invitation_id
+        m.store = store
+        m.recipient = recipient
+        m.recipientName = recipient_name
+        m.subject = subject
+        m.textBody = text_body
+        m.htmlBody = html_body
+        m.language = language
+        m.messageId = message_id
+        m.status = status
+        m.attempts = attempts
+        m.nextAttemptAt = next_attempt_at
+        m.leaseOwner = lease_owner
+        m.leaseUntil = lease_until
+        m.lastError = last_error
+        m.transport = transport
+        m.createdAt = created_at
+        m.sentAt = sent_at
+        m.giveUpAt = give_up_at
+        m.linkSecret = link_secret
+        m.$id.exists = true
+        return m
+    }
+}
