@@ -1,25 +1,15 @@
 """Group commit (docs/performance.md) against the real binary: invitations are answered only
 after the transaction that holds them commits, so a server killed with SIGKILL in the middle of
 a load loses none that it acknowledged, on SQLite (group commit) as on PostgreSQL."""
-import os
 import signal
-import tempfile
 import threading
-import uuid
 
 import requests
 
-from conftest import start_usher
+from conftest import database_url, start_usher
 from operations_support import make_client
 
 CLIENTS = 16
-
-
-def database_url():
-    pg = os.environ.get("USHER_TEST_POSTGRES_URL")
-    if pg:
-        return pg + ("&" if "?" in pg else "?") + "schema=e2e_group_" + uuid.uuid4().hex[:10]
-    return f"sqlite://{tempfile.mkdtemp(prefix='usher-e2e-group-')}/usher.sqlite"
 
 
 def test_a_crash_under_load_loses_no_acknowledged_invitation():

@@ -17,20 +17,13 @@ import pytest
 import requests
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from conftest import free_port, hidden_inputs, start_usher
+from conftest import database_url, free_port, hidden_inputs, start_usher
 from test_mail import wait_for
 from webhook_receiver import Receiver
 
 REDIRECT = "https://shop.example.com/callback"
 PG = os.environ.get("USHER_TEST_POSTGRES_URL")
 FAST = {"USHER_WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true", "USHER_WEBHOOK_RETRY_BASE_SECONDS": "0.2"}
-
-
-def database_url():
-    """One database several starts share (a restart, a second instance)."""
-    if PG:
-        return PG + ("&" if "?" in PG else "?") + "schema=hooks_" + uuid.uuid4().hex[:10]
-    return f"sqlite://{tempfile.mkdtemp(prefix='usher-hooks-')}/usher.sqlite"
 
 
 def stop(usher):
