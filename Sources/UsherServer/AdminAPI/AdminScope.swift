@@ -100,11 +100,10 @@ struct AdminTokenAuthenticator: AsyncMiddleware {
             var name: String
             var scopes: String
         }
-        // Every admin request reads this: one indexed row in SQL, without Fluent's reflection.
-        guard
-            let client = try await request.db.sql.raw(
-                "SELECT name, scopes FROM \(unsafeRaw: APIClientModel.schema) WHERE client_id = \(bind: token.sub.value)"
-            ).first(decoding: Client.self)
+        // Every admin request reads this: one indexed row in SQL, without Fluent's reflection,
+        // on SQLite without a thread switch (UsherContext.read).
+        let read = PlannedStatement("SELECT name, scopes FROM \(APIClientModel.schema) WHERE client_id = ?", [token.sub.value])
+        guard let client = try await request.usher.read(read, on: request.db).first?.decode(model: Client.self)
         else {
             throw UsherError(
                 status: 401, errorKey: .authInvalidToken, title: "Unauthorized",

@@ -15,14 +15,16 @@ import VaporCSQLite
 /// two copies of SQLite in one process must never open the same file, because each would
 /// drop the other's POSIX locks.
 ///
-/// Not thread-safe: one thread at a time (`SQLiteGroupCommit` owns it on its single thread).
+/// Not thread-safe: one thread at a time (`SQLiteGroupCommit` owns it on its single thread;
+/// `SQLiteReads` lends each to one read at a time).
 final class SQLiteDirectConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     private let encoder = SQLiteDataEncoder()
 
-    init(path: String) throws {
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+    /// `readOnly`: a connection of `SQLiteReads`, which never writes.
+    init(path: String, readOnly: Bool = false) throws {
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
         let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK else {
             let message = handle.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open"

@@ -18,6 +18,8 @@ final class SQLiteGroupCommit: Sendable {
 
     private let connection: SQLiteDirectConnection
     private let thread: NIOThreadPool
+    /// The reads before the writes, on the same file and the same terms (`UsherContext.read`).
+    let reads: SQLiteReads
     private let queue = NIOLockedValueBox(Queue())
     private let groups = NIOLockedValueBox(0)
 
@@ -34,6 +36,7 @@ final class SQLiteGroupCommit: Sendable {
 
     init(path: String) throws {
         connection = try SQLiteDirectConnection(path: path)
+        reads = SQLiteReads(path: path)
         thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
     }
@@ -127,6 +130,7 @@ final class SQLiteGroupCommit: Sendable {
     /// At shutdown, after the last request (RequestDrain) is answered.
     func close() async {
         try? await thread.runIfActive { self.connection.close() }
+        reads.close()
         try? await thread.shutdownGracefully()
     }
 }

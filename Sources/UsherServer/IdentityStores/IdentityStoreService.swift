@@ -40,11 +40,33 @@ struct IdentityStoreService {
     }
 
     /// The store, or 404.
-    func require(_ name: String) async throws -> IdentityStoreModel {
-        guard Names.isValidStoreName(name), let store = try await IdentityStoreModel.find(name, on: db) else {
+    /// `context`: read the way the admin API's hot path reads (`UsherContext.read`).
+    func require(_ name: String, context: UsherContext? = nil) async throws -> IdentityStoreModel {
+        guard Names.isValidStoreName(name), let store = try await find(name, context: context) else {
             throw UsherError(
                 status: 404, errorKey: .identityStoreNotFound, title: "Not found", detail: "No identity store named '\(name)' exists.")
         }
+        return store
+    }
+
+    /// One row by its key, without Fluent's reflection (every invitation reads its store).
+    private func find(_ name: String, context: UsherContext?) async throws -> IdentityStoreModel? {
+        struct Row: Decodable {
+            var name: String
+            var identifiers: String
+            var description: String?
+            var created_at: Date
+            var account_deletion: Bool?
+        }
+        let rows = try await db.rows(PlannedStatement("SELECT * FROM identity_stores WHERE name = ?", [name]), context: context)
+        guard let row = try rows.first?.decode(model: Row.self) else { return nil }
+        let store = IdentityStoreModel()
+        store.id = row.name
+        store.identifiers = row.identifiers
+        store.storeDescription = row.description
+        store.createdAt = row.created_at
+        store.accountDeletion = row.account_deletion
+        store.$id.exists = true
         return store
     }
 

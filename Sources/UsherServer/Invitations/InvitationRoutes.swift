@@ -65,7 +65,7 @@ struct InvitationRoutes: RouteCollection {
         // A replay answers without the link: Usher keeps no usable link at rest (docs/security.md).
         let key = try IdempotencyKey.from(req.headers)
         return try await req.idempotent(key: key, scope: actor.auditName, keep: { .without("link", in: $0) }) {
-            let storeModel = try await IdentityStoreService(db: req.db).require(store)
+            let storeModel = try await IdentityStoreService(db: req.db).require(store, context: req.usher)
             try InvitationRequest.checkSkipVerificationHeaders(req.headers)
             let request = try InvitationRequest.read(try JSONObjectReader.body(of: req))
             let view = try await service(req).create(store: storeModel, request, by: actor)

@@ -18,7 +18,7 @@ struct InvitationService {
         store storeName: String, _ request: InvitationRequest, by actor: Actor, emailDue: Date? = nil,
         alsoWrite: (@Sendable (any Database, UUID) async throws -> Void)? = nil
     ) async throws -> InvitationView {
-        let store = try await IdentityStoreService(db: db).require(storeName)
+        let store = try await IdentityStoreService(db: db).require(storeName, context: context)
         return try await create(store: store, request, by: actor, emailDue: emailDue, alsoWrite: alsoWrite)
     }
 
@@ -93,7 +93,7 @@ struct InvitationService {
         if let known = lookups.store, known.id == storeName {
             store = known
         } else {
-            store = try await IdentityStoreService(db: db).require(storeName)
+            store = try await IdentityStoreService(db: db).require(storeName, context: context)
             lookups.store = store
         }
         let targetKey = request.clientId.map { "client:" + $0 } ?? "application:" + (request.applicationId ?? "")
@@ -212,7 +212,7 @@ struct InvitationService {
     /// `clientId` names the client; `applicationId` stands for the application's first client.
     func resolveTarget(_ request: InvitationRequest) async throws -> (applicationId: UUID, target: InvitationTarget) {
         if let clientId = request.clientId {
-            guard let found = try await Self.target(clientId: clientId, on: db) else {
+            guard let found = try await Self.target(clientId: clientId, on: db, context: context) else {
                 throw UsherError(
                     status: 404, errorKey: .clientNotFound, title: "Not found", detail: "No OIDC client with the id '\(clientId)' exists.",
                     fieldErrors: [FieldError("clientId", "no client with this id exists")])
@@ -220,7 +220,7 @@ struct InvitationService {
             return found
         }
         let id = request.applicationId!
-        guard let uuid = UUID(uuidString: id), let found = try await Self.target(applicationId: uuid, on: db) else {
+        guard let uuid = UUID(uuidString: id), let found = try await Self.target(applicationId: uuid, on: db, context: context) else {
             throw UsherError.notFound("application", id)
         }
         return found
@@ -260,20 +260,25 @@ struct InvitationService {
         }
     }
 
-    static func target(clientId: String, on db: any Database) async throws -> (applicationId: UUID, target: InvitationTarget)? {
-        try await db.sql.raw(
-            "\(unsafeRaw: targetQuery) JOIN oidc_clients c ON c.application_id = a.id WHERE c.client_id = \(bind: clientId)"
+    static func target(
+        clientId: String, on db: any Database, context: UsherContext? = nil
+    ) async throws -> (applicationId: UUID, target: InvitationTarget)? {
+        try await db.rows(
+            PlannedStatement(targetQuery + " JOIN oidc_clients c ON c.application_id = a.id WHERE c.client_id = ?", [clientId]),
+            context: context
         )
-        .first(decoding: TargetRow.self)?.target
+        .first?.decode(model: TargetRow.self).target
     }
 
-    static func target(applicationId: UUID, on db: any Database) async throws -> (applicationId: UUID, target: InvitationTarget)? {
-        try await db.sql.raw(
-            """
-            \(unsafeRaw: targetQuery) LEFT JOIN oidc_clients c ON c.application_id = a.id WHERE a.id = \(bind: applicationId)
-            ORDER BY c.position LIMIT 1
-            """
-        ).first(decoding: TargetRow.self)?.target
+    static func target(
+        applicationId: UUID, on db: any Database, context: UsherContext? = nil
+    ) async throws -> (applicationId: UUID, target: InvitationTarget)? {
+        try await db.rows(
+            PlannedStatement(
+                targetQuery + " LEFT JOIN oidc_clients c ON c.application_id = a.id WHERE a.id = ? ORDER BY c.position LIMIT 1",
+                [applicationId]),
+            context: context
+        ).first?.decode(model: TargetRow.self).target
     }
 
     func pendingInvitationId(email: EmailAddress, store: String, on db: any Database) async throws -> UUID? {
