@@ -158,12 +158,8 @@ struct FederationRoutes: RouteCollection {
                 detail: "Another account already signs in with this \(provider.name) identity.")
         }
         // As after a password sign-up: an address the upstream provider did not vouch for waits
-        // for confirmation where the policy says so (EmailVerificationGate).
-        try await EmailVerificationGate.check(req, clientId: flow.clientId, accountId: accepted.accountId)
-        let response = AuthorizationCodes.redirect(
-            code: accepted.code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
-        CustomerSession.setCookie(accepted.sessionToken, request: req, response: response)
-        return response
+        // for confirmation where the policy says so.
+        return try await CustomerSignIn.complete(req, flow: flow, signUp: accepted)
     }
 
     /// SPEC: returning customers sign in later with the same upstream identity.
@@ -180,20 +176,7 @@ struct FederationRoutes: RouteCollection {
                     "There is no account here that signs in with this \(provider.name) identity. If you were invited, open the link in your invitation email to create one."
             )
         }
-        // The same gate as a password sign-in (issue 23: requireVerifiedEmail).
-        try await EmailVerificationGate.check(req, clientId: flow.clientId, accountId: account.id!)
-        let now = Date()
-        let (token, code) = try await req.db.write { tx in
-            let (token, session) = try await CustomerSession.start(
-                accountId: account.id!, store: app.store, clientId: flow.clientId, on: tx, now: now)
-            try await tx.sql.raw("UPDATE accounts SET last_sign_in_at = \(bind: now) WHERE id = \(bind: account.id!)").run()
-            let code = try await AuthorizationCodes.finish(
-                flow: flow, accountId: account.id!, authTime: now, sessionHash: session.idHash, on: tx)
-            return (token, code)
-        }
-        let response = AuthorizationCodes.redirect(
-            code: code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
-        CustomerSession.setCookie(token, request: req, response: response)
-        return response
+        // As a password sign-in, the gate of requireVerifiedEmail included (issue 23).
+        return try await CustomerSignIn.complete(req, flow: flow, account: account)
     }
 }

@@ -54,24 +54,7 @@ struct SignInPages: RouteCollection {
                 req, flow: flow, email: email, error: req.pageLanguage.strings.signIn.wrongCredentials, status: .unauthorized)
         }
         try await SignInAttempts.release(limiter, reservations, on: req.db)
-        try await EmailVerificationGate.check(req, clientId: flow.clientId, accountId: account.id!)
-        let now = Date()
-        let newHash = rehash
-        let (token, code) = try await req.db.write { tx in
-            let (token, session) = try await CustomerSession.start(
-                accountId: account.id!, store: app.store, clientId: flow.clientId, on: tx, now: now)
-            try await tx.sql.raw("UPDATE accounts SET last_sign_in_at = \(bind: now) WHERE id = \(bind: account.id!)").run()
-            if let newHash {
-                try await tx.sql.raw("UPDATE accounts SET password_hash = \(bind: newHash) WHERE id = \(bind: account.id!)").run()
-            }
-            let code = try await AuthorizationCodes.finish(
-                flow: flow, accountId: account.id!, authTime: now, sessionHash: session.idHash, on: tx)
-            return (token, code)
-        }
-        let response = AuthorizationCodes.redirect(
-            code: code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
-        CustomerSession.setCookie(token, request: req, response: response)
-        return response
+        return try await CustomerSignIn.complete(req, flow: flow, account: account, rehash: rehash)
     }
 
     /// The account `identifier` names in `store`: by email key where the store identifies accounts

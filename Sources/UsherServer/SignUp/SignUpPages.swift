@@ -119,17 +119,14 @@ struct SignUpPages: RouteCollection {
             nonce: flow.nonce, codeChallenge: flow.codeChallenge, organizationId: flow.organizationId,
             applicationName: context.application.name, loginURL: req.pageApplication?.loginURL, language: req.pageLanguage.rawValue,
             acceptedAt: Date())
-        // The account exists and its verification email is queued; the application waits for it.
+        // The account exists and its verification email is queued; where the application waits
+        // for it, a repeat of this form must find the outcome too.
         do {
-            try await EmailVerificationGate.check(req, clientId: flow.clientId, accountId: accepted.accountId)
+            return (try await CustomerSignIn.complete(req, flow: flow, signUp: accepted), outcome)
         } catch {
             try await SignUpSubmissions.complete(req, flowId: flow.id!, outcome: outcome)
             throw error
         }
-        let response = AuthorizationCodes.redirect(
-            code: accepted.code, redirectURI: flow.redirectURI, state: flow.state, issuer: req.usher.config.issuer)
-        CustomerSession.setCookie(accepted.sessionToken, request: req, response: response)
-        return (response, outcome)
     }
 
     private func render(
