@@ -11,8 +11,8 @@ import UsherCore
 /// batch's transaction writes each row's plan (`InvitationService.plan`) with its result, each
 /// row in its own savepoint: a row the rules refuse is rolled back to its savepoint, its refusal
 /// is recorded and the others go on. On SQLite the batch is one group of the group committer
-/// (one transaction on its thread, no thread switch per statement); on PostgreSQL an ordinary
-/// transaction whose rows each write in one statement.
+/// (one transaction on its thread, no thread switch per statement); on PostgreSQL one
+/// transaction of a few statements for the whole batch (BulkInvitationWorker+Postgres.swift).
 /// A row's result is written only if it has none yet, in the savepoint that creates its
 /// invitation: a row is never created twice, even by two workers on one job, and a job cut off
 /// mid-batch loses the whole batch's transaction and resumes where the last commit left it.
@@ -38,9 +38,16 @@ struct BulkInvitationWorker: Sendable {
     /// Runs between drafting a batch and writing it: tests stand for another worker there.
     var beforeWritingBatch: (@Sendable () async throws -> Void)?
     /// Runs inside a batch right after a row (its number) wrote its invitation, inside the row's
-    /// savepoint (on SQLite on the group committer's thread, hence synchronous): tests stand for
-    /// a rule that refuses it late there.
+    /// savepoint (on SQLite on the group committer's thread, hence synchronous) — in PostgreSQL's
+    /// batch once its rules answered, before the batch's writes: tests stand for a rule that
+    /// refuses it late there.
     var afterWritingRow: (@Sendable (Int) throws -> Void)?
+    /// Runs inside a batch's transaction after its rows' rules were answered, before their
+    /// writes (on SQLite before the group, whose reads and writes cannot be told apart): tests
+    /// stand there for an invitation created at that moment by someone else.
+    var beforeBatchWrites: (@Sendable () async throws -> Void)?
+    /// Told when PostgreSQL's batch statement failed and its rows went the savepoint way.
+    var batchFellBack: (@Sendable (any Error) -> Void)?
 
     init(db: any Database, context: UsherContext, batchSize: Int = 100, now: @escaping @Sendable () -> Date = { Date() }) {
         self.db = db
@@ -59,7 +66,7 @@ struct BulkInvitationWorker: Sendable {
         var created_at: Date
     }
 
-    private struct PendingRow: Decodable {
+    struct PendingRow: Decodable {
         var id: UUID
         var row_no: Int
         var input: String
@@ -136,7 +143,17 @@ struct BulkInvitationWorker: Sendable {
         let retry: [PendingRow]
         do {
             if db.isSQLite, let groupCommit = context.groupCommit {
+                try await beforeBatchWrites?()
                 retry = try await writeGroup(drafts, refused: refused, service: service, groupCommit: groupCommit)
+            } else if !db.isSQLite {
+                do {
+                    retry = try await writeBatch(drafts, refused: refused, service: service)
+                } catch {
+                    // The batch statement failed (a constraint): its transaction is gone, each row alone decides.
+                    db.logger.debug("Bulk batch of \(rows.count) rows runs row by row: \(String(reflecting: error))")
+                    batchFellBack?(error)
+                    retry = try await writeTransaction(drafts, refused: refused, service: service)
+                }
             } else {
                 retry = try await writeTransaction(drafts, refused: refused, service: service)
             }
@@ -250,37 +267,44 @@ struct BulkInvitationWorker: Sendable {
         return retry.sorted { $0.row_no < $1.row_no }
     }
 
-    /// PostgreSQL (and SQLite without a group committer): one transaction for the batch, each
-    /// row in a savepoint, its plan's writes one statement. Returns the rows to run one by one.
+    /// One transaction for the batch, each row in a savepoint, its plan's writes one statement:
+    /// SQLite without a group committer, and PostgreSQL's batch when its one statement failed.
+    /// Returns the rows to run one by one.
     private func writeTransaction(
         _ drafts: [(row: PendingRow, draft: InvitationService.Draft)], refused: [(row: PendingRow, error: UsherError)],
         service: InvitationService
     ) async throws -> [PendingRow] {
         try await db.write { tx in
             for (row, error) in refused { try await tx.sql.run(Self.refusalPlan(error, row: row.id)) }
-            var retry: [PendingRow] = []
-            for (row, draft) in drafts {
-                // Each row in its own savepoint: whatever a refused row wrote is undone without
-                // touching the rows before it (SPEC: each row is its own transaction).
-                try await tx.sql.raw("SAVEPOINT bulk_row").run()
-                do {
-                    try await tx.sql.run(plan(row, draft, service: service))
-                    try afterWritingRow?(row.row_no)
-                } catch let error as UsherError {
-                    try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
-                    try await tx.sql.run(Self.refusalPlan(error, row: row.id))
-                } catch is AlreadyDone {
-                    // Another worker gave this row its result meanwhile: it stays as that one left it.
-                    try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
-                } catch {
-                    // A constraint (the same email invited at this moment): the row alone runs again.
-                    try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
-                    retry.append(row)
-                }
-                try await tx.sql.raw("RELEASE SAVEPOINT bulk_row").run()
-            }
-            return retry
+            return try await writeRows(drafts, on: tx, service: service)
         }
+    }
+
+    /// Rows in `tx`, each in its own savepoint: whatever a refused row wrote is undone without
+    /// touching the rows before it (SPEC: each row is its own transaction).
+    func writeRows(
+        _ drafts: [(row: PendingRow, draft: InvitationService.Draft)], on tx: any Database, service: InvitationService
+    ) async throws -> [PendingRow] {
+        var retry: [PendingRow] = []
+        for (row, draft) in drafts {
+            try await tx.sql.raw("SAVEPOINT bulk_row").run()
+            do {
+                try await tx.sql.run(plan(row, draft, service: service))
+                try afterWritingRow?(row.row_no)
+            } catch let error as UsherError {
+                try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
+                try await tx.sql.run(Self.refusalPlan(error, row: row.id))
+            } catch is AlreadyDone {
+                // Another worker gave this row its result meanwhile: it stays as that one left it.
+                try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
+            } catch {
+                // A constraint (the same email invited at this moment): the row alone runs again.
+                try await tx.sql.raw("ROLLBACK TO SAVEPOINT bulk_row").run()
+                retry.append(row)
+            }
+            try await tx.sql.raw("RELEASE SAVEPOINT bulk_row").run()
+        }
+        return retry
     }
 
     private func runOneByOne(_ rows: [PendingRow], job: JobRow, by actor: Actor) async throws {
@@ -302,18 +326,8 @@ struct BulkInvitationWorker: Sendable {
         return plan
     }
 
-    /// A refused row's result, unless it has one (another worker's): a pending duplicate is a
-    /// conflict with its id, anything else an error.
-    private static func refusalPlan(_ error: UsherError, row rowId: UUID) -> PlannedWrite {
-        let conflict = error.status == 409 && error.conflictingId != nil
-        let outcome: BulkJobRowView.Outcome = conflict ? .conflict : .error
-        var plan = PlannedWrite()
-        plan.run(
-            PlannedStatement(
-                "UPDATE bulk_job_rows SET outcome = ?, conflicting_id = ?, problem = ? WHERE id = ? AND outcome IS NULL",
-                [outcome.rawValue, conflict ? error.conflictingId : nil, conflict ? nil : BulkRowProblem(error).json, rowId]))
-        return plan
-    }
+    /// A refused row's result, unless it has one (another worker's).
+    private static func refusalPlan(_ error: UsherError, row rowId: UUID) -> PlannedWrite { BulkRowResult(error, row: rowId).plan }
 
     private func run(_ row: PendingRow, job: JobRow, by actor: Actor) async throws {
         let rowId = row.id
