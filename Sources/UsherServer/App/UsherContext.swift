@@ -18,6 +18,9 @@ public final class UsherContext: Sendable {
     let instanceId: String
     /// Rings when an email was queued, so the outbox worker need not wait for its next poll.
     let mailSignal = MailSignal()
+    /// Rings when a bulk job was created here, so this instance's bulk worker starts it at once
+    /// instead of at its next poll (other instances find it by polling).
+    let bulkSignal = MailSignal()
     private let outboxBox = NIOLockedValueBox<OutboxWorker?>(nil)
     /// The email worker (also when it does not run on its own, so tests can drive it).
     var outbox: OutboxWorker? {
@@ -42,6 +45,7 @@ public final class UsherContext: Sendable {
 
 extension UsherContext {
     func mailWakeUp() { mailSignal.ring() }
+    func bulkWakeUp() { bulkSignal.ring() }
 }
 
 /// A doorbell for the outbox worker: `ring` from anywhere, `wait` with a timeout. Correctness

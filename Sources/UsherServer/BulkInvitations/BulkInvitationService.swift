@@ -166,6 +166,8 @@ struct BulkInvitationService {
                 try await insert.run()
             }
         }
+        // Committed: this instance's bulk worker starts it now rather than at its next poll.
+        context.bulkWakeUp()
         return try await BulkJobs(db: db).view(store: store, id: jobId, withRows: false)
     }
 }
