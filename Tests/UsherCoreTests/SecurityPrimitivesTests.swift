@@ -87,3 +87,25 @@ import Testing
         #expect(RedirectURI.problem("https://app.example.com/cb") == nil)
     }
 }
+
+/// The byte-wise base64url and hex encoders agree with Foundation's text-based ones and read back.
+@Suite struct EncodingTests {
+    @Test func base64URLAgreesWithFoundationAndRoundTrips() {
+        var rng = SystemRandomNumberGenerator()
+        for length in 0..<64 {
+            let data = Data((0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            let expected = data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(data.base64URLEncodedString() == expected)
+            #expect(Data(base64URLEncoded: expected) == data)
+        }
+        #expect(Data([0xfb, 0xff, 0xbf]).base64URLEncodedString() == "-_-_")
+        #expect(Data(base64URLEncoded: "not base64!") == nil)
+    }
+
+    @Test func hexIsTwoLowerCaseDigitsPerByte() {
+        let bytes: [UInt8] = [0x00, 0x0f, 0x10, 0xab, 0xff]
+        #expect(bytes.hexString == "000f10abff")
+        #expect(bytes.hexString == bytes.map { String(format: "%02x", $0) }.joined())
+    }
+}
