@@ -36,7 +36,9 @@ final class SQLiteDirectConnection: @unchecked Sendable {
         // Usher's own writers queue in memory (SQLiteWriteLock); this is for anyone else.
         sqlite_nio_sqlite3_busy_timeout(handle, 5_000)
         // The settings every Usher connection has (DatabaseSetup.prepareSQLite).
-        for pragma in ["PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
+        // temp_store: each write of a group has its savepoint, whose journal of changed pages
+        // would otherwise go to a temporary file (a write system call per page).
+        for pragma in ["PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY"] {
             try execute(pragma, [])
         }
     }
