@@ -38,6 +38,14 @@ struct PlannedWrite: Sendable {
     }
 
     mutating func append(_ other: PlannedWrite) { steps += other.steps }
+
+    /// Whether every read is a SELECT (`Database.write` runs such a plan without a transaction on PostgreSQL).
+    var readsOnlyRead: Bool {
+        steps.allSatisfy { step in
+            guard case .read(let statement, _) = step else { return true }
+            return statement.sql.drop { $0.isWhitespace }.uppercased().hasPrefix("SELECT")
+        }
+    }
 }
 
 /// SQL with `?` for each value, in order. The text is the same on both databases (Usher's SQL
@@ -128,12 +136,21 @@ extension SQLiteDirectConnection {
 extension Database {
     /// Commits a plan: on SQLite through the group committer when there is one (many plans,
     /// one transaction), otherwise in a transaction of its own.
+    ///
+    /// On PostgreSQL without BEGIN and COMMIT: the plan's reads, then its writes as one
+    /// statement, which is atomic and commits on its own — two round trips instead of four.
+    /// The guarantees are those of the transaction it replaces: at READ COMMITTED a read in a
+    /// transaction locks nothing either, and the unique indexes refuse what a rule read missed.
     func write(_ plan: PlannedWrite, groupCommit: SQLiteGroupCommit?) async throws {
         if isSQLite, let groupCommit {
             let logger = self.logger
             try await OperationsSpans.transaction(sqlite: true) { _ in try await groupCommit.commit(plan, logger: logger) }(self)
-        } else {
+        } else if isSQLite || inTransaction {
             try await write { tx in try await tx.sql.run(plan) }
+        } else {
+            // A read that writes (UPDATE … RETURNING) would commit alone: such a plan needs a transaction.
+            assert(plan.readsOnlyRead, "a plan whose reads write must run in a transaction")
+            try await OperationsSpans.transaction(sqlite: false) { db in try await db.sql.run(plan) }(self)
         }
     }
 
