@@ -296,14 +296,37 @@ def signups(cores, hash_setting, n):
         status, location, page = b.request("POST", "/signup", urllib.parse.urlencode(form))
         assert status == 303, (status, page[:200])
         return urllib.parse.parse_qs(urllib.parse.urlparse(location).query)["code"][0]
-    start = time.perf_counter()
+    def machine_busy():
+        """CPU seconds every process of the machine has used, from /proc/stat (user … softirq)."""
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:8]]
+        return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # less idle and iowait
+
+    # The honest bound (issue 21): this Python client runs on the same cores as the server, so
+    # the goal is judged against the CPU it leaves to Usher, (cores − client CPU/s) ÷ hash time.
+    # CPU seconds of both processes over the run (all threads): the client's from os.times(),
+    # Usher's from /proc/<pid>/stat; the machine's from /proc/stat, to show what other processes took.
+    start, client_before, server_before, machine_before = time.perf_counter(), os.times(), cpu_seconds(usher.process.pid), machine_busy()
     with ThreadPoolExecutor(cores * 4) as pool:
         codes = list(pool.map(sign_up, links))
-    rate = n / (time.perf_counter() - start)
+    elapsed = time.perf_counter() - start
+    client_after = os.times()
+    client_cpu = (client_after.user - client_before.user) + (client_after.system - client_before.system)
+    server_cpu = cpu_seconds(usher.process.pid) - server_before
+    others_cores = max(0.0, (machine_busy() - machine_before) - client_cpu - server_cpu) / elapsed
+    rate = n / elapsed
     bound = cores / (per_hash_ms / 1000)
-    row(f"sign-ups completed/s, Argon2id {hash_setting}", rate, bound, "≥ 0.9 of cores ÷ hash time", "/s", met=rate >= 0.9 * bound)
+    left = max(cores - client_cpu / elapsed, 0.01)
+    honest = left / (per_hash_ms / 1000)
+    row(f"sign-ups completed/s, Argon2id {hash_setting}", rate, honest, "≥ 0.9 of (cores − client CPU) ÷ hash time", "/s",
+        met=rate >= 0.9 * honest)
+    row("  same rate against cores ÷ hash time (old bound)", rate, bound, "not judged", "/s")
     row("  per core", rate / cores, None, "≥ 50 (OWASP) / ≥ 45 (Keycloak's m=7168,t=5)", "/s")
-    print(f"  ({hash_out.strip()})")
+    row("  server CPU per sign-up, against one hash", server_cpu * 1000 / n, per_hash_ms, "≤ 1.11 × hash (0.9 of the bound)", "ms")
+    row("  client CPU per sign-up (Python load generator)", client_cpu * 1000 / n, None, "", "ms")
+    row("  cores busy: server / client / other processes", server_cpu / elapsed, None,
+        f"client {client_cpu / elapsed:.2f}, others {others_cores:.2f}, left to Usher {left:.2f} of {cores}", "")
+    print(f"  ({hash_out.strip()}; the met/NOT MET above judges the first row, against the CPU the client left to Usher)")
     return usher, client, secret, codes
 
 
