@@ -89,8 +89,8 @@ extension BulkInvitationWorker {
     }
 }
 
-/// The reads of many plans in few statements: reads with the same SQL text go in one `UNION ALL`
-/// (each tagged with its place), and a read that is the same for every plan (the same SQL and
+/// The reads of many plans in few statements: reads with the same SQL text go in one statement
+/// (`lateral`, each read's rows tagged with its place), and a read that is the same for every plan (the same SQL and
 /// values: the webhook endpoints) is run once. Each plan gets, per step, the rows its read
 /// would have returned alone.
 enum BulkBatchReads {
@@ -123,13 +123,13 @@ enum BulkBatchReads {
             let rows: [[any SQLRow]]
             if reads.count == 1 {
                 rows = [try await sql.raw(reads[0].statement.query).all()]
-            } else if text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased().hasPrefix("SELECT") {
-                let union = PlannedStatement(
-                    reads.indices.map { "SELECT \($0) AS bulk_read, r.* FROM (\(reads[$0].statement.sql)) AS r" }
-                        .joined(separator: " UNION ALL "),
-                    reads.flatMap(\.statement.binds))
+            } else if let values = reads.first?.statement.binds.count, values > 0,
+                text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased().hasPrefix("SELECT")
+            {
                 var tagged = [[any SQLRow]](repeating: [], count: reads.count)
-                for row in try await sql.raw(union.query).all() { tagged[try row.decode(column: "bulk_read", as: Int.self)].append(row) }
+                for row in try await sql.raw(lateral(text, values: values, reads.map(\.statement)).query).all() {
+                    tagged[try row.decode(column: "bulk_read", as: Int.self)].append(row)
+                }
                 rows = tagged
             } else {
                 var each: [[any SQLRow]] = []
@@ -141,6 +141,23 @@ enum BulkBatchReads {
             }
         }
         return answers
+    }
+
+    /// Reads of one text as one statement: each read's values a row of a `VALUES` list, the text
+    /// run for each (`LATERAL`) with its `?`s naming that row's columns. PostgreSQL plans the text
+    /// once (a `UNION ALL` of a hundred copies took 50–140 ms to plan and run, this 1–2 ms).
+    static func lateral(_ text: String, values: Int, _ reads: [PlannedStatement]) -> PlannedStatement {
+        var each = ""
+        for (index, part) in text.split(separator: "?", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { each += "v.p\(index - 1)" }
+            each += part
+        }
+        let marks = Array(repeating: "?", count: values).joined(separator: ", ")
+        let rows = reads.indices.map { "(\($0), \(marks))" }.joined(separator: ", ")
+        let columns = (0..<values).map { "p\($0)" }.joined(separator: ", ")
+        return PlannedStatement(
+            "SELECT v.bulk_read, r.* FROM (VALUES \(rows)) AS v (bulk_read, \(columns)) CROSS JOIN LATERAL (\(each)) AS r",
+            reads.flatMap(\.binds))
     }
 
     /// A statement's values as a comparable key.
