@@ -156,12 +156,62 @@ enum LoginFlows {
 
     /// The flow `id` names, if it belongs to this browser and is still open.
     static func find(_ id: String?, request: Request) async throws -> LoginFlowModel {
-        guard let id, id.count < 100, let flow = try await LoginFlowModel.find(id, on: request.db), flow.expiresAt > Date(),
-            let browser = request.cookies[BrowserCookies.browser]?.string,
+        guard let id, id.count < 100 else { throw PageRefusal.signInPageExpired.error }
+        return try usable(try await LoginFlowModel.find(id, on: request.db), request: request)
+    }
+
+    /// `flow` (as read by the caller, e.g. joined with what its page needs), if it belongs to
+    /// this browser and is still open.
+    static func usable(_ flow: LoginFlowModel?, request: Request) throws -> LoginFlowModel {
+        guard let flow, flow.expiresAt > Date(), let browser = request.cookies[BrowserCookies.browser]?.string,
             SecretToken.constantTimeEquals(flow.browserHash, SecretToken.hash(browser))
         else {
             throw PageRefusal.signInPageExpired.error
         }
         return flow
+    }
+}
+
+/// A `login_flows` row as SQL returns it: the sign-up form reads its flow joined with the rest
+/// of what it shows, without Fluent's reflection, then hands on an ordinary model.
+struct LoginFlowRow: Decodable {
+    var id: String
+    var browser_hash: String
+    var client_id: String
+    var redirect_uri: String
+    var scope: String
+    var state: String?
+    var nonce: String?
+    var code_challenge: String?
+    var code_challenge_method: String?
+    var response_mode: String?
+    var invitation_id: UUID?
+    var invitation_link_hash: String?
+    var login_hint: String?
+    var organization_id: UUID?
+    var created_at: Date
+    var expires_at: Date
+
+    var model: LoginFlowModel {
+        let m = LoginFlowModel()
+        m.id = id
+        m.browserHash = browser_hash
+        m.clientId = client_id
+        m.redirectURI = redirect_uri
+        m.scope = scope
+        m.state = state
+        m.nonce = nonce
+        m.codeChallenge = code_challenge
+        m.codeChallengeMethod = code_challenge_method
+        m.responseMode = response_mode
+        m.invitationId = invitation_id
+        m.invitationLinkHash = invitation_link_hash
+        m.loginHint = login_hint
+        m.organizationId = organization_id
+        m.createdAt = created_at
+        m.expiresAt = expires_at
+        // Read from the database: a later delete or save addresses this row.
+        m.$id.exists = true
+        return m
     }
 }

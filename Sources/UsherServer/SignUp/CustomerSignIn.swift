@@ -31,8 +31,14 @@ enum CustomerSignIn {
 
     /// A sign-up made the account with its session and code (SignUpService.accept): the
     /// application gets them past the gate; before it, the account waits for its address.
-    static func complete(_ req: Request, flow: LoginFlowModel, signUp accepted: SignUpService.Accepted) async throws -> Response {
-        try await EmailVerificationGate.check(req, clientId: flow.clientId, accountId: accepted.accountId)
+    /// `verifiedEmailRequired` false: the sign-up's own read of the application's policy found
+    /// the gate open, so its four reads are skipped; nil (not known) or true: the gate checks.
+    static func complete(
+        _ req: Request, flow: LoginFlowModel, signUp accepted: SignUpService.Accepted, verifiedEmailRequired: Bool? = nil
+    ) async throws -> Response {
+        if verifiedEmailRequired != false {
+            try await EmailVerificationGate.check(req, clientId: flow.clientId, accountId: accepted.accountId)
+        }
         return redirect(req, flow: flow, code: accepted.code, sessionToken: accepted.sessionToken)
     }
 

@@ -17,33 +17,9 @@ struct SignUpPages: RouteCollection {
         var application: ApplicationModel
         var form: SignUpForm
         var providers: [ExternalLoginProviderModel]
-    }
-
-    static func load(_ req: Request, flowId: String?) async throws -> Context {
-        let flow = try await LoginFlows.find(flowId, request: req)
-        if let client = try await OIDCClientModel.find(flow.clientId, on: req.db),
-            let application = try await ApplicationModel.find(client.applicationId, on: req.db)
-        {
-            // A refusal below names the application and offers its sign-in (issue 22 item 7).
-            req.pageApplication = .init(name: application.name, loginURL: client.loginURL)
-        }
-        if let invitationId = flow.invitationId, let invitation = try await InvitationModel.find(invitationId, on: req.db) {
-            req.choosePageLanguage(invitation.language)
-        }
-        // The invitation may have been used, resent, revoked or expired since the form was opened.
-        let invitation = try await InvitationLink.usableInvitation(for: flow, on: req.db)
-        guard let application = try await ApplicationModel.find(invitation.applicationId, on: req.db),
-            let invited = EmailAddress(invitation.email)
-        else {
-            throw UsherError.notFound("application", invitation.applicationId.idString)
-        }
-        let policy = try await SelfServicePolicyModel.find(application.policyId, on: req.db)
-        let metadata = JSONText.decode([String: JSONValue].self, invitation.metadata) ?? [:]
-        let form = SignUpForm(
-            invitedEmail: invited, prefill: InvitationRequest.profile(from: metadata),
-            fields: policy?.fields ?? RegistrationFields(), options: policy?.invitationOptions ?? AccountInvitationOptions())
-        let providers = try await ExternalLoginProviderService.enabled(for: application.id!, on: req.db)
-        return Context(flow: flow, invitation: invitation, application: application, form: form, providers: providers)
+        /// Whether the flow's application asks for a verified address before it gets a code
+        /// (EmailVerificationGate), from the same read: a sign-up with no such policy skips the gate's reads.
+        var verifiedEmailRequired: Bool
     }
 
     func show(_ req: Request) async throws -> Response {
@@ -122,7 +98,10 @@ struct SignUpPages: RouteCollection {
         // The account exists and its verification email is queued; where the application waits
         // for it, a repeat of this form must find the outcome too.
         do {
-            return (try await CustomerSignIn.complete(req, flow: flow, signUp: accepted), outcome)
+            return (
+                try await CustomerSignIn.complete(req, flow: flow, signUp: accepted, verifiedEmailRequired: context.verifiedEmailRequired),
+                outcome
+            )
         } catch {
             try await SignUpSubmissions.complete(req, flowId: flow.id!, outcome: outcome)
             throw error
