@@ -73,9 +73,9 @@ enum EventLog {
         return plan
     }
 
-    /// Several events as one insert that numbers them in the order given: PostgreSQL runs the
-    /// statements of one plan as one, in no set order, so one insert per event would number a
-    /// batch's events in any order.
+    /// Events as one insert that numbers them in the order given: PostgreSQL runs the statements
+    /// of one plan as one, in no set order, so one insert per event would number a batch's
+    /// events in any order. On PostgreSQL the insert takes the log's lock itself (see the type).
     private static func insertStatement(_ rows: [[any Encodable & Sendable]], postgres: Bool) -> PlannedStatement {
         let columns = "event_id, type, store, subject_id, data, created_at"
         if !postgres {
@@ -93,18 +93,12 @@ enum EventLog {
 
     private static func newEventId() -> String { "evt_" + UUID().uuidString.lowercased() }
 
-    /// The event's row; on PostgreSQL its insert takes the log's lock itself (see the type's comment).
+    /// The event's row, for each database (see `insertStatement`).
     private static func insertStatements(
         eventId: String, _ type: EventType, store: String?, subjectId: String, json: String, at: Date
     ) -> (sqlite: PlannedStatement, postgres: PlannedStatement) {
-        let columns = "event_id, type, store, subject_id, data, created_at"
         let values: [any Encodable & Sendable] = [eventId, type.rawValue, store, subjectId, json, at]
-        return (
-            PlannedStatement("INSERT INTO events (\(columns)) VALUES (?, ?, ?, ?, ?, ?)", values),
-            PlannedStatement(
-                "INSERT INTO events (\(columns)) SELECT ?, ?, ?, ?, ?, ? FROM (SELECT pg_advisory_xact_lock(\(appendLockKey))) AS appending",
-                values)
-        )
+        return (insertStatement([values], postgres: false), insertStatement([values], postgres: true))
     }
 
     /// The body every delivery of an event carries (Standard Webhooks: `{type, timestamp, data}`).
