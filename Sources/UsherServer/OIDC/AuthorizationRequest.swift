@@ -128,7 +128,7 @@ enum LoginFlows {
 
     static func create(
         _ r: AuthorizationRequest, invitationId: UUID?, invitationLinkHash: String? = nil, organizationId: UUID? = nil,
-        browserToken: String, on db: any Database, now: Date = Date()
+        browserToken: String, on db: any Database, context: UsherContext? = nil, now: Date = Date()
     ) async throws -> LoginFlowModel {
         let flow = LoginFlowModel()
         flow.id = SecretToken.generate(prefix: "f_")
@@ -146,11 +146,24 @@ enum LoginFlows {
         flow.loginHint = invitationId == nil ? r.loginHint : nil
         flow.createdAt = now
         flow.expiresAt = now.addingTimeInterval(lifetime)
-        try await db.write { tx in
-            // Expired flows are swept as new ones come in, a few at a time.
-            try await LoginFlowModel.query(on: tx).filter(\.$expiresAt < now.addingTimeInterval(-3600)).delete()
-            try await flow.create(on: tx)
-        }
+        // Two statements written out (no Fluent reflection), committed with whatever else is
+        // waiting on SQLite (group commit), as one statement on PostgreSQL.
+        var plan = PlannedWrite()
+        // Expired flows are swept as new ones come in, a few at a time.
+        plan.run(PlannedStatement("DELETE FROM login_flows WHERE expires_at < ?", [now.addingTimeInterval(-3600)]))
+        plan.run(
+            .insert(
+                into: LoginFlowModel.schema,
+                [
+                    ("id", flow.id!), ("browser_hash", flow.browserHash), ("client_id", flow.clientId), ("redirect_uri", flow.redirectURI),
+                    ("scope", flow.scope), ("state", flow.state), ("nonce", flow.nonce), ("code_challenge", flow.codeChallenge),
+                    ("code_challenge_method", flow.codeChallengeMethod), ("response_mode", flow.responseMode),
+                    ("invitation_id", flow.invitationId), ("invitation_link_hash", flow.invitationLinkHash),
+                    ("login_hint", flow.loginHint), ("organization_id", flow.organizationId), ("created_at", now),
+                    ("expires_at", flow.expiresAt),
+                ]))
+        try await db.write(plan, groupCommit: context?.groupCommit)
+        flow.$id.exists = true
         return flow
     }
 

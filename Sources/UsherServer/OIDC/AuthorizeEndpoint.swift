@@ -47,7 +47,7 @@ struct AuthorizeEndpoint: RouteCollection {
             // The sign-up is for the invitation's organization (issue 16), whatever the parameter says.
             let flow = try await LoginFlows.create(
                 request, invitationId: invitation.id, invitationLinkHash: invitation.tokenHash, organizationId: invitation.organizationId,
-                browserToken: browser, on: req.db)
+                browserToken: browser, on: req.db, context: req.usher)
             response.headers.replaceOrAdd(name: .location, value: "/signup?flow=\(flow.id!)")
             return response
         }
@@ -105,7 +105,7 @@ struct AuthorizeEndpoint: RouteCollection {
                 organizationId: organizationId, req: req)
         }
         let flow = try await LoginFlows.create(
-            request, invitationId: nil, organizationId: organizationId, browserToken: browser, on: req.db)
+            request, invitationId: nil, organizationId: organizationId, browserToken: browser, on: req.db, context: req.usher)
         response.headers.replaceOrAdd(name: .location, value: "/signin?flow=\(flow.id!)")
         return response
     }
