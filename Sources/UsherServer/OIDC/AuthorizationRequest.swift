@@ -29,15 +29,16 @@ struct AuthorizationRequest: Sendable {
         var state: String?
     }
 
-    static func parse(_ params: [String: String], on db: any Database) async throws -> AuthorizationRequest {
+    static func parse(_ params: [String: String], on db: any Database, context: UsherContext? = nil) async throws
+        -> AuthorizationRequest
+    {
         guard let clientId = params["client_id"], !clientId.isEmpty else {
             throw UsherError.badRequest(
                 .authorizeNoClient,
                 "The application's sign-in request names no client (client_id is missing). Go back to the application and try again; if it keeps happening, tell the application's team."
             )
         }
-        guard clientId.count <= 100, let client = try await OIDCClientModel.find(clientId, on: db),
-            let application = try await ApplicationModel.find(client.applicationId, on: db)
+        guard clientId.count <= 100, let (client, application) = try await clientAndApplication(clientId, on: db, context: context)
         else {
             throw UsherError.badRequest(
                 .authorizeUnknownClient,
@@ -101,6 +102,58 @@ struct AuthorizationRequest: Sendable {
             codeChallenge: challenge, codeChallengeMethod: challenge == nil ? nil : "S256", prompt: params["prompt"],
             loginHint: params["login_hint"].flatMap { $0.isEmpty ? nil : String($0.prefix(512)) }, maxAge: maxAge,
             organization: params["organization"].flatMap { $0.isEmpty ? nil : String($0.prefix(200)) })
+    }
+
+    /// The client and its application in one SQL read (on SQLite on the calling thread,
+    /// `UsherContext.read`) instead of two Fluent look-ups: every authorization request makes it.
+    private static func clientAndApplication(_ clientId: String, on db: any Database, context: UsherContext?) async throws
+        -> (OIDCClientModel, ApplicationModel)?
+    {
+        struct Row: Decodable {
+            var client_id: String
+            var application_id: UUID
+            var secret_hash: String?
+            var is_public: Bool
+            var redirect_uris: String
+            var post_logout_redirect_uris: String
+            var login_url: String?
+            var position: Int
+            var created_at: Date
+            var a_name: String
+            var a_store: String
+            var a_protocol: String
+            var a_policy_id: UUID
+            var a_description: String?
+            var a_created_at: Date
+        }
+        let read = PlannedStatement(
+            """
+            SELECT c.*, a.name AS a_name, a.store AS a_store, a.protocol AS a_protocol, a.policy_id AS a_policy_id,
+              a.description AS a_description, a.created_at AS a_created_at
+            FROM oidc_clients c JOIN applications a ON a.id = c.application_id WHERE c.client_id = ?
+            """, [clientId])
+        guard let row = try await db.rows(read, context: context).first?.decode(model: Row.self) else { return nil }
+        let client = OIDCClientModel()
+        client.id = row.client_id
+        client.applicationId = row.application_id
+        client.secretHash = row.secret_hash
+        client.isPublic = row.is_public
+        client.redirectURIs = row.redirect_uris
+        client.postLogoutRedirectURIs = row.post_logout_redirect_uris
+        client.loginURL = row.login_url
+        client.position = row.position
+        client.createdAt = row.created_at
+        client.$id.exists = true
+        let application = ApplicationModel()
+        application.id = row.application_id
+        application.name = row.a_name
+        application.store = row.a_store
+        application.protocolKind = row.a_protocol
+        application.policyId = row.a_policy_id
+        application.appDescription = row.a_description
+        application.createdAt = row.a_created_at
+        application.$id.exists = true
+        return (client, application)
     }
 
     /// Where the person goes back with an error.

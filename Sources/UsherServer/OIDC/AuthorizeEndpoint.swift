@@ -18,7 +18,7 @@ struct AuthorizeEndpoint: RouteCollection {
         }
         let request: AuthorizationRequest
         do {
-            request = try await AuthorizationRequest.parse(params, on: req.db)
+            request = try await AuthorizationRequest.parse(params, on: req.db, context: req.usher)
         } catch let e as AuthorizationRequest.RedirectError {
             return AuthorizationRequest.errorRedirect(e, issuer: req.usher.config.issuer)
         }
