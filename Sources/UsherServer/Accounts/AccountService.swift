@@ -80,10 +80,12 @@ struct AccountService: StoreResourceService {
 
     /// Whether an account in `store` has this email (SPEC rule 5 asks this).
     static func emailTaken(_ email: EmailAddress, store: String, on db: any Database) async throws -> Bool {
-        try await db.sql.raw(
-            "SELECT 1 AS taken FROM accounts WHERE store = \(bind: store) AND email_key = \(bind: email.normalized) LIMIT 1"
-        )
-        .first() != nil
+        try await db.sql.raw(emailTakenRead(email, store: store).query).first() != nil
+    }
+
+    /// The same as a read of a planned write: a row when the address is taken.
+    static func emailTakenRead(_ email: EmailAddress, store: String) -> PlannedStatement {
+        PlannedStatement("SELECT 1 AS taken FROM accounts WHERE store = ? AND email_key = ? LIMIT 1", [store, email.normalized])
     }
 
     /// Inserts an account with its memberships. Runs inside the caller's transaction.
@@ -113,24 +115,54 @@ struct AccountService: StoreResourceService {
             try await account.create(on: tx)
         } catch let error where error.isConstraintViolation {
             // No query here: on PostgreSQL the failed statement has aborted the transaction.
-            // The constraint's name (PostgreSQL) or its columns (SQLite) say which one it was.
-            let message = String(reflecting: error)
-            if new.email != nil, message.contains("email_key") {
-                throw UsherError(
-                    status: 409, errorKey: .accountEmailExists, title: "Conflict",
-                    detail: "An account with this email address already exists in this identity store.",
-                    fieldErrors: [FieldError("email", "already belongs to an account")])
-            }
-            throw UsherError(
-                status: 409, errorKey: .accountUsernameExists, title: "Conflict",
-                detail: "An account with this username already exists in this identity store.",
-                fieldErrors: [FieldError("username", "already belongs to an account")])
+            throw Self.conflict(error, new) ?? Self.usernameExists
         }
         for groupId in new.groupIds {
             try await MembershipModel(accountId: account.id!, groupId: groupId, createdAt: now).create(on: tx)
         }
         return account
     }
+
+    /// The account's row as `insert` writes it, as a statement of a planned write (a sign-up:
+    /// no Fluent reflection), with the address it holds apart (`SignUpAddress.pending`).
+    static func insertStatement(_ new: NewAccount, id: UUID, pendingEmail: EmailAddress?, now: Date) -> PlannedStatement {
+        .insert(
+            into: AccountModel.schema,
+            [
+                ("id", id), ("store", new.store.id!), ("email", new.email?.value),
+                // The unique key only exists when the store uses email as an identifier (SPEC rule 4).
+                ("email_key", new.store.supportsEmail ? new.email?.normalized : nil), ("username", new.username),
+                ("username_key", new.username?.lowercased()), ("given_name", new.profile.givenName),
+                ("family_name", new.profile.familyName), ("display_name", new.profile.displayName),
+                ("phone_number", new.profile.phoneNumber), ("locale", new.profile.locale), ("metadata", JSONText.encode(new.metadata)),
+                ("email_verified", new.emailVerified), ("password_hash", new.passwordHash), ("invitation_id", new.invitationId),
+                ("created_at", now), ("updated_at", now), ("pending_email", pendingEmail?.value),
+            ])
+    }
+
+    /// A membership's row, as `insert` writes it for each of the account's groups.
+    static func membershipStatement(accountId: UUID, groupId: UUID, now: Date) -> PlannedStatement {
+        .insert(into: MembershipModel.schema, [("id", UUID()), ("account_id", accountId), ("group_id", groupId), ("created_at", now)])
+    }
+
+    /// The 409 for a constraint the account's row broke, if it was one of its identifiers': the
+    /// constraint's name (PostgreSQL) or its columns (SQLite) say which one it was.
+    static func conflict(_ error: any Error, _ new: NewAccount) -> UsherError? {
+        guard error.isConstraintViolation else { return nil }
+        let message = String(reflecting: error)
+        if new.email != nil, message.contains("email_key") {
+            return UsherError(
+                status: 409, errorKey: .accountEmailExists, title: "Conflict",
+                detail: "An account with this email address already exists in this identity store.",
+                fieldErrors: [FieldError("email", "already belongs to an account")])
+        }
+        return message.contains("username_key") ? usernameExists : nil
+    }
+
+    private static let usernameExists = UsherError(
+        status: 409, errorKey: .accountUsernameExists, title: "Conflict",
+        detail: "An account with this username already exists in this identity store.",
+        fieldErrors: [FieldError("username", "already belongs to an account")])
 
     // MARK: - Views
 

@@ -46,26 +46,37 @@ enum EventLog {
         _ type: EventType, from read: PlannedStatement, postgres: Bool, at: Date,
         events: @escaping @Sendable ([any SQLRow]) throws -> [(store: String?, subjectId: String, data: any Encodable)]
     ) -> PlannedWrite {
+        plan(from: read, postgres: postgres, at: at) { rows in
+            try events(rows).map { (type: type, store: $0.store, subjectId: $0.subjectId, data: $0.data) }
+        }
+    }
+
+    /// Events of any types from the rows of one read, numbered in the order given (a sign-up's
+    /// invitation.accepted, then its account.created), in one insert as above.
+    static func plan(
+        from read: PlannedStatement, postgres: Bool, at: Date,
+        events: @escaping @Sendable ([any SQLRow]) throws -> [(type: EventType, store: String?, subjectId: String, data: any Encodable)]
+    ) -> PlannedWrite {
         // The endpoints' read comes first; the second step's rows need them (reads run in order on both databases).
         let endpoints = NIOLockedValueBox<[WebhookEndpointRow]>([])
         var plan = PlannedWrite()
         plan.read(WebhookDeliveries.enabledEndpoints) { rows in
-            let subscribed = try WebhookDeliveries.subscribed(rows, to: type)
-            endpoints.withLockedValue { $0 = subscribed }
+            let enabled = try rows.map { try $0.decode(model: WebhookEndpointRow.self) }
+            endpoints.withLockedValue { $0 = enabled }
             return []
         }
         plan.read(read) { rows in
-            let subscribed = endpoints.withLockedValue { $0 }
+            let enabled = endpoints.withLockedValue { $0 }
             var statements: [PlannedStatement] = []
             var rowsOfEvents: [[any Encodable & Sendable]] = []
             for event in try events(rows) {
                 let eventId = newEventId()
                 let json = encode(event.data)
-                let body = body(type: type, data: json, at: at)
-                statements += subscribed.map {
-                    WebhookDeliveries.statement(endpoint: $0, eventId: eventId, type: type, body: body, now: at)
+                let body = body(type: event.type, data: json, at: at)
+                statements += enabled.filter { $0.subscribes(to: event.type) }.map {
+                    WebhookDeliveries.statement(endpoint: $0, eventId: eventId, type: event.type, body: body, now: at)
                 }
-                rowsOfEvents.append([eventId, type.rawValue, event.store, event.subjectId, json, at])
+                rowsOfEvents.append([eventId, event.type.rawValue, event.store, event.subjectId, json, at])
             }
             guard !rowsOfEvents.isEmpty else { return statements }
             return statements + [insertStatement(rowsOfEvents, postgres: postgres)]

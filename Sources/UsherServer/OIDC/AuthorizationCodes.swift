@@ -12,17 +12,29 @@ enum AuthorizationCodes {
         clientId: String, redirectURI: String, scope: String, nonce: String?, codeChallenge: String?, accountId: UUID,
         authTime: Date, sessionHash: String?, organizationId: UUID? = nil, on tx: any Database, now: Date = Date()
     ) async throws -> String {
+        let issued = issueStatement(
+            clientId: clientId, redirectURI: redirectURI, scope: scope, nonce: nonce, codeChallenge: codeChallenge, accountId: accountId,
+            authTime: authTime, sessionHash: sessionHash, organizationId: organizationId, now: now)
+        try await tx.sql.raw(issued.statement.query).run()
+        return issued.code
+    }
+
+    /// The same as a statement of a planned write, with the code.
+    static func issueStatement(
+        clientId: String, redirectURI: String, scope: String, nonce: String?, codeChallenge: String?, accountId: UUID,
+        authTime: Date, sessionHash: String?, organizationId: UUID?, now: Date
+    ) -> (code: String, statement: PlannedStatement) {
         let code = SecretToken.generate(prefix: "c_")
         // Written out: Fluent's create reflects over the model on every call (every sign-in and sign-up).
-        try await tx.sql.insertRow(
+        let statement = PlannedStatement.insert(
             into: AuthorizationCodeModel.schema,
             [
-                "code_hash": SecretToken.hash(code), "client_id": clientId, "account_id": accountId, "redirect_uri": redirectURI,
-                "scope": scope, "nonce": nonce, "code_challenge": codeChallenge,
-                "code_challenge_method": codeChallenge == nil ? nil : "S256", "auth_time": authTime, "session_hash": sessionHash,
-                "organization_id": organizationId, "created_at": now, "expires_at": now.addingTimeInterval(lifetime),
+                ("code_hash", SecretToken.hash(code)), ("client_id", clientId), ("account_id", accountId), ("redirect_uri", redirectURI),
+                ("scope", scope), ("nonce", nonce), ("code_challenge", codeChallenge),
+                ("code_challenge_method", codeChallenge == nil ? nil : "S256"), ("auth_time", authTime), ("session_hash", sessionHash),
+                ("organization_id", organizationId), ("created_at", now), ("expires_at", now.addingTimeInterval(lifetime)),
             ])
-        return code
+        return (code, statement)
     }
 
     /// The redirect back to the client with a code (and `state`, and `iss` per RFC 9207).
@@ -54,11 +66,20 @@ enum AuthorizationCodes {
         if let organizationId = flow.organizationId {
             try await OrganizationClaims.requireMember(accountId: accountId, organizationId: organizationId, on: tx)
         }
-        let code = try await issue(
+        let finished = finishStatements(flow: flow, accountId: accountId, authTime: authTime, sessionHash: sessionHash, now: Date())
+        for statement in finished.statements { try await tx.sql.raw(statement.query).run() }
+        return finished.code
+    }
+
+    /// The code's row and the flow's delete as statements of a planned write (a sign-up), with
+    /// the code. The caller checks the flow's organization (`finish` reads the membership).
+    static func finishStatements(flow: LoginFlowModel, accountId: UUID, authTime: Date, sessionHash: String?, now: Date) -> (
+        code: String, statements: [PlannedStatement]
+    ) {
+        let issued = issueStatement(
             clientId: flow.clientId, redirectURI: flow.redirectURI, scope: flow.scope, nonce: flow.nonce,
             codeChallenge: flow.codeChallenge, accountId: accountId, authTime: authTime, sessionHash: sessionHash,
-            organizationId: flow.organizationId, on: tx)
-        try await tx.sql.raw("DELETE FROM login_flows WHERE id = \(bind: flow.id!)").run()
-        return code
+            organizationId: flow.organizationId, now: now)
+        return (issued.code, [issued.statement, PlannedStatement("DELETE FROM login_flows WHERE id = ?", [flow.id!])])
     }
 }

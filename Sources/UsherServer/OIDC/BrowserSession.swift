@@ -54,16 +54,25 @@ struct CustomerSession: Sendable {
     static func start(accountId: UUID, store: String, clientId: String?, on tx: any Database, now: Date = Date()) async throws -> (
         token: String, session: CustomerSession
     ) {
+        let started = planStart(accountId: accountId, store: store, clientId: clientId, now: now)
+        try await tx.sql.raw(started.statement.query).run()
+        return (started.token, started.session)
+    }
+
+    /// The same as a statement of a planned write (a sign-up), with the token and the session it makes.
+    static func planStart(accountId: UUID, store: String, clientId: String?, now: Date) -> (
+        token: String, session: CustomerSession, statement: PlannedStatement
+    ) {
         let token = SecretToken.generate(prefix: "s_")
         let idHash = SecretToken.hash(token)
         // Written out: Fluent's create reflects over the model on every call (every sign-in and sign-up).
-        try await tx.sql.insertRow(
+        let statement = PlannedStatement.insert(
             into: SessionModel.schema,
             [
-                "id_hash": idHash, "kind": "customer", "subject_id": accountId, "store": store, "created_at": now, "auth_time": now,
-                "expires_at": now.addingTimeInterval(BrowserCookies.sessionLifetime), "client_id": clientId,
+                ("id_hash", idHash), ("kind", "customer"), ("subject_id", accountId), ("store", store), ("created_at", now),
+                ("auth_time", now), ("expires_at", now.addingTimeInterval(BrowserCookies.sessionLifetime)), ("client_id", clientId),
             ])
-        return (token, CustomerSession(idHash: idHash, accountId: accountId, store: store, authTime: now, clientId: clientId))
+        return (token, CustomerSession(idHash: idHash, accountId: accountId, store: store, authTime: now, clientId: clientId), statement)
     }
 
     static func setCookie(_ token: String, request: Request, response: Response) {

@@ -70,12 +70,16 @@ struct OrganizationClaims: Sendable, Equatable {
         let member = try await OrganizationMemberModel.query(on: db).filter(\.$organizationId == organizationId)
             .filter(\.$accountId == accountId).count()
         guard member > 0 else {
-            let name = try await OrganizationModel.find(organizationId, on: db).map { $0.displayName ?? $0.name }
-            throw UsherError(
-                status: 403, errorKey: .authorizeNotInOrganization, title: "Not a member of this organization",
-                detail:
-                    "Your account is not a member of \(name.map { "the organization \($0)" } ?? "the organization the application asked for"). Ask the organization's administrator to invite you, or sign in with another account."
-            )
+            throw notMember(organizationName: try await OrganizationModel.find(organizationId, on: db).map { $0.displayName ?? $0.name })
         }
+    }
+
+    /// The refusal of `requireMember`, naming the organization when it still exists.
+    static func notMember(organizationName name: String?) -> UsherError {
+        UsherError(
+            status: 403, errorKey: .authorizeNotInOrganization, title: "Not a member of this organization",
+            detail:
+                "Your account is not a member of \(name.map { "the organization \($0)" } ?? "the organization the application asked for"). Ask the organization's administrator to invite you, or sign in with another account."
+        )
     }
 }

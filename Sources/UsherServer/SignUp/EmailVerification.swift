@@ -30,6 +30,14 @@ enum SignUpAddress: Sendable {
         case .pending: nil
         }
     }
+
+    /// The address the account row holds apart until its link is used.
+    var pendingEmail: EmailAddress? {
+        switch self {
+        case .identifier: nil
+        case .pending(let email): email
+        }
+    }
 }
 
 /// Email verification links (issue 23): a random token of 256 bits, of which only the SHA-256
@@ -58,25 +66,34 @@ struct EmailVerification: Sendable {
             language: PageLanguage.tag(signingUpWith: profile, invitation: form.invitation))
     }
 
-    /// Runs in the sign-up's transaction, after the account row exists. Free or taken, a pending
-    /// address costs the same work and queues one email to that address: its owner either gets
-    /// the link or hears that someone tried; the invitee sees neither.
+    /// Runs in the caller's transaction, after the account row exists (sending again). Free or
+    /// taken, a pending address costs the same work and queues one email to that address: its
+    /// owner either gets the link or hears that someone tried; the invitee sees neither.
     func afterSignUp(_ address: SignUpAddress, accountId: UUID, store: String, on tx: any Database, now: Date) async throws {
+        if case .pending(let email) = address {
+            try await tx.sql.raw("UPDATE accounts SET pending_email = \(bind: email.value) WHERE id = \(bind: accountId)").run()
+        }
+        try await tx.sql.run(try emails(for: address, accountId: accountId, store: store, now: now))
+    }
+
+    /// The email `address` gets, as steps of a planned write: a sign-up's, where the account's
+    /// row (with its pending address, `SignUpAddress.pendingEmail`) is written in the same plan.
+    /// Both emails are composed before the plan runs; a read in it picks one.
+    func emails(for address: SignUpAddress, accountId: UUID, store: String, now: Date) throws -> PlannedWrite {
+        var plan = PlannedWrite()
         switch address {
         case .identifier(_, verified: true):
-            return
+            break
         case .identifier(let email, verified: false):
-            try await sendLink(to: email, accountId: accountId, store: store, on: tx, now: now)
+            for statement in try link(to: email, accountId: accountId, store: store, now: now) { plan.run(statement) }
         case .pending(let email):
-            try await tx.sql.raw("UPDATE accounts SET pending_email = \(bind: email.value) WHERE id = \(bind: accountId)").run()
-            if try await AccountService.emailTaken(email, store: store, on: tx) {
-                // Nothing else: no link, nothing about the invitee or the new account.
-                let notice = try compose("email/account-exists", to: email, link: nil)
-                try await mail.queue(notice, kind: Self.noticeKind, linkToken: nil, store: store, on: tx, now: now)
-            } else {
-                try await sendLink(to: email, accountId: accountId, store: store, on: tx, now: now)
-            }
+            let link = try link(to: email, accountId: accountId, store: store, now: now)
+            // Nothing else when it is taken: no link, nothing about the invitee or the new account.
+            let notice = try mail.queueStatement(
+                try compose("email/account-exists", to: email, link: nil), kind: Self.noticeKind, linkToken: nil, store: store, now: now)
+            plan.read(AccountService.emailTakenRead(email, store: store)) { rows in rows.isEmpty ? link : [notice] }
         }
+        return plan
     }
 
     /// "Send the link again" (the confirm-first page and the account page): a new link to the
@@ -106,14 +123,15 @@ struct EmailVerification: Sendable {
         context.mailWakeUp()
     }
 
-    private func sendLink(to email: EmailAddress, accountId: UUID, store: String, on tx: any Database, now: Date) async throws {
-        let token = try await Self.links.issue(
+    /// A new link's row and its email.
+    private func link(to email: EmailAddress, accountId: UUID, store: String, now: Date) throws -> [PlannedStatement] {
+        let (token, row) = Self.links.issueStatement(
             ["account_id": accountId, "store": store, "email": email.value, "email_key": email.normalized], lifetime: Self.lifetime,
-            on: tx, now: now)
-        let link = context.config.publicURL + "/email/verify?token=" + token
-        try await mail.queue(
-            try compose("email/email-verification", to: email, link: link), kind: Self.linkKind, linkToken: token, store: store, on: tx,
             now: now)
+        let link = context.config.publicURL + "/email/verify?token=" + token
+        let queued = try mail.queueStatement(
+            try compose("email/email-verification", to: email, link: link), kind: Self.linkKind, linkToken: token, store: store, now: now)
+        return [row, queued]
     }
 
     /// Composed as the other self-service emails are (CustomerEmail), in the invitation's language.

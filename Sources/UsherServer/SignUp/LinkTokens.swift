@@ -44,12 +44,20 @@ struct LinkTokens<Row: LinkTokenRow>: Sendable {
     func issue(
         _ values: KeyValuePairs<String, any Encodable & Sendable>, lifetime: TimeInterval, on tx: any Database, now: Date
     ) async throws -> String {
+        let (token, statement) = issueStatement(values, lifetime: lifetime, now: now)
+        try await tx.sql.raw(statement.query).run()
+        return token
+    }
+
+    /// The same row as a statement of a planned write (a sign-up), with its token.
+    func issueStatement(
+        _ values: KeyValuePairs<String, any Encodable & Sendable>, lifetime: TimeInterval, now: Date
+    ) -> (token: String, statement: PlannedStatement) {
         let token = SecretToken.generate(prefix: prefix)
         let row: [(key: String, value: any Encodable & Sendable)] =
             [(key: "token_hash", value: SecretToken.hash(token))] + Array(values)
             + [(key: "created_at", value: now), (key: "expires_at", value: now.addingTimeInterval(lifetime))]
-        try await tx.sql.insertRow(into: table, row)
-        return token
+        return (token, .insert(into: table, row))
     }
 
     /// The link's row if it can still be used; its refusal otherwise. Reads only (GET).

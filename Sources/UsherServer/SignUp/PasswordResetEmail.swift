@@ -28,13 +28,18 @@ struct CustomerEmail: Sendable {
 
     /// Queues `email`; `linkToken` is the secret in its link (nil for a notice without one).
     func queue(_ email: ComposedEmail, kind: String, linkToken: String?, store: String, on tx: any Database, now: Date) async throws {
+        try await tx.sql.raw(try queueStatement(email, kind: kind, linkToken: linkToken, store: store, now: now).query).run()
+    }
+
+    /// The same outbox row as a statement of a planned write (a sign-up).
+    func queueStatement(_ email: ComposedEmail, kind: String, linkToken: String?, store: String, now: Date) throws -> PlannedStatement {
         // A notice has no link: a fresh token that appears nowhere in it stands in, and nothing is kept.
         let message = try Outbox.message(
             email, linkToken: linkToken ?? SecretToken.generate(), sealer: OutboxLinkSealer(secrets: context.secrets),
             invitationId: nil, store: store, retryPeriod: context.config.mailRetryPeriod, now: now)
         message.kind = kind
         if linkToken == nil { message.linkSecret = nil }
-        try await message.insert(on: tx)
+        return message.insertStatement
     }
 }
 
