@@ -20,16 +20,21 @@ struct OutboxLinkSealer: Sendable {
     /// instead of going out with a wrong link.
     private static let version = "v1"
 
-    init(secrets: ServerSecrets, purpose: String = "usher outbox link") {
+    /// The outbox's sealer, derived once per server secret (`ServerSecrets.outboxLinks`).
+    init(secrets: ServerSecrets) {
+        self = secrets.outboxLinks
+    }
+
+    /// Derives the key: `ServerSecrets` does it once per purpose, not every email (issue 21).
+    init(macKey: SymmetricKey, purpose: String) {
         // Its own key, so that a MAC of the cookie key can never be read as this one and back.
-        key = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: secrets.macKey, info: Data("\(purpose) \(Self.version)".utf8), outputByteCount: 32)
+        key = HKDF<SHA256>.deriveKey(inputKeyMaterial: macKey, info: Data("\(purpose) \(Self.version)".utf8), outputByteCount: 32)
     }
 
     /// The sealer of the token an invitation keeps for its reminders (`invitations.link_secret`,
     /// authenticated with the invitation's id): a key of its own, apart from the outbox's.
     static func forInvitations(_ secrets: ServerSecrets) -> OutboxLinkSealer {
-        OutboxLinkSealer(secrets: secrets, purpose: "usher invitation link")
+        secrets.invitationLinks
     }
 
     /// The email's id is authenticated with the token: a sealed token moved to another row does not open.

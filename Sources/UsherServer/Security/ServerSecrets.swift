@@ -7,6 +7,15 @@ import UsherCore
 /// that every instance shares it; the first instance to start makes it.
 struct ServerSecrets: Sendable {
     let macKey: SymmetricKey
+    /// The keys that seal links at rest, derived from `macKey` once rather than per email.
+    let outboxLinks: OutboxLinkSealer
+    let invitationLinks: OutboxLinkSealer
+
+    init(macKey: SymmetricKey) {
+        self.macKey = macKey
+        outboxLinks = OutboxLinkSealer(macKey: macKey, purpose: "usher outbox link")
+        invitationLinks = OutboxLinkSealer(macKey: macKey, purpose: "usher invitation link")
+    }
 
     static func load(on db: any Database) async throws -> ServerSecrets {
         if let existing = try await ServerSecretModel.find("mac", on: db), let data = Data(base64Encoded: existing.value) {
