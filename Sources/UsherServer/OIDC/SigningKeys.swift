@@ -24,6 +24,7 @@ final class SigningKeys: Sendable {
         var active: [Algorithm: String]
         var jwks: [JWKEntry]
         var loadedAt: Date
+        var verified = VerifiedTokens()
     }
 
     private let state: NIOLockedValueBox<State>
@@ -60,16 +61,26 @@ final class SigningKeys: Sendable {
 
     /// Verifies a token Usher signed. An unknown `kid` makes the keys be read again once (another
     /// instance may have rotated them).
+    /// A token already checked by this load of the keys only has its claims checked again.
     func verify<Payload: JWTPayload>(_ token: String, as type: Payload.Type, db: any Database, logger: Logger) async throws -> Payload {
-        let collection = state.withLockedValue { $0.collection }
+        let key = VerifiedTokens.Key(token, type)
+        let (collection, loadedAt, known) = state.withLockedValue { ($0.collection, $0.loadedAt, $0.verified.payload(key, as: type)) }
+        if let known {
+            try await known.verify(using: ClaimsOnlyAlgorithm())
+            return known
+        }
+        let payload: Payload
         do {
-            return try await collection.verify(token, as: type)
+            payload = try await collection.verify(token, as: type)
         } catch let error as JWTError where error.errorType == .unknownKID {
-            let stale = state.withLockedValue { Date().timeIntervalSince($0.loadedAt) > 5 }
+            let stale = Date().timeIntervalSince(loadedAt) > 5
             guard stale else { throw error }
             try await reload(on: db, logger: logger)
             return try await state.withLockedValue { $0.collection }.verify(token, as: type)
         }
+        // Only into the load that checked it: a reload meanwhile may have retired its key.
+        state.withLockedValue { if $0.loadedAt == loadedAt { $0.verified.remember(payload, for: key) } }
+        return payload
     }
 
     /// Checks the signature only (the payload's own `verify` decides about claims).
