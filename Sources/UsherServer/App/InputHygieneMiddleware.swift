@@ -10,17 +10,15 @@ struct InputHygieneMiddleware: AsyncMiddleware {
     let maxBodyBytes: Int
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if Self.containsNUL(percentEncoded: request.url.path) || Self.containsNUL(percentEncoded: request.url.query ?? "") {
-            throw Self.refusal
-        }
-        if request.method != .GET, request.method != .HEAD,
-            request.headers.contentType != nil || request.headers.first(name: .contentLength) != nil
-        {
+        // The target as received (path and query): URI.path's getter copies and decodes, per request.
+        if Self.containsNUL(percentEncoded: request.url.string) { throw Self.refusal }
+        let contentType = request.headers.contentType  // parsed on every read: once here
+        if request.method != .GET, request.method != .HEAD, contentType != nil || request.headers.first(name: .contentLength) != nil {
             // The routes collect the body anyway; collecting it here first only moves the moment.
             // A bulk invitation's file (up to 10,000 rows) has a limit of its own (BulkInvitationRoutes).
             let limit = max(maxBodyBytes, BulkInvitationRoutes.bodyLimit(path: request.url.path) ?? 0)
             let body = try await request.body.collect(max: limit).get()
-            if let body, Self.bodyContainsNUL(body, contentType: request.headers.contentType) {
+            if let body, Self.bodyContainsNUL(body, contentType: contentType) {
                 throw Self.refusal
             }
         }
