@@ -4,22 +4,9 @@ import SQLKit
 import UsherCore
 import Vapor
 
-/// The invitee's side of the lifecycle: the first look at the sign-up form, and asking for a
-/// new invitation from an expired link (SPEC: Lifecycle).
+/// The invitee's side of the lifecycle: asking for a new invitation from an expired link
+/// (SPEC: Lifecycle); the first look at the sign-up form is InvitationService+Open.
 extension InvitationService {
-    /// `openedAt`, once: the first time the invitation's sign-up form is shown. (A GET never
-    /// accepts; mail scanners that open links count as opening — docs/lifecycle.md.)
-    func markOpened(_ invitation: InvitationModel, now: Date = Date()) async throws {
-        guard invitation.openedAt == nil, let id = invitation.id else { return }
-        try await db.write { tx in
-            let rows = try await tx.sql.raw(
-                "UPDATE invitations SET opened_at = \(bind: now) WHERE id = \(bind: id) AND opened_at IS NULL RETURNING id"
-            ).all()
-            guard !rows.isEmpty, let fresh = try await InvitationModel.find(id, on: tx) else { return }
-            try await EventLog.invitation(.invitationOpened, fresh, on: tx, at: now)
-        }
-    }
-
     /// The expired invitation a link belongs to, or nil for any other link (revoked, unknown,
     /// used, still valid): only an expired link's holder may ask, and nothing else is told.
     func expiredInvitation(token: String, now: Date = Date()) async throws -> InvitationModel? {

@@ -33,7 +33,8 @@ struct AuthorizeEndpoint: RouteCollection {
             req.pageApplication = .init(name: request.application.name, loginURL: request.client.loginURL)
             let invitation: InvitationModel
             do {
-                invitation = try await InvitationLink.usableInvitation(token: hint, clientId: request.client.id!, on: req.db)
+                invitation = try await InvitationLink.usableInvitation(
+                    token: hint, clientId: request.client.id!, on: req.db, context: req.usher)
             } catch let error as UsherError where InvitationLinkRefusal(errorKey: error.errorKey) != nil {
                 // The refusal speaks the invitation's language while the invitation is still there.
                 req.choosePageLanguage(try await InvitationService.find(token: hint, on: req.db)?.language)

@@ -23,7 +23,7 @@ extension SignUpPages {
             req.choosePageLanguage(language)
         }
         // The invitation may have been used, resent, revoked or expired since the form was opened.
-        let invitation = try await InvitationLink.usableInvitation(for: flow, on: req.db)
+        let invitation = try await InvitationLink.usableInvitation(for: flow, on: req.db, context: req.usher)
         var application = clientApplication
         var policy = joined?.policy
         if application?.id != invitation.applicationId {
