@@ -48,12 +48,9 @@ struct SignUpPages: RouteCollection {
             break
         }
         do {
-            let (response, outcome) = try await accept(req, posted: posted)
-            if let outcome {
-                try await SignUpSubmissions.complete(req, flowId: flowId, outcome: outcome)
-            } else {
-                await SignUpSubmissions.release(req, flowId: flowId)
-            }
+            // An accepted form keeps its outcome in the acceptance's own transaction.
+            let (response, accepted) = try await accept(req, posted: posted, flowId: flowId)
+            if !accepted { await SignUpSubmissions.release(req, flowId: flowId) }
             return response
         } catch {
             await SignUpSubmissions.release(req, flowId: flowId)
@@ -61,9 +58,9 @@ struct SignUpPages: RouteCollection {
         }
     }
 
-    /// The submission, first of its form: the form again with its refusals (and no outcome), or
-    /// the redirect to the application with what a repeat needs to land there too.
-    private func accept(_ req: Request, posted: [String: String]) async throws -> (Response, SignUpSubmissions.Outcome?) {
+    /// The submission, first of its form: the form again with its refusals (not accepted), or
+    /// the redirect to the application, the outcome a repeat needs to land there too kept with the account.
+    private func accept(_ req: Request, posted: [String: String], flowId: String) async throws -> (Response, accepted: Bool) {
         let context = try await Self.load(req, flowId: posted["flow"])
         try await req.usher.rateLimiter.hit(RateLimiter.signUpPerIP, key: req.remoteAddress?.ipAddress ?? "unknown", on: req.db)
         try await req.usher.rateLimiter.hit(RateLimiter.signUpPerInvitation, key: context.invitation.id!.idString, on: req.db)
@@ -72,40 +69,36 @@ struct SignUpPages: RouteCollection {
         do {
             submission = try context.form.read(posted, strings: req.pageLanguage.strings)
         } catch let error as UsherError where !error.fieldErrors.isEmpty {
-            return (render(req, context, posted: posted, errors: error.fieldErrors, message: nil, status: .unprocessableEntity), nil)
+            return (render(req, context, posted: posted, errors: error.fieldErrors, message: nil, status: .unprocessableEntity), false)
         }
         let hash: String? = if let password = submission.password { try await req.usher.passwords.hash(password) } else { nil }
+        let flow = context.flow
+        let accountId = UUID()
+        // What a repeat of this form needs to land where this one does — also where the
+        // application waits for the address to be confirmed (the gate below).
+        let outcome = SignUpSubmissions.Outcome(
+            accountId: accountId, clientId: flow.clientId, redirectURI: flow.redirectURI, scope: flow.scope, state: flow.state,
+            nonce: flow.nonce, codeChallenge: flow.codeChallenge, organizationId: flow.organizationId,
+            applicationName: context.application.name, loginURL: req.pageApplication?.loginURL, language: req.pageLanguage.rawValue,
+            acceptedAt: Date())
         let accepted: SignUpService.Accepted
         do {
             // Security: another address than the invited one is held pending and verified by email,
             // so this answer is the same whether or not it has an account (issue 14, item 14).
             accepted = try await SignUpService(db: req.db).accept(
-                flow: context.flow, invitation: context.invitation, submission: submission, passwordHash: hash,
-                verification: .atSignUp(context, profile: submission.profile, context: req.usher))
+                flow: flow, invitation: context.invitation, submission: submission, passwordHash: hash,
+                verification: .atSignUp(context, profile: submission.profile, context: req.usher), accountId: accountId,
+                recording: try SignUpSubmissions.completeStatement(req, flowId: flowId, outcome: outcome))
         } catch let error as UsherError where error.errorKey == .accountEmailExists {
             let errors = [FieldError("email", req.pageLanguage.strings.fieldErrors.emailUnusable)]
-            return (render(req, context, posted: posted, errors: errors, message: nil, status: .conflict), nil)
+            return (render(req, context, posted: posted, errors: errors, message: nil, status: .conflict), false)
         }
         req.logger.info(
             "Invitation accepted",
             metadata: ["invitation": .string(context.invitation.id!.idString), "account": .string(accepted.accountId.idString)])
-        let flow = context.flow
-        let outcome = SignUpSubmissions.Outcome(
-            accountId: accepted.accountId, clientId: flow.clientId, redirectURI: flow.redirectURI, scope: flow.scope, state: flow.state,
-            nonce: flow.nonce, codeChallenge: flow.codeChallenge, organizationId: flow.organizationId,
-            applicationName: context.application.name, loginURL: req.pageApplication?.loginURL, language: req.pageLanguage.rawValue,
-            acceptedAt: Date())
-        // The account exists and its verification email is queued; where the application waits
-        // for it, a repeat of this form must find the outcome too.
-        do {
-            return (
-                try await CustomerSignIn.complete(req, flow: flow, signUp: accepted, verifiedEmailRequired: context.verifiedEmailRequired),
-                outcome
-            )
-        } catch {
-            try await SignUpSubmissions.complete(req, flowId: flow.id!, outcome: outcome)
-            throw error
-        }
+        return (
+            try await CustomerSignIn.complete(req, flow: flow, signUp: accepted, verifiedEmailRequired: context.verifiedEmailRequired), true
+        )
     }
 
     private func render(

@@ -16,18 +16,18 @@ struct SignUpPlan {
     /// The claim took nothing: the invitation is no longer pending on this link.
     struct LostClaim: Error {}
 
-    let accountId = UUID()
+    let accountId: UUID
     let account: NewAccount
     let sessionToken: String
     let code: String
     private(set) var plan = PlannedWrite()
 
     init(
-        flow: LoginFlowModel, invitation: InvitationModel, store: IdentityStoreModel, applicationGroups: [UUID],
+        accountId: UUID, flow: LoginFlowModel, invitation: InvitationModel, store: IdentityStoreModel, applicationGroups: [UUID],
         submission: SignUpForm.Submission, passwordHash: String?, externalIdentity: ExternalIdentityInput?, verification: EmailVerification,
-        postgres: Bool, now: Date
+        recording: PlannedStatement?, postgres: Bool, now: Date
     ) throws {
-        let accountId = accountId
+        self.accountId = accountId
         let invitationId = invitation.id!
         let storeId = store.id!
         let address = SignUpAddress(submission, store: store)
@@ -87,6 +87,8 @@ struct SignUpPlan {
         plan.append(try verification.emails(for: address, accountId: accountId, store: storeId, now: now))
         plan.run(session.statement)
         for statement in finished.statements { plan.run(statement) }
+        // The form's outcome for a repeat of it (SignUpSubmissions): kept if and only if this commits.
+        if let recording { plan.run(recording) }
 
         let account = account
         let accountView = AccountView(

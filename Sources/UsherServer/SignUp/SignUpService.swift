@@ -22,14 +22,15 @@ struct SignUpService {
     /// `verification`, in this transaction; in a store with EMAIL identifiers it is held
     /// pending, whether or not it is taken (SignUpAddress). Required, so that no way of signing
     /// up (a password, an upstream identity) skips it. Once committed, the outbox is woken for
-    /// that email.
+    /// that email. `recording`: a statement that commits with it (the form's outcome).
     ///
     /// The transaction is a planned write (SignUpPlan): its reads and statements written out,
     /// committed on SQLite with whatever else waits for the writer (one thread switch instead
     /// of two per statement, no Fluent reflection), and its events built from what it holds.
     func accept(
         flow: LoginFlowModel, invitation: InvitationModel, submission: SignUpForm.Submission, passwordHash: String?,
-        externalIdentity: ExternalIdentityInput? = nil, verification: EmailVerification, now: Date = Date()
+        externalIdentity: ExternalIdentityInput? = nil, verification: EmailVerification, accountId: UUID = UUID(),
+        recording: PlannedStatement? = nil, now: Date = Date()
     ) async throws -> Accepted {
         let context = verification.context
         let store = try await IdentityStoreService(db: db).require(invitation.store, context: context)
@@ -37,8 +38,10 @@ struct SignUpService {
             PlannedStatement("SELECT group_id FROM application_groups WHERE application_id = ?", [invitation.applicationId]), on: db
         ).map { try $0.decode(column: "group_id", as: UUID.self) }
         let signUp = try SignUpPlan(
-            flow: flow, invitation: invitation, store: store, applicationGroups: applicationGroups, submission: submission,
-            passwordHash: passwordHash, externalIdentity: externalIdentity, verification: verification, postgres: !db.isSQLite, now: now)
+            accountId: accountId, flow: flow, invitation: invitation, store: store, applicationGroups: applicationGroups,
+            submission: submission,
+            passwordHash: passwordHash, externalIdentity: externalIdentity, verification: verification, recording: recording,
+            postgres: !db.isSQLite, now: now)
         do {
             if db.isSQLite {
                 try await db.write(signUp.plan, groupCommit: context.groupCommit)

@@ -57,7 +57,9 @@ enum SignUpSubmissions {
         let deadline = clock.now.advanced(by: patience)
         while true {
             do {
-                switch try await records.claim(scope: scope, key: key, fingerprint: fingerprint, now: Date()) {
+                switch try await records.claim(
+                    scope: scope, key: key, fingerprint: fingerprint, now: Date(), groupCommit: req.usher.groupCommit)
+                {
                 case .claimed: return .first
                 case .replay(let answer):
                     if let outcome = decode(answer.body) { return .accepted(outcome) }
@@ -78,9 +80,16 @@ enum SignUpSubmissions {
     }
 
     static func complete(_ req: Request, flowId: String, outcome: Outcome) async throws {
-        guard let scope = scope(req), let key = IdempotencyKey(flowId) else { return }
+        guard let statement = try completeStatement(req, flowId: flowId, outcome: outcome) else { return }
+        try await req.db.writeStatement { sql in try await sql.raw(statement.query).run() }
+    }
+
+    /// The same as a statement of the acceptance's planned write (SignUpService.accept): the
+    /// outcome is kept if and only if the account is made.
+    static func completeStatement(_ req: Request, flowId: String, outcome: Outcome) throws -> PlannedStatement? {
+        guard let scope = scope(req), let key = IdempotencyKey(flowId) else { return nil }
         let body = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
-        try await IdempotencyRecords(db: req.db).complete(scope: scope, key: key, answer: .init(status: 303, body: body, location: nil))
+        return IdempotencyRecords.completeStatement(scope: scope, key: key, answer: .init(status: 303, body: body, location: nil))
     }
 
     /// Frees the form after a refusal (a field to correct, a limit), so that it can be sent again.
