@@ -136,6 +136,16 @@ import Vapor
                 .POST, "/admin/api/v1/identityStores/nowhere/invite", json: #"{"clientId":"\#(f.clientId)","email":"a@example.com"}"#,
                 token: token)
             #expect(unknownStore.status == .notFound)
+            // The store and the target come in one read (issue 21); the store's 404 still comes
+            // before anything about the body, and an unknown target is still told apart.
+            let unknownStoreBadBody = try await t.send(
+                .POST, "/admin/api/v1/identityStores/nowhere/invite", json: #"{"email":"not an address"}"#, token: token)
+            #expect(unknownStoreBadBody.status == .notFound)
+            #expect(try unknownStoreBadBody.decode(Problem.self).errorKey == "identityStore.notFound")
+            let unknownApplication = try await t.send(
+                .POST, Self.invite, json: #"{"applicationId":"\#(UUID().uuidString)","email":"a@example.com"}"#, token: token)
+            #expect(unknownApplication.status == .notFound)
+            #expect(try unknownApplication.decode(Problem.self).errorKey == "application.notFound")
             #expect(try await t.count("invitations") == 0)
         }
     }

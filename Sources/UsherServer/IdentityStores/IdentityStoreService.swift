@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import UsherCore
 import Vapor
 
@@ -42,15 +43,30 @@ struct IdentityStoreService {
     /// The store, or 404.
     /// `context`: read the way the admin API's hot path reads (`UsherContext.read`).
     func require(_ name: String, context: UsherContext? = nil) async throws -> IdentityStoreModel {
-        guard Names.isValidStoreName(name), let store = try await find(name, context: context) else {
-            throw UsherError(
-                status: 404, errorKey: .identityStoreNotFound, title: "Not found", detail: "No identity store named '\(name)' exists.")
-        }
+        guard Names.isValidStoreName(name), let store = try await find(name, context: context) else { throw Self.notFound(name) }
         return store
+    }
+
+    static func notFound(_ name: String) -> UsherError {
+        UsherError(status: 404, errorKey: .identityStoreNotFound, title: "Not found", detail: "No identity store named '\(name)' exists.")
     }
 
     /// One row by its key, without Fluent's reflection (every invitation reads its store).
     private func find(_ name: String, context: UsherContext?) async throws -> IdentityStoreModel? {
+        let rows = try await db.rows(
+            PlannedStatement("SELECT \(Self.columns(of: "s", prefix: "")) FROM identity_stores s WHERE s.name = ?", [name]),
+            context: context)
+        return try rows.first.map { try Self.model($0, prefix: "") }
+    }
+
+    /// The columns `model(_:prefix:)` reads, of the table aliased `table`, each named with `prefix`:
+    /// for a read that joins the store to what else a request needs (InvitationService.lookups).
+    static func columns(of table: String, prefix: String) -> String {
+        ["name", "identifiers", "description", "created_at", "account_deletion"].map { "\(table).\($0) AS \(prefix)\($0)" }
+            .joined(separator: ", ")
+    }
+
+    static func model(_ row: any SQLRow, prefix: String) throws -> IdentityStoreModel {
         struct Row: Decodable {
             var name: String
             var identifiers: String
@@ -58,14 +74,13 @@ struct IdentityStoreService {
             var created_at: Date
             var account_deletion: Bool?
         }
-        let rows = try await db.rows(PlannedStatement("SELECT * FROM identity_stores WHERE name = ?", [name]), context: context)
-        guard let row = try rows.first?.decode(model: Row.self) else { return nil }
+        let decoded = try row.decode(model: Row.self, prefix: prefix)
         let store = IdentityStoreModel()
-        store.id = row.name
-        store.identifiers = row.identifiers
-        store.storeDescription = row.description
-        store.createdAt = row.created_at
-        store.accountDeletion = row.account_deletion
+        store.id = decoded.name
+        store.identifiers = decoded.identifiers
+        store.storeDescription = decoded.description
+        store.createdAt = decoded.created_at
+        store.accountDeletion = decoded.account_deletion
         store.$id.exists = true
         return store
     }

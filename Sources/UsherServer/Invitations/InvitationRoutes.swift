@@ -65,10 +65,15 @@ struct InvitationRoutes: RouteCollection {
         // A replay answers without the link: Usher keeps no usable link at rest (docs/security.md).
         let key = try IdempotencyKey.from(req.headers)
         return try await req.idempotent(key: key, scope: actor.auditName, keep: { .without("link", in: $0) }) {
-            let storeModel = try await IdentityStoreService(db: req.db).require(store, context: req.usher)
-            try InvitationRequest.checkSkipVerificationHeaders(req.headers)
-            let request = try InvitationRequest.read(try JSONObjectReader.body(of: req))
-            let view = try await service(req).create(store: storeModel, request, by: actor)
+            // The body is read first, so that the store and the target come in one read; a missing
+            // store still answers 404 before anything is said about the body.
+            let request = Result {
+                try InvitationRequest.checkSkipVerificationHeaders(req.headers)
+                return try InvitationRequest.read(try JSONObjectReader.body(of: req))
+            }
+            let service = service(req)
+            let lookups = try await service.lookups(store: store, for: try? request.get())
+            let view = try await service.create(lookups: lookups, try request.get(), by: actor)
             let response = Response(status: .created)
             try response.content.encode(view, as: .json)
             response.headers.replaceOrAdd(name: .location, value: "/admin/api/v1/identityStores/\(store)/invite/\(view.id)")

@@ -18,17 +18,18 @@ struct InvitationService {
         store storeName: String, _ request: InvitationRequest, by actor: Actor, emailDue: Date? = nil,
         alsoWrite: (@Sendable (any Database, UUID) async throws -> Void)? = nil
     ) async throws -> InvitationView {
-        let store = try await IdentityStoreService(db: db).require(storeName, context: context)
-        return try await create(store: store, request, by: actor, emailDue: emailDue, alsoWrite: alsoWrite)
+        let lookups = try await self.lookups(store: storeName, for: request)
+        return try await create(lookups: lookups, request, by: actor, emailDue: emailDue, alsoWrite: alsoWrite)
     }
 
-    /// The same for a store the caller has read already (the API route, which answers 404 first).
+    /// The same with the store (and the target) the caller has read already: the API route,
+    /// which answers a missing store's 404 before it looks at the body.
     func create(
-        store: IdentityStoreModel, _ request: InvitationRequest, by actor: Actor, emailDue: Date? = nil,
+        lookups: DraftLookups, _ request: InvitationRequest, by actor: Actor, emailDue: Date? = nil,
         alsoWrite: (@Sendable (any Database, UUID) async throws -> Void)? = nil
     ) async throws -> InvitationView {
-        let storeName = store.id!
-        var lookups = DraftLookups(store: store)
+        let storeName = lookups.store!.id!
+        var lookups = lookups
         let draft = try await self.draft(store: storeName, request, by: actor, emailDue: emailDue, lookups: &lookups)
         let plan = self.plan(draft)
         do {
@@ -77,15 +78,6 @@ struct InvitationService {
         return try await draft(store: storeName, request, by: actor, emailDue: emailDue, lookups: &lookups)
     }
 
-    /// What the drafts of a bulk job's batch read once, not per row: the store and the
-    /// application (the same for every row of a job).
-    struct DraftLookups: Sendable {
-        var store: IdentityStoreModel?
-        var targets: [String: Target] = [:]
-    }
-
-    typealias Target = (applicationId: UUID, target: InvitationTarget)
-
     func draft(
         store storeName: String, _ request: InvitationRequest, by actor: Actor, emailDue: Date? = nil, lookups: inout DraftLookups
     ) async throws -> Draft {
@@ -96,7 +88,7 @@ struct InvitationService {
             store = try await IdentityStoreService(db: db).require(storeName, context: context)
             lookups.store = store
         }
-        let targetKey = request.clientId.map { "client:" + $0 } ?? "application:" + (request.applicationId ?? "")
+        let targetKey = DraftLookups.key(request)
         let (applicationId, target): Target
         if let known = lookups.targets[targetKey] {
             (applicationId, target) = known
@@ -207,78 +199,6 @@ struct InvitationService {
     /// login parameters; `login_hint` carries the token (SPEC: the invitee's journey, step 1).
     static func link(loginURL: String, issuer: String, token: String) -> String {
         RedirectURI.appending([("iss", issuer), ("login_hint", token)], to: loginURL)
-    }
-
-    /// `clientId` names the client; `applicationId` stands for the application's first client.
-    func resolveTarget(_ request: InvitationRequest) async throws -> (applicationId: UUID, target: InvitationTarget) {
-        if let clientId = request.clientId {
-            guard let found = try await Self.target(clientId: clientId, on: db, context: context) else {
-                throw UsherError(
-                    status: 404, errorKey: .clientNotFound, title: "Not found", detail: "No OIDC client with the id '\(clientId)' exists.",
-                    fieldErrors: [FieldError("clientId", "no client with this id exists")])
-            }
-            return found
-        }
-        let id = request.applicationId!
-        guard let uuid = UUID(uuidString: id), let found = try await Self.target(applicationId: uuid, on: db, context: context) else {
-            throw UsherError.notFound("application", id)
-        }
-        return found
-    }
-
-    /// The client, its application and the application's invitation options, in one joined read
-    /// (every invitation and every resend needs all three; three model look-ups cost three times).
-    private static let targetQuery = """
-        SELECT c.client_id, c.login_url, a.id AS application_id, a.name AS application_name, a.store AS application_store,
-          a.protocol AS protocol_kind, p.invitation_enabled, p.allow_email_mismatch, p.force_external_login, p.link_max_age_hours
-        FROM applications a JOIN self_service_policies p ON p.id = a.policy_id
-        """
-
-    private struct TargetRow: Decodable {
-        var client_id: String?
-        var login_url: String?
-        var application_id: UUID
-        var application_name: String
-        var application_store: String
-        var protocol_kind: String
-        var invitation_enabled: Bool
-        var allow_email_mismatch: Bool
-        var force_external_login: Bool
-        var link_max_age_hours: Int
-
-        var target: (applicationId: UUID, target: InvitationTarget) {
-            let options = AccountInvitationOptions(
-                enabled: invitation_enabled, allowEmailMismatch: allow_email_mismatch,
-                forceUsingExternalLogin: force_external_login, linkMaxAgeHours: link_max_age_hours)
-            return (
-                application_id,
-                InvitationTarget(
-                    applicationName: application_name, applicationStore: application_store,
-                    protocolKind: ApplicationProtocol(rawValue: protocol_kind) ?? .saml2, clientId: client_id, loginURL: login_url,
-                    options: options)
-            )
-        }
-    }
-
-    static func target(
-        clientId: String, on db: any Database, context: UsherContext? = nil
-    ) async throws -> (applicationId: UUID, target: InvitationTarget)? {
-        try await db.rows(
-            PlannedStatement(targetQuery + " JOIN oidc_clients c ON c.application_id = a.id WHERE c.client_id = ?", [clientId]),
-            context: context
-        )
-        .first?.decode(model: TargetRow.self).target
-    }
-
-    static func target(
-        applicationId: UUID, on db: any Database, context: UsherContext? = nil
-    ) async throws -> (applicationId: UUID, target: InvitationTarget)? {
-        try await db.rows(
-            PlannedStatement(
-                targetQuery + " LEFT JOIN oidc_clients c ON c.application_id = a.id WHERE a.id = ? ORDER BY c.position LIMIT 1",
-                [applicationId]),
-            context: context
-        ).first?.decode(model: TargetRow.self).target
     }
 
     func pendingInvitationId(email: EmailAddress, store: String, on db: any Database) async throws -> UUID? {
