@@ -131,7 +131,8 @@ struct SignUpPages: RouteCollection {
             hasProviders: !c.providers.isEmpty,
             emailError: error("email"), passwordError: error("password"),
             formError: message ?? (errors.isEmpty ? nil : t.common.fixFields))
-        return Pages.render("page/signup", context, request: req, status: status, formTargets: c.flow.formTargets(c.providers))
+        return Pages.render(
+            "page/signup", MirroredPage(context), request: req, status: status, formTargets: c.flow.formTargets(c.providers))
     }
 
     static let autocomplete: [ProfileAttribute: String] = [
